@@ -1,0 +1,45 @@
+# The two commands: `make demo` and `make test`. Each makes its own virtual environment when missing.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) example_site/manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test install chromium serve messages lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+	fi
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_awards_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check wagtail_awards example_site tests bench
+
+# Refresh the zh_Hans catalogue after changing strings (needs GNU gettext).
+messages: install
+	cd wagtail_awards && ../$(PY) ../example_site/manage.py makemessages -l zh_Hans --no-obsolete
+	cd wagtail_awards && ../$(PY) ../example_site/manage.py compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,9 @@
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = True
+SECRET_KEY = "demo-only-not-secret"  # noqa: S105 - the demo never runs in production
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from wagtail_awards.models import CallPage, Membership, Organization
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_awards_demo", stdout=open("/dev/null", "w"))
+
+
+def counts():
+    return (CallPage.objects.count(), Organization.objects.count(), Membership.objects.count(), Page.objects.count())
+
+
+def test_demo_loads_the_2021_notice_and_is_idempotent(demo, client):
+    first = counts()
+    call_command("load_awards_demo", stdout=open("/dev/null", "w"))
+    assert counts() == first
+    assert Organization.objects.filter(kind="city").count() == 13
+
+    call = CallPage.objects.get(year=2021)
+    html = client.get(call.url).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "关于开展2021年度全省教科系统基层工会服务教职工优质项目申报工作的通知" in text
+    assert "2021年10月19日" in text
+    assert "025-83536268" in text and "李雅君" in text
+    assert all(theme in text for theme in ("学悟守正", "举旗育人", "建功立业", "暖心聚力", "强基固本"))
+    assert "awards-countdown--closed" in html
+    assert "江苏教科工会服务网申报系统操作流程" in text
+
+
+def test_demo_has_a_call_open_for_applications(demo, client):
+    from django.utils import timezone
+
+    call = CallPage.objects.order_by("-year").first()
+    assert call.year == timezone.localdate().year
+    assert call.application_state().value == "open"
+    html = client.get("/").content.decode()
+    assert call.title in html
+
+
+def test_province_admin_logs_in_and_manages_organisations(demo, client):
+    assert client.login(username="province", password="awards-demo")
+    assert client.get("/admin/").status_code == 200
+    response = client.get("/admin/wagtail_awards/organization/")
+    assert response.status_code == 200
+    assert "南京市教育工会" in response.content.decode()
+    assert client.get("/admin/wagtail_awards/calendarexception/").status_code == 200
+
+
+def test_roles_without_permission_are_kept_out(demo, client):
+    # An applicant works on the site only: the admin sends them to its login.
+    client.login(username="applicant", password="awards-demo")
+    assert client.get("/admin/").status_code == 302
+    client.logout()
+    # A recommender enters the admin but may not edit the organisation tree.
+    client.login(username="recommender", password="awards-demo")
+    assert client.get("/admin/").status_code == 200
+    response = client.get("/admin/wagtail_awards/organization/")
+    assert response.status_code in (302, 403)
+    assert client.get("/admin/wagtail_awards/organization/create/").status_code in (302, 403)
+
+
+def test_editor_can_edit_the_notice(demo, client):
+    client.login(username="editor", password="awards-demo")
+    call = CallPage.objects.get(year=2021)
+    assert client.get(f"/admin/pages/{call.pk}/edit/").status_code == 200

@@ -1,0 +1,40 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+
+from ..models import CalendarException, Membership, Organization
+
+
+class OrganizationAdmin(ModelAdmin):
+    model = Organization
+    menu_label = _("Organisations")
+    menu_icon = "group"
+    list_display = ("name", "kind", "parent", "city")
+    list_filter = ("kind", "city")
+    search_fields = ("name", "city")
+    list_select_related = ("parent",)
+    inspect_view_enabled = True
+
+
+class MembershipAdmin(ModelAdmin):
+    model = Membership
+    menu_label = _("Memberships")
+    menu_icon = "user"
+    list_display = ("user", "organization", "role")
+    list_filter = ("role", "organization__kind")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
+    list_select_related = ("user", "organization")
+
+
+class CalendarExceptionAdmin(ModelAdmin):
+    model = CalendarException
+    menu_label = _("Working-day exceptions")
+    menu_icon = "date"
+    list_display = ("day", "is_working_day", "note")
+    list_filter = ("is_working_day",)
+
+
+class AwardsAdminGroup(ModelAdminGroup):
+    menu_label = _("Awards")
+    menu_icon = "trophy"
+    menu_order = 250
+    items = (OrganizationAdmin, MembershipAdmin, CalendarExceptionAdmin)

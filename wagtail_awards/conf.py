@@ -1,0 +1,39 @@
+"""The app's settings, read lazily from Django settings with the prefix ``WAGTAIL_AWARDS_``.
+
+Use ``from wagtail_awards.conf import awards_settings`` and read ``awards_settings.TIME_ZONE``; each read
+consults ``django.conf.settings`` so ``override_settings`` in tests works.
+
+=========================================  ==================  ==================================================
+Setting                                    Default             Meaning
+=========================================  ==================  ==================================================
+``WAGTAIL_AWARDS_TIME_ZONE``               ``"Asia/Shanghai"`` Local time of deadlines and working days.
+``WAGTAIL_AWARDS_HOLIDAY_COUNTRY``         ``"CN"``            Country code for the ``holidays`` calendar.
+``WAGTAIL_AWARDS_HOLIDAY_SUBDIVISION``     ``None``            Subdivision for the ``holidays`` calendar.
+``WAGTAIL_AWARDS_CLOSING_SOON_DAYS``       ``3``               Days before a deadline shown as "closing soon".
+``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
+=========================================  ==================  ==================================================
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    "TIME_ZONE": "Asia/Shanghai",
+    "HOLIDAY_COUNTRY": "CN",
+    "HOLIDAY_SUBDIVISION": None,
+    "CLOSING_SOON_DAYS": 3,
+    "PUBLICITY_WORKING_DAYS": 5,
+}
+
+PREFIX = "WAGTAIL_AWARDS_"
+
+
+class AwardsSettings:
+    """Attribute access to ``WAGTAIL_AWARDS_*`` settings, falling back to :data:`DEFAULTS`."""
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown wagtail-awards setting: {name}")
+        return getattr(settings, PREFIX + name, DEFAULTS[name])
+
+
+awards_settings = AwardsSettings()

@@ -1,0 +1,32 @@
+"""The groups that give each role its admin access."""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import Role
+
+#: Wagtail admin groups by role; applicants work on the site only and get none.
+ROLE_GROUPS = {
+    Role.RECOMMENDER: _("Recommenders"),
+    Role.REVIEWER: _("Reviewers"),
+    Role.PROVINCE_ADMIN: _("Province administrators"),
+}
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Create (or complete) the admin group of each role and return them by role.
+
+    Side effects: creates ``Group`` rows and adds permissions. Every group may enter the Wagtail admin;
+    the province administrators' group may also change every model of the app. What a recommender or
+    reviewer sees inside is scoped per object by the app's own views, not by these permissions.
+    """
+    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    app_permissions = Permission.objects.filter(content_type__app_label="wagtail_awards")
+    groups = {}
+    for role, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=str(name))
+        group.permissions.add(access_admin)
+        if role == Role.PROVINCE_ADMIN:
+            group.permissions.add(*app_permissions)
+        groups[role] = group
+    return groups

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationKind(models.TextChoices):
+    PROVINCE = "province", _("Province union")
+    CITY = "city", _("City education union")
+    UNIVERSITY = "university", _("University union")
+    INSTITUTE = "institute", _("Research institute union")
+    GRASSROOTS = "grassroots", _("Grassroots union")
+
+
+#: Kinds that recommend their own applicants to the province (初审推荐).
+RECOMMENDING_KINDS = (OrganizationKind.CITY, OrganizationKind.UNIVERSITY, OrganizationKind.INSTITUTE)
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    RECOMMENDER = "recommender", _("Recommender")
+    REVIEWER = "reviewer", _("Reviewer")
+    PROVINCE_ADMIN = "province_admin", _("Province administrator")
+
+
+class Stage(models.TextChoices):
+    """The stages of one call, in order."""
+
+    NOTICE = "notice", _("Notice")
+    APPLICATION = "application", _("Application")
+    RECOMMENDATION = "recommendation", _("Preliminary review and recommendation")
+    REVIEW = "review", _("Expert review")
+    VOTE = "vote", _("Online vote")
+    PUBLICITY = "publicity", _("Publicity")
+    RESULTS = "results", _("Publication and subsidy")
+
+
+class DeadlineState(models.TextChoices):
+    NOT_OPEN = "not_open", _("Not open yet")
+    OPEN = "open", _("Open")
+    CLOSING_SOON = "closing_soon", _("Closing soon")
+    CLOSED = "closed", _("Closed")

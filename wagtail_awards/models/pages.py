@@ -1,0 +1,308 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+
+from ..blocks import NoticeBodyBlock
+from ..conf import awards_settings
+from ..domain import schedule
+from ..enums import RECOMMENDING_KINDS, OrganizationKind
+
+
+class CallIndexPage(Page):
+    """Lists the calls below it, newest year first."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["wagtail_awards.CallPage"]
+    template = "wagtail_awards/pages/call_index_page.html"
+
+    class Meta:
+        verbose_name = _("call index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["calls"] = CallPage.objects.child_of(self).live().order_by("-year", "-first_published_at")
+        return context
+
+
+class CallPage(Page):
+    """The notice of one call (one year). It owns the round: themes, quotas, criteria, prizes and dates."""
+
+    issuer = models.CharField(_("issuer"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    addressees = models.CharField(
+        _("addressees"), max_length=300, blank=True, help_text=_("Whom the notice is addressed to.")
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+    body = StreamField(NoticeBodyBlock(), verbose_name=_("body"), blank=True)
+
+    application_opens = models.DateTimeField(
+        _("applications open"), null=True, blank=True, help_text=_("Empty: open from publication.")
+    )
+    application_deadline = models.DateTimeField(
+        _("application deadline"), help_text=_("The last instant an application is accepted (local time).")
+    )
+    recommendation_deadline = models.DateTimeField(_("recommendation deadline"), null=True, blank=True)
+    review_deadline = models.DateTimeField(_("expert review deadline"), null=True, blank=True)
+    voting_opens = models.DateTimeField(_("voting opens"), null=True, blank=True)
+    voting_closes = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    publicity_starts = models.DateTimeField(_("publicity starts"), null=True, blank=True)
+    publicity_working_days = models.PositiveSmallIntegerField(
+        _("publicity working days"), default=5, validators=[MinValueValidator(1)]
+    )
+
+    most_popular_label = models.CharField(
+        _("most popular prize"), max_length=100, blank=True, help_text=_("Name of the prize decided by the vote.")
+    )
+    most_popular_subsidy = models.DecimalField(
+        _("most popular subsidy (yuan)"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("issuer"), FieldRowPanel([FieldPanel("year"), FieldPanel("addressees")])],
+            heading=_("Notice"),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        InlinePanel("themes", label=_("Themes")),
+        InlinePanel("conditions", label=_("Eligibility conditions")),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_phone")])], heading=_("Contact")
+        ),
+        InlinePanel("attachments", label=_("Attachments")),
+    ]
+    round_panels = [
+        InlinePanel("quotas", label=_("Recommendation quotas")),
+        InlinePanel("criteria", label=_("Review criteria")),
+        InlinePanel("prize_levels", label=_("Prize levels")),
+        FieldRowPanel([FieldPanel("most_popular_label"), FieldPanel("most_popular_subsidy")]),
+    ]
+    schedule_panels = [
+        FieldRowPanel([FieldPanel("application_opens"), FieldPanel("application_deadline")]),
+        FieldRowPanel([FieldPanel("recommendation_deadline"), FieldPanel("review_deadline")]),
+        FieldRowPanel([FieldPanel("voting_opens"), FieldPanel("voting_closes")]),
+        FieldRowPanel([FieldPanel("publicity_starts"), FieldPanel("publicity_working_days")]),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Notice")),
+            ObjectList(round_panels, heading=_("Round")),
+            ObjectList(schedule_panels, heading=_("Schedule")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    parent_page_types = ["wagtail_awards.CallIndexPage"]
+    subpage_types = []
+    template = "wagtail_awards/pages/call_page.html"
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        deadline = self.application_deadline
+        if self.application_opens and deadline and self.application_opens >= deadline:
+            errors["application_deadline"] = _("The deadline must come after applications open.")
+        if self.recommendation_deadline and deadline and self.recommendation_deadline <= deadline:
+            errors["recommendation_deadline"] = _("Recommendation ends after the application deadline.")
+        if bool(self.voting_opens) != bool(self.voting_closes):
+            errors["voting_closes"] = _("Give both ends of the voting window, or neither.")
+        elif self.voting_opens and self.voting_opens >= self.voting_closes:
+            errors["voting_closes"] = _("Voting must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
+    # The round as the templates and the rules need it.
+
+    @property
+    def applications_open_at(self):
+        return self.application_opens or self.first_published_at
+
+    @cached_property
+    def publicity_ends(self) -> dt.datetime | None:
+        """The last instant of the publicity period (end of its last working day, local time), or ``None``.
+
+        Like ``application_deadline``, an end is the last instant still inside the period.
+        """
+        if not self.publicity_starts:
+            return None
+        from ..workdays import period_end
+
+        return period_end(self.publicity_starts, self.publicity_working_days) - dt.timedelta(microseconds=1)
+
+    def stages(self, *, now=None):
+        return schedule.stage_spans(
+            now=now or timezone.now(),
+            published=self.first_published_at,
+            application_opens=self.application_opens,
+            application_deadline=self.application_deadline,
+            recommendation_deadline=self.recommendation_deadline,
+            review_deadline=self.review_deadline,
+            voting_opens=self.voting_opens,
+            voting_closes=self.voting_closes,
+            publicity_starts=self.publicity_starts,
+            publicity_ends=self.publicity_ends,
+        )
+
+    def application_state(self, *, now=None):
+        return schedule.deadline_state(
+            now=now or timezone.now(),
+            opens=self.applications_open_at,
+            deadline=self.application_deadline,
+            closing_soon=dt.timedelta(days=awards_settings.CLOSING_SOON_DAYS),
+        )
+
+    def quota_for(self, kind):
+        """The ``CallQuota`` for an organisation kind, or ``None``."""
+        for quota in self.quotas.all():
+            if quota.organization_kind == kind:
+                return quota
+        return None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        context.update(
+            now=now,
+            stages=self.stages(now=now),
+            application_state=self.application_state(now=now),
+            time_left=schedule.time_left(now=now, deadline=self.application_deadline),
+        )
+        return context
+
+
+class CallTheme(Orderable):
+    page = ParentalKey(CallPage, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("description")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class CallCondition(Orderable):
+    page = ParentalKey(CallPage, on_delete=models.CASCADE, related_name="conditions")
+    text = models.TextField(_("condition"))
+
+    panels = [FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("eligibility condition")
+        verbose_name_plural = _("eligibility conditions")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class CallQuota(Orderable):
+    """How many projects an organisation of one kind recommends (e.g. a city union 2–3)."""
+
+    page = ParentalKey(CallPage, on_delete=models.CASCADE, related_name="quotas")
+    organization_kind = models.CharField(
+        _("organisation kind"),
+        max_length=20,
+        choices=[(kind.value, kind.label) for kind in RECOMMENDING_KINDS],
+    )
+    min_count = models.PositiveSmallIntegerField(_("at least"), default=1)
+    max_count = models.PositiveSmallIntegerField(_("at most"), default=2)
+
+    panels = [FieldRowPanel([FieldPanel("organization_kind"), FieldPanel("min_count"), FieldPanel("max_count")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("recommendation quota")
+        verbose_name_plural = _("recommendation quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "organization_kind"], name="awards_unique_quota_kind"),
+            models.CheckConstraint(
+                condition=models.Q(min_count__lte=models.F("max_count")), name="awards_quota_min_le_max"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{OrganizationKind(self.organization_kind).label}: {self.min_count}–{self.max_count}"
+
+    def clean(self):
+        if self.min_count is not None and self.max_count is not None and self.min_count > self.max_count:
+            raise ValidationError({"max_count": _("The maximum cannot be below the minimum.")})
+
+
+class CallCriterion(Orderable):
+    page = ParentalKey(CallPage, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight (%)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=100, validators=[MinValueValidator(1)])
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("weight"), FieldPanel("max_score")]),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+
+    def __str__(self):
+        return self.name
+
+
+class CallPrizeLevel(Orderable):
+    page = ParentalKey(CallPage, on_delete=models.CASCADE, related_name="prize_levels")
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 for first prize, 2 for second, …"))
+    name = models.CharField(_("name"), max_length=50)
+    count = models.PositiveSmallIntegerField(_("number of prizes"))
+    subsidy = models.DecimalField(_("subsidy (yuan)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+
+    panels = [FieldRowPanel([FieldPanel("rank"), FieldPanel("name"), FieldPanel("count"), FieldPanel("subsidy")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("prize level")
+        verbose_name_plural = _("prize levels")
+        constraints = [models.UniqueConstraint(fields=["page", "rank"], name="awards_unique_prize_rank")]
+
+    def __str__(self):
+        return self.name
+
+
+class CallAttachment(Orderable):
+    page = ParentalKey(CallPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Defaults to the document title."))
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title or self.document.title
