@@ -77,7 +77,9 @@ def migrated_state(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def migrated_live_server(live_server, transactional_db, migrated_state):
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
     from django.core.management import call_command
     from django.db import connection
     from wagtail.models import Page
@@ -86,6 +88,11 @@ def migrated_live_server(live_server, transactional_db, migrated_state):
         # The flush after the previous test recreated content types and permissions with new ids; start clean.
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(migrated_state)
+        # Rows came back with their ids; move PostgreSQL's sequences past them.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
         ContentType.objects.clear_cache()
     return live_server
 
