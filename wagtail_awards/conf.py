@@ -11,6 +11,8 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_HOLIDAY_SUBDIVISION``     ``None``            Subdivision for the ``holidays`` calendar.
 ``WAGTAIL_AWARDS_CLOSING_SOON_DAYS``       ``3``               Days before a deadline shown as "closing soon".
 ``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
+``WAGTAIL_AWARDS_PRIVATE_ROOT``            ``None``            Directory of uploaded application files; default
+                                                               ``awards-private`` beside ``MEDIA_ROOT``.
 =========================================  ==================  ==================================================
 """
 
@@ -22,6 +24,7 @@ DEFAULTS = {
     "HOLIDAY_SUBDIVISION": None,
     "CLOSING_SOON_DAYS": 3,
     "PUBLICITY_WORKING_DAYS": 5,
+    "PRIVATE_ROOT": None,
 }
 
 PREFIX = "WAGTAIL_AWARDS_"

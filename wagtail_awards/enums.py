@@ -38,3 +38,37 @@ class DeadlineState(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSING_SOON = "closing_soon", _("Closing soon")
     CLOSED = "closed", _("Closed")
+
+
+class ApplicationStatus(models.TextChoices):
+    """``draft → submitted → recommended | not_recommended → scored → proposed → awarded | cancelled``,
+    plus ``withdrawn`` and ``ineligible``. Transitions live in ``domain.transitions``."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    RECOMMENDED = "recommended", _("Recommended")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+    SCORED = "scored", _("Scored")
+    PROPOSED = "proposed", _("Proposed for an award")
+    AWARDED = "awarded", _("Awarded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RecommendationDecision(models.TextChoices):
+    RECOMMEND = "recommend", _("Recommend")
+    NOT_RECOMMEND = "not_recommend", _("Do not recommend")
+
+
+class AwardStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    FINAL = "final", _("Final")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    INVESTIGATING = "investigating", _("Under investigation")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")

@@ -79,8 +79,8 @@ def migrated_state(django_db_setup, django_db_blocker):
 def migrated_live_server(live_server, transactional_db, migrated_state):
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
-    from django.core.management.color import no_style
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
     from wagtail.models import Page
 

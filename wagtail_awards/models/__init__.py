@@ -1,3 +1,4 @@
+from .applications import Application, ApplicationFile, PastAward, normalise_name
 from .calendar import CalendarException
 from .organizations import Membership, Organization
 from .pages import (
@@ -10,8 +11,22 @@ from .pages import (
     CallQuota,
     CallTheme,
 )
+from .publicity import Award, Objection
+from .review import Recommendation, RecommendationList, ReviewAssignment, Score
+from .voting import Vote
 
 __all__ = [
+    "Application",
+    "ApplicationFile",
+    "Award",
+    "Objection",
+    "PastAward",
+    "Recommendation",
+    "RecommendationList",
+    "ReviewAssignment",
+    "Score",
+    "Vote",
+    "normalise_name",
     "CalendarException",
     "CallAttachment",
     "CallCondition",

@@ -1,0 +1,143 @@
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..enums import ApplicationStatus
+
+
+def normalise_name(value: str) -> str:
+    """A name reduced for matching: NFKC, no spaces or punctuation, lower case (全角/半角 alike)."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return re.sub(r"[\W_]+", "", value).lower()
+
+
+class Application(models.Model):
+    """One project applied for in one call by one unit."""
+
+    call = models.ForeignKey(
+        "wagtail_awards.CallPage", verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="award_applications",
+    )
+    organization = models.ForeignKey(
+        "wagtail_awards.Organization",
+        verbose_name=_("applicant unit"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    # Kept with the application (not looked up each time) so scoping queries stay one join deep.
+    recommending_organization = models.ForeignKey(
+        "wagtail_awards.Organization",
+        verbose_name=_("recommending organisation"),
+        on_delete=models.PROTECT,
+        related_name="recommended_applications",
+        null=True,
+        blank=True,
+    )
+
+    reviewing_unit = models.CharField(_("reviewing unit"), max_length=200, blank=True)
+    responsible_department = models.CharField(_("responsible department"), max_length=200, blank=True)
+    unit_name = models.CharField(_("applicant unit name"), max_length=200, blank=True)
+    project_name = models.CharField(_("project name"), max_length=200, blank=True)
+    theme = models.CharField(_("theme"), max_length=100, blank=True)
+    summary = models.TextField(_("project summary"), blank=True)
+    answers = models.JSONField(_("other answers"), default=dict, blank=True)
+    declaration = models.BooleanField(_("declaration accepted"), default=False)
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "reference", "pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["recommending_organization", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or _('draft')} · {self.project_name or _('(untitled)')}"
+
+    @property
+    def normalised_project_name(self):
+        return normalise_name(self.project_name)
+
+    @property
+    def normalised_unit_name(self):
+        return normalise_name(self.unit_name or self.organization.name)
+
+
+def application_file_name(instance, filename):
+    """A random name under the private root; the uploaded name is kept in ``original_name`` only."""
+    from uuid import uuid4
+
+    return f"applications/{uuid4().hex[:2]}/{uuid4().hex}"
+
+
+def private_storage():
+    from ..storage import private_storage as storage
+
+    return storage()
+
+
+class ApplicationFile(models.Model):
+    """A file uploaded with an application, stored under a random name outside the public media path."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    field_name = models.CharField(_("field"), max_length=100)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=application_file_name, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["field_name", "uploaded_at"]
+        verbose_name = _("application file")
+        verbose_name_plural = _("application files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class PastAward(models.Model):
+    """A project awarded in an earlier year; it may not apply again (往年已获评项目不再参评)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    project_name = models.CharField(_("project name"), max_length=200)
+    unit_name = models.CharField(_("unit name"), max_length=200)
+    prize = models.CharField(_("prize"), max_length=100, blank=True)
+    normalised_project = models.CharField(max_length=200, editable=False, db_index=True)
+    normalised_unit = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        ordering = ["-year", "project_name"]
+        verbose_name = _("past award")
+        verbose_name_plural = _("past awards")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "normalised_project", "normalised_unit"], name="awards_unique_past")
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.project_name} · {self.unit_name}"
+
+    def save(self, *args, **kwargs):
+        self.normalised_project = normalise_name(self.project_name)
+        self.normalised_unit = normalise_name(self.unit_name)
+        super().save(*args, **kwargs)
