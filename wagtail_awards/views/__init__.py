@@ -1,3 +1,5 @@
+"""Site views of the app, one module per stage; they validate with a form, call ``domain``, render or redirect."""
+
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache

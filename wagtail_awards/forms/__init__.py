@@ -1,0 +1,1 @@
+"""Forms of the app, one module per stage."""
