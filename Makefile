@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install chromium serve messages lint clean
+.PHONY: demo test install system-deps messages lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Browser tests drive Debian's chromium (Playwright never downloads a browser of its own);
+# the translation test runs GNU gettext's xgettext.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
 demo: install
@@ -30,7 +34,12 @@ demo: install
 	$(MANAGE) load_awards_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install chromium
+# axe-core (accessibility checks injected by the browser tests), from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: install system-deps node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -2,7 +2,7 @@ import re
 
 from wagtail_awards.models import CallPage
 
-from .conftest import screenshot
+from .conftest import axe_violations, horizontal_overflow, screenshot
 
 
 def test_demo_notice_shows_closed_countdown_and_timeline(demo_site, page):
@@ -35,7 +35,8 @@ def test_open_call_countdown_ticks_in_the_browser(demo_site, page):
     screenshot(page, "notice-open")
 
 
-def test_notice_fits_a_phone_without_horizontal_scrolling(demo_site, phone):
-    phone.goto(demo_site.url + "/2021/")
-    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0
+def test_notice_fits_a_phone_and_has_no_serious_accessibility_violations(demo_site, phone):
+    for path in ("/", "/2021/"):
+        phone.goto(demo_site.url + path)
+        assert horizontal_overflow(phone) <= 0, path
+        assert axe_violations(phone) == [], path
