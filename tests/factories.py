@@ -71,3 +71,20 @@ def make_user(username, *, org=None, role=None, password="pw", **fields):
     if org and role:
         Membership.objects.create(user=user, organization=org, role=role)
     return user
+
+
+def make_application(call, *, org=None, applicant=None, status="submitted", **fields):
+    """An application of ``call``; a grassroots unit and an applicant user are made when not given."""
+    from wagtail_awards.models import Application
+
+    count = Application.objects.count() + 1
+    org = org or make_org(f"单位{count}", city=fields.pop("city", "南京"))
+    applicant = applicant or make_user(f"applicant-{call.pk}-{count}")
+    values = {
+        "unit_name": org.name,
+        "project_name": f"项目{count}",
+        "summary": "服务教职工的项目简介。",
+        "theme": "暖心聚力",
+    }
+    values.update(fields)
+    return Application.objects.create(call=call, organization=org, applicant=applicant, status=status, **values)
