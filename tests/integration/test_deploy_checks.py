@@ -17,6 +17,8 @@ def run_check(extra_env=None):
         "DATABASE_URL": "sqlite:///:memory:",
         **(extra_env or {}),
     }
+    # The browser tests relax async safety for themselves; a deployment never does.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "example_site/manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
