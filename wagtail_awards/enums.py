@@ -61,6 +61,13 @@ class RecommendationDecision(models.TextChoices):
     NOT_RECOMMEND = "not_recommend", _("Do not recommend")
 
 
+class ScoringMethod(models.TextChoices):
+    """How a project's total is made from its reviewers' totals."""
+
+    MEAN = "mean", _("Mean of all reviewers")
+    TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean (drop the highest and lowest with 5 or more reviewers)")
+
+
 class AwardStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     FINAL = "final", _("Final")

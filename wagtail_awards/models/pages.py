@@ -15,7 +15,7 @@ from wagtail.models import Orderable, Page
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
 from ..domain import schedule
-from ..enums import RECOMMENDING_KINDS, OrganizationKind
+from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
 
 
 class CallIndexPage(Page):
@@ -69,6 +69,10 @@ class CallPage(Page):
         _("most popular subsidy (yuan)"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
 
+    scoring_method = models.CharField(
+        _("scoring method"), max_length=20, choices=ScoringMethod.choices, default=ScoringMethod.MEAN
+    )
+
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
 
@@ -89,6 +93,7 @@ class CallPage(Page):
     round_panels = [
         InlinePanel("quotas", label=_("Recommendation quotas")),
         InlinePanel("criteria", label=_("Review criteria")),
+        FieldPanel("scoring_method"),
         InlinePanel("prize_levels", label=_("Prize levels")),
         FieldRowPanel([FieldPanel("most_popular_label"), FieldPanel("most_popular_subsidy")]),
     ]
