@@ -45,7 +45,9 @@ def test_every_string_of_the_app_has_a_chinese_translation(source_msgids):
     catalogue = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(PO)) if not e.obsolete}
     missing = sorted(msgid for key in source_msgids if (msgid := key[1]) and key not in catalogue)
     untranslated = sorted(
-        key[1] for key in source_msgids if key in catalogue and (not translated(catalogue[key]) or "fuzzy" in catalogue[key].flags)
+        key[1]
+        for key in source_msgids
+        if key in catalogue and (not translated(catalogue[key]) or "fuzzy" in catalogue[key].flags)
     )
     assert not missing, f"not in the catalogue (run `make messages`): {missing}"
     assert not untranslated, f"without a zh_Hans translation: {untranslated}"
