@@ -79,3 +79,17 @@ class ObjectionStatus(models.TextChoices):
     INVESTIGATING = "investigating", _("Under investigation")
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class PublicityState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    OPEN = "open", _("In publicity")
+    ENDED = "ended", _("Ended")
+
+
+class CancelReason(models.TextChoices):
+    """Why a proposed award is cancelled during publicity (虚假、错报、内容不实)."""
+
+    FALSE = "false", _("False information")
+    MISREPORTED = "misreported", _("Mis-reported")
+    UNTRUE = "untrue", _("Content not true")

@@ -10,3 +10,12 @@ admin.register()
 @hooks.register("insert_global_admin_css")
 def awards_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("wagtail_awards/css/admin.css"))
+
+
+@hooks.register("register_log_actions")
+def register_publicity_log_actions(actions):
+    from django.utils.translation import gettext_lazy as _
+
+    actions.register_action("wagtail_awards.objection_filed", _("File objection"), _("Objection filed"))
+    actions.register_action("wagtail_awards.award_cancelled", _("Cancel award"), _("Award cancelled"))
+    actions.register_action("wagtail_awards.award_finalised", _("Finalise award"), _("Award made final"))

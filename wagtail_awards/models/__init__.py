@@ -11,7 +11,7 @@ from .pages import (
     CallQuota,
     CallTheme,
 )
-from .publicity import Award, Objection
+from .publicity import Award, Objection, PublicityPage
 from .review import Recommendation, RecommendationList, ReviewAssignment, Score
 from .voting import Vote
 
@@ -20,6 +20,7 @@ __all__ = [
     "ApplicationFile",
     "Award",
     "Objection",
+    "PublicityPage",
     "PastAward",
     "Recommendation",
     "RecommendationList",

@@ -36,6 +36,10 @@ class CallIndexPage(Page):
         return context
 
 
+def default_publicity_working_days():
+    return awards_settings.PUBLICITY_WORKING_DAYS
+
+
 class CallPage(Page):
     """The notice of one call (one year). It owns the round: themes, quotas, criteria, prizes and dates."""
 
@@ -59,7 +63,7 @@ class CallPage(Page):
     voting_closes = models.DateTimeField(_("voting closes"), null=True, blank=True)
     publicity_starts = models.DateTimeField(_("publicity starts"), null=True, blank=True)
     publicity_working_days = models.PositiveSmallIntegerField(
-        _("publicity working days"), default=5, validators=[MinValueValidator(1)]
+        _("publicity working days"), default=default_publicity_working_days, validators=[MinValueValidator(1)]
     )
 
     most_popular_label = models.CharField(
@@ -114,7 +118,7 @@ class CallPage(Page):
     )
 
     parent_page_types = ["wagtail_awards.CallIndexPage"]
-    subpage_types = []
+    subpage_types = ["wagtail_awards.PublicityPage"]
     template = "wagtail_awards/pages/call_page.html"
 
     class Meta:

@@ -2,9 +2,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
 
-from ..enums import AwardStatus, ObjectionStatus
+from ..enums import AwardStatus, CancelReason, ObjectionStatus
 from .applications import private_storage
 
 
@@ -28,6 +32,19 @@ class Award(models.Model):
         help_text=_("Recommended to and subsidised by the provincial federation of trade unions."),
     )
     subsidy = models.DecimalField(_("subsidy (yuan)"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    cancel_category = models.CharField(
+        _("cancellation ground"), max_length=20, choices=CancelReason.choices, blank=True
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    finalised_at = models.DateTimeField(_("made final"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -51,6 +68,7 @@ class Objection(models.Model):
     file = models.FileField(
         _("file"), storage=private_storage, upload_to=objection_file_name, blank=True, max_length=200
     )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.RECEIVED
     )
@@ -66,3 +84,58 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"
+
+
+class PublicityPage(Page):
+    """The publicity (公示) of a call's proposed winners, which becomes the published results list (发布).
+
+    The period — its start and number of working days — belongs to the parent call (Schedule tab), which also
+    shows it in its timeline; this page reads it from there, so there is one place to change it.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, help_text=_("Shown above the list during publicity."))
+    objection_note = RichTextField(
+        _("how to object"), blank=True, help_text=_("Shown above the objection form (e.g. what an objection needs).")
+    )
+    results_intro = RichTextField(
+        _("results introduction"), blank=True, help_text=_("Shown above the final list once it is published.")
+    )
+
+    content_panels = Page.content_panels + [
+        HelpPanel(
+            content=_(
+                "The publicity period starts and lasts as set on the parent call (Schedule tab: "
+                "“publicity starts” and “publicity working days”)."
+            )
+        ),
+        FieldPanel("intro"),
+        FieldPanel("objection_note"),
+        FieldPanel("results_intro"),
+    ]
+
+    parent_page_types = ["wagtail_awards.CallPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "wagtail_awards/publicity/publicity_page.html"
+
+    class Meta:
+        verbose_name = _("publicity page")
+        verbose_name_plural = _("publicity pages")
+
+    def get_call(self):
+        """The parent call, in one query."""
+        from .pages import CallPage
+
+        return CallPage.objects.get(path=self.path[: -self.steplen])
+
+    def serve(self, request, *args, **kwargs):
+        from ..views.publicity import serve_publicity_page
+
+        return serve_publicity_page(self, request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..views.publicity import publicity_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(publicity_context(self, request, now=kwargs.get("now") or timezone.now()))
+        return context

@@ -1,0 +1,29 @@
+"""Make the proposed awards of every call whose publicity period has ended final (run it from cron).
+
+The publicity page does the same when it is read; this command makes sure it happens even if no one reads it.
+Running it again changes nothing.
+"""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from wagtail_awards.domain.publicity import finalise_awards
+from wagtail_awards.enums import AwardStatus
+from wagtail_awards.models import CallPage
+
+
+class Command(BaseCommand):
+    help = "Make the proposed awards of calls whose publicity period has ended final (idempotent)."
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        calls = CallPage.objects.filter(
+            publicity_starts__lte=now, applications__award__status=AwardStatus.PROPOSED
+        ).distinct()
+        total = 0
+        for call in calls:
+            changed = finalise_awards(call=call, now=now)
+            if changed:
+                self.stdout.write(f"{call.title}: {changed}")
+            total += changed
+        self.stdout.write(self.style.SUCCESS(f"{total} award(s) made final."))
