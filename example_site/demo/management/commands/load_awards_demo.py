@@ -19,6 +19,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
 from example_site.demo.notice import load_notice_2021
+from example_site.demo.review_round import load_review_round
 from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
@@ -89,6 +90,7 @@ class Command(BaseCommand):
         index = self.load_site()
         self.load_call_2021(index, notice)
         self.load_open_call(index, notice)
+        self.load_review_demo(index, notice)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo content loaded. Logins (demo only): "
@@ -268,3 +270,7 @@ class Command(BaseCommand):
             for name, value in dates.items():
                 setattr(call, name, value)
         call.save_revision().publish()
+
+    def load_review_demo(self, index, notice):
+        """Last year's call in expert review: applications, submitted lists, assignments and most scores."""
+        load_review_round(index=index, notice=notice, fill=self._fill, password=DEMO_PASSWORD)

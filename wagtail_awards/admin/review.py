@@ -1,0 +1,768 @@
+"""Admin screens of the preliminary review (初审推荐) and the expert review (评审).
+
+Plain Wagtail admin views registered through hooks (``register_admin_urls``, ``register_admin_menu_item``):
+the screens are per-role work lists with inline forms, which wagtail-modeladmin's model CRUD does not fit.
+
+Every view checks, on the server, the user's model permission (from the role groups), the role it needs, and
+scopes its objects through :func:`wagtail_awards.domain.review.visible_applications` (out of scope: 404).
+Lists export to XLSX and CSV through Wagtail's ``SpreadsheetExportMixin`` (``?export=xlsx|csv``), from the
+same scoped query as the screen.
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+from ..domain import recommendation as rec_rules
+from ..domain import review as rules
+from ..enums import RECOMMENDING_KINDS, ApplicationStatus, RecommendationDecision
+from ..forms.review import AssignForm, AutoAssignForm, DecisionForm, PrizeForm, ScoreForm, UnlockForm
+from ..models import (
+    Application,
+    ApplicationFile,
+    CallPage,
+    Organization,
+    Recommendation,
+    RecommendationList,
+    ReviewAssignment,
+    Score,
+)
+
+NAMESPACE = "wagtail_awards_review"
+TEMPLATES = "wagtail_awards/admin/review/"
+
+
+def review_url(name, *args, call=None):
+    url = reverse(f"{NAMESPACE}:{name}", args=args)
+    return f"{url}?call={call.pk}" if call is not None else url
+
+
+def file_download_url(file):
+    """The URL of an application file's download view, when the site has one."""
+    for name in ("wagtail_awards:application_file", "wagtail_awards:application_file_download"):
+        try:
+            return reverse(name, args=[file.pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+class RoundView(WagtailAdminTemplateMixin, View):
+    """Base of the screens: role and permission checks, the call being worked on."""
+
+    #: Roles that may open the view: any of ``province_admin``, ``recommender``, ``reviewer``.
+    roles = ("province_admin",)
+    #: A model permission (``app_label.codename``) the user must hold as well.
+    permission = None
+    header_icon = "trophy"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.user_roles = rules.roles_of(request.user)
+        if not any(getattr(self.user_roles, role) for role in self.roles):
+            raise PermissionDenied
+        if self.permission and not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def call(self):
+        raw = self.request.GET.get("call") or self.request.POST.get("call")
+        if raw:
+            if not str(raw).isdigit():
+                raise Http404
+            return get_object_or_404(CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels"), pk=raw)
+        call = rules.current_call()
+        if call is None:
+            raise Http404(_("There is no call yet."))
+        return CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels").get(pk=call.pk)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            call=self.call,
+            calls=CallPage.objects.order_by("-year", "-pk").only("pk", "title", "year"),
+            roles=self.user_roles,
+        )
+        return context
+
+    def back(self, name, *args):
+        return redirect(review_url(name, *args, call=self.call))
+
+
+class ExportMixin(SpreadsheetExportMixin):
+    """Export buttons in the header; ``?export=`` streams the scoped rows instead of the page."""
+
+    def export_rows(self):
+        raise NotImplementedError
+
+    def get_filename(self):
+        return f"{self.export_filename}-{self.call.year}"
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return self.as_spreadsheet(self.export_rows(), request.GET["export"])
+        return super().get(request, *args, **kwargs)
+
+
+# Applications
+
+
+def application_queryset():
+    return Application.objects.select_related("organization", "recommending_organization", "call").order_by(
+        "reference", "pk"
+    )
+
+
+class ApplicationListView(ExportMixin, RoundView):
+    roles = ("province_admin", "recommender", "reviewer")
+    permission = "wagtail_awards.view_application"
+    page_title = gettext_lazy("Projects in the round")
+    template_name = TEMPLATES + "applications.html"
+    export_filename = "applications"
+    list_export = [
+        "reference",
+        "project_name",
+        "unit_name",
+        "organization.name",
+        "organization.city",
+        "recommending_organization.name",
+        "theme",
+        "get_status_display",
+        "submitted_at",
+    ]
+    export_headings = {
+        "reference": gettext_lazy("reference number"),
+        "project_name": gettext_lazy("project name"),
+        "unit_name": gettext_lazy("applicant unit name"),
+        "organization.name": gettext_lazy("applicant unit"),
+        "organization.city": gettext_lazy("city"),
+        "recommending_organization.name": gettext_lazy("recommending organisation"),
+        "theme": gettext_lazy("theme"),
+        "get_status_display": gettext_lazy("status"),
+        "submitted_at": gettext_lazy("submitted"),
+    }
+
+    def rows(self):
+        queryset = rules.visible_applications(user=self.request.user, call=self.call)
+        status = self.request.GET.get("status")
+        if status in ApplicationStatus.values:
+            queryset = queryset.filter(status=status)
+        return application_queryset().filter(pk__in=queryset.values("pk"))
+
+    def export_rows(self):
+        return self.rows()
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return super().get(request, *args, **kwargs)
+        return self.render_to_response(
+            self.get_context_data(applications=list(self.rows()), statuses=ApplicationStatus.choices)
+        )
+
+
+class ApplicationInspectView(RoundView):
+    roles = ("province_admin", "recommender", "reviewer")
+    permission = "wagtail_awards.view_application"
+    page_title = gettext_lazy("Project")
+    template_name = TEMPLATES + "application.html"
+
+    def get(self, request, pk):
+        visible = rules.visible_applications(user=request.user)
+        application = get_object_or_404(application_queryset().filter(pk__in=visible.values("pk")), pk=pk)
+        self.call = application.call
+        files = [(file, file_download_url(file)) for file in ApplicationFile.objects.filter(application=application)]
+        reviews = ReviewAssignment.objects.filter(application=application).select_related("reviewer")
+        if not self.user_roles.province_admin:
+            reviews = reviews.filter(reviewer=request.user)
+        recommendation = Recommendation.objects.filter(application=application).first()
+        if not (
+            self.user_roles.province_admin
+            or application.recommending_organization_id in self.user_roles.recommender_org_ids
+        ):
+            recommendation = None
+        return self.render_to_response(
+            self.get_context_data(
+                application=application,
+                files=files,
+                reviews=reviews.prefetch_related("scores"),
+                recommendation=recommendation,
+            )
+        )
+
+
+# Preliminary review and recommendation
+
+
+class RecommendView(ExportMixin, RoundView):
+    """A recommender's list (their organisation's applicants, the quota, a form per project). Province
+    administrators see the table of every recommending organisation and may open any list read-only."""
+
+    roles = ("province_admin", "recommender")
+    permission = "wagtail_awards.view_recommendation"
+    page_title = gettext_lazy("Preliminary review and recommendation")
+    template_name = TEMPLATES + "recommend.html"
+    export_filename = "recommendations"
+    list_export = [
+        "recommending_organization.name",
+        "reference",
+        "project_name",
+        "unit_name",
+        "decision",
+        "order",
+        "comment",
+        "get_status_display",
+    ]
+    export_headings = {
+        "recommending_organization.name": gettext_lazy("recommending organisation"),
+        "reference": gettext_lazy("reference number"),
+        "project_name": gettext_lazy("project name"),
+        "unit_name": gettext_lazy("applicant unit name"),
+        "decision": gettext_lazy("decision"),
+        "order": gettext_lazy("order"),
+        "comment": gettext_lazy("comment"),
+        "get_status_display": gettext_lazy("status"),
+    }
+    custom_field_preprocess = {}
+
+    @cached_property
+    def organization(self):
+        raw = self.request.GET.get("org") or self.request.POST.get("org")
+        allowed = Organization.objects.filter(kind__in=RECOMMENDING_KINDS)
+        if not self.user_roles.province_admin:
+            allowed = allowed.filter(pk__in=self.user_roles.recommender_org_ids)
+        if raw:
+            if not str(raw).isdigit():
+                raise Http404
+            return get_object_or_404(allowed, pk=raw)
+        if self.user_roles.province_admin:
+            return None
+        return allowed.order_by("name").first()
+
+    def applications(self, organization=None):
+        queryset = rules.visible_applications(user=self.request.user, call=self.call)
+        queryset = application_queryset().filter(pk__in=queryset.values("pk"))
+        if organization is not None:
+            queryset = queryset.filter(recommending_organization=organization)
+        return queryset.select_related("recommendation")
+
+    def export_rows(self):
+        rows = []
+        for application in self.applications(self.organization):
+            recommendation = getattr(application, "recommendation", None)
+            application.decision = recommendation.get_decision_display() if recommendation else ""
+            application.order = recommendation.order if recommendation else None
+            application.comment = recommendation.comment if recommendation else ""
+            rows.append(application)
+        return rows
+
+    def overview(self):
+        """Every recommending organisation with its list's state for the call (a fixed number of queries)."""
+        lists = {
+            rl.organization_id: rl
+            for rl in RecommendationList.objects.filter(call=self.call).annotate(
+                recommended=Count("items", filter=Q(items__decision=RecommendationDecision.RECOMMEND))
+            )
+        }
+        applied = dict(
+            Application.objects.filter(call=self.call, status__in=rec_rules.VISIBLE_TO_RECOMMENDERS)
+            .values_list("recommending_organization")
+            .annotate(n=Count("pk"))
+        )
+        rows = []
+        for org in Organization.objects.filter(kind__in=RECOMMENDING_KINDS).order_by("kind", "name"):
+            low, high = rec_rules.quota_limits(call=self.call, organization=org)
+            rec_list = lists.get(org.pk)
+            rows.append(
+                {
+                    "organization": org,
+                    "list": rec_list,
+                    "applications": applied.get(org.pk, 0),
+                    "recommended": rec_list.recommended if rec_list else 0,
+                    "min": low,
+                    "max": high,
+                }
+            )
+        return rows
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return super().get(request, *args, **kwargs)
+        organization = self.organization
+        if organization is None:
+            return self.render_to_response(self.get_context_data(overview=self.overview(), unlock_form=UnlockForm()))
+        rec_list = RecommendationList.objects.filter(call=self.call, organization=organization).first()
+        low, high = rec_rules.quota_limits(call=self.call, organization=organization)
+        applications = list(self.applications(organization))
+        used = sum(
+            1
+            for a in applications
+            if getattr(a, "recommendation", None) and a.recommendation.decision == RecommendationDecision.RECOMMEND
+        )
+        can_edit = (
+            organization.pk in self.user_roles.recommender_org_ids
+            and not (rec_list and rec_list.is_locked)
+            and rec_rules.recommendation_open(
+                now=timezone.now(),
+                application_deadline=self.call.application_deadline,
+                deadline=self.call.recommendation_deadline,
+            )
+        )
+        rows = []
+        for application in applications:
+            recommendation = getattr(application, "recommendation", None)
+            form = None
+            if can_edit and application.status in rec_rules.DECIDABLE:
+                form = DecisionForm(
+                    prefix=f"a{application.pk}",
+                    initial={
+                        "decision": recommendation.decision if recommendation else RecommendationDecision.RECOMMEND,
+                        "order": recommendation.order if recommendation else None,
+                        "comment": recommendation.comment if recommendation else "",
+                    },
+                )
+            rows.append({"application": application, "recommendation": recommendation, "form": form})
+        return self.render_to_response(
+            self.get_context_data(
+                organization=organization,
+                rec_list=rec_list,
+                quota=rec_rules.QuotaStatus(used=used, min_count=low, max_count=high),
+                rows=rows,
+                can_edit=can_edit,
+                unlock_form=UnlockForm(),
+            )
+        )
+
+
+class DecideView(RoundView):
+    roles = ("recommender",)
+    permission = "wagtail_awards.change_recommendation"
+    page_title = gettext_lazy("Recommendation")
+    template_name = TEMPLATES + "decide.html"
+
+    def get_application(self, pk):
+        visible = rules.visible_applications(user=self.request.user).filter(
+            recommending_organization__in=self.user_roles.recommender_org_ids
+        )
+        application = get_object_or_404(application_queryset().filter(pk__in=visible.values("pk")), pk=pk)
+        self.call = application.call
+        return application
+
+    def get(self, request, pk):
+        application = self.get_application(pk)
+        recommendation = Recommendation.objects.filter(application=application).first()
+        form = DecisionForm(
+            prefix=f"a{application.pk}",
+            initial={
+                "decision": recommendation.decision if recommendation else RecommendationDecision.RECOMMEND,
+                "order": recommendation.order if recommendation else None,
+                "comment": recommendation.comment if recommendation else "",
+            },
+        )
+        return self.render_to_response(self.get_context_data(application=application, form=form))
+
+    def post(self, request, pk):
+        application = self.get_application(pk)
+        form = DecisionForm(request.POST, prefix=f"a{application.pk}")
+        if form.is_valid():
+            try:
+                rec_rules.decide(
+                    user=request.user,
+                    application=application,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                    order=form.cleaned_data["order"],
+                )
+            except rec_rules.RecommendationError as error:
+                messages.error(request, str(error))
+                return self.render_to_response(self.get_context_data(application=application, form=form), status=409)
+            messages.success(request, _("Saved: %(project)s.") % {"project": application.project_name})
+            return redirect(
+                review_url("recommend", call=application.call) + f"&org={application.recommending_organization_id}"
+            )
+        return self.render_to_response(self.get_context_data(application=application, form=form), status=400)
+
+
+class SubmitListView(RoundView):
+    roles = ("recommender",)
+    permission = "wagtail_awards.change_recommendationlist"
+    page_title = gettext_lazy("Submit the recommendation list")
+    template_name = TEMPLATES + "submit.html"
+
+    def post(self, request):
+        raw = request.POST.get("org", "")
+        if not raw.isdigit() or int(raw) not in self.user_roles.recommender_org_ids:
+            raise Http404
+        organization = get_object_or_404(Organization, pk=raw)
+        rec_list = rec_rules.get_list(call=self.call, organization=organization)
+        target = review_url("recommend", call=self.call) + f"&org={organization.pk}"
+        try:
+            rec_rules.submit(
+                user=request.user, rec_list=rec_list, confirm_under_minimum=request.POST.get("confirm") == "1"
+            )
+        except rec_rules.UnderMinimum as warning:
+            return self.render_to_response(
+                self.get_context_data(organization=organization, warning=str(warning), back_url=target)
+            )
+        except rec_rules.RecommendationError as error:
+            messages.error(request, str(error))
+            return redirect(target)
+        messages.success(request, _("The recommendation list has been submitted."))
+        return redirect(target)
+
+
+class UnlockListView(RoundView):
+    roles = ("province_admin",)
+    permission = "wagtail_awards.change_recommendationlist"
+
+    def post(self, request, pk):
+        rec_list = get_object_or_404(RecommendationList, pk=pk)
+        self.call = rec_list.call
+        form = UnlockForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give a reason for unlocking."))
+            return self.back("recommend")
+        try:
+            rec_rules.unlock(user=request.user, rec_list=rec_list, reason=form.cleaned_data["reason"])
+        except rec_rules.RecommendationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(org)s can change its list again.") % {"org": rec_list.organization})
+        return self.back("recommend")
+
+
+# Reviewer assignment
+
+
+class AssignmentsView(RoundView):
+    roles = ("province_admin",)
+    permission = "wagtail_awards.add_reviewassignment"
+    page_title = gettext_lazy("Reviewer assignment")
+    template_name = TEMPLATES + "assignments.html"
+
+    def get(self, request):
+        applications = (
+            application_queryset()
+            .filter(call=self.call, status__in=rules.IN_REVIEW)
+            .prefetch_related(
+                Prefetch("review_assignments", queryset=ReviewAssignment.objects.select_related("reviewer"))
+            )
+        )
+        reviewers, users = rules.reviewer_pool()
+        load = dict(
+            ReviewAssignment.objects.filter(application__call=self.call).values_list("reviewer").annotate(n=Count("pk"))
+        )
+        return self.render_to_response(
+            self.get_context_data(
+                applications=applications,
+                auto_form=AutoAssignForm(),
+                reviewer_load=[(users[r.key], load.get(r.key, 0)) for r in reviewers],
+            )
+        )
+
+
+class AssignView(RoundView):
+    roles = ("province_admin",)
+    permission = "wagtail_awards.add_reviewassignment"
+
+    def post(self, request, pk):
+        application = get_object_or_404(Application, pk=pk)
+        self.call = application.call
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose a reviewer."))
+            return self.back("assignments")
+        try:
+            rules.assign(user=request.user, application=application, reviewer=form.cleaned_data["reviewer"])
+        except rules.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Reviewer assigned."))
+        return self.back("assignments")
+
+
+class UnassignView(RoundView):
+    roles = ("province_admin",)
+    permission = "wagtail_awards.delete_reviewassignment"
+
+    def post(self, request, pk):
+        item = get_object_or_404(ReviewAssignment.objects.select_related("application", "reviewer"), pk=pk)
+        self.call = item.application.call
+        try:
+            rules.unassign(user=request.user, item=item)
+        except rules.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Reviewer removed."))
+        return self.back("assignments")
+
+
+class AutoAssignView(RoundView):
+    roles = ("province_admin",)
+    permission = "wagtail_awards.add_reviewassignment"
+
+    def post(self, request):
+        form = AutoAssignForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the number of reviewers per project (1 to 20)."))
+            return self.back("assignments")
+        result = rules.auto_assign(user=request.user, call=self.call, k=form.cleaned_data["k"])
+        messages.success(request, _("%(n)d assignments made.") % {"n": len(result.pairs)})
+        if result.short:
+            messages.warning(
+                request,
+                _("%(n)d projects have fewer reviewers than asked: not enough reviewers without a conflict.")
+                % {"n": len(result.short)},
+            )
+        return self.back("assignments")
+
+
+# Scoring
+
+
+class ScoresView(ExportMixin, RoundView):
+    """A reviewer's assigned projects; province administrators see every review of the call."""
+
+    roles = ("province_admin", "reviewer")
+    permission = "wagtail_awards.view_score"
+    page_title = gettext_lazy("Expert review")
+    template_name = TEMPLATES + "scores.html"
+    export_filename = "scores"
+
+    def assignments(self):
+        queryset = ReviewAssignment.objects.filter(application__call=self.call)
+        if not self.user_roles.province_admin:
+            queryset = queryset.filter(reviewer=self.request.user, application__status__in=rules.IN_REVIEW)
+        return (
+            queryset.select_related("application", "application__organization", "reviewer")
+            .prefetch_related(Prefetch("scores", queryset=Score.objects.only("assignment_id", "criterion_id", "value")))
+            .order_by("application__reference", "application_id", "reviewer__username")
+        )
+
+    @cached_property
+    def criteria(self):
+        return list(self.call.criteria.all())
+
+    @property
+    def list_export(self):
+        return ["reference", "project", "unit", "reviewer", *[f"c{c.pk}" for c in self.criteria], "total", "comment"]
+
+    @property
+    def export_headings(self):
+        headings = {
+            "reference": _("reference number"),
+            "project": _("project name"),
+            "unit": _("applicant unit name"),
+            "reviewer": _("Reviewer"),
+            "total": _("weighted total"),
+            "comment": _("comment"),
+        }
+        headings.update({f"c{c.pk}": c.name for c in self.criteria})
+        return headings
+
+    def to_row_dict(self, item):
+        by_criterion = {s.criterion_id: s.value for s in item.scores.all()}
+        row = {
+            "reference": item.application.reference,
+            "project": item.application.project_name,
+            "unit": item.application.unit_name or item.application.organization.name,
+            "reviewer": item.reviewer.get_full_name() or item.reviewer.get_username(),
+        }
+        row.update({f"c{c.pk}": by_criterion.get(c.pk) for c in self.criteria})
+        row.update(total=item.total, comment=item.comment)
+        return row
+
+    def export_rows(self):
+        return self.assignments()
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return super().get(request, *args, **kwargs)
+        items = list(self.assignments())
+        for item in items:
+            by_criterion = {s.criterion_id: s.value for s in item.scores.all()}
+            item.criterion_values = [by_criterion.get(c.pk) for c in self.criteria]
+        return self.render_to_response(
+            self.get_context_data(
+                items=items,
+                criteria=self.criteria,
+                review_open=rules.review_open(call=self.call),
+                done=sum(1 for item in items if item.submitted_at),
+            )
+        )
+
+
+class ScoreEditView(RoundView):
+    roles = ("reviewer",)
+    permission = "wagtail_awards.change_score"
+    page_title = gettext_lazy("Score a project")
+    template_name = TEMPLATES + "score.html"
+
+    def get_item(self, pk):
+        item = get_object_or_404(
+            ReviewAssignment.objects.select_related("application", "application__organization", "application__call"),
+            pk=pk,
+            reviewer=self.request.user,
+            application__status__in=rules.IN_REVIEW,
+        )
+        self.call = item.application.call
+        return item
+
+    def form(self, item, data=None):
+        return ScoreForm(
+            data,
+            criteria=self.call.criteria.all(),
+            initial_scores={s.criterion_id: s.value for s in item.scores.all()},
+            initial={"comment": item.comment},
+        )
+
+    def context(self, item, form):
+        return self.get_context_data(item=item, form=form, review_open=rules.review_open(call=self.call))
+
+    def get(self, request, pk):
+        item = self.get_item(pk)
+        return self.render_to_response(self.context(item, self.form(item)))
+
+    def post(self, request, pk):
+        item = self.get_item(pk)
+        form = self.form(item, request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.context(item, form), status=400)
+        try:
+            rules.save_scores(
+                user=request.user, item=item, values=form.score_values(), comment=form.cleaned_data["comment"]
+            )
+        except rules.ReviewError as error:
+            messages.error(request, str(error))
+            return self.render_to_response(self.context(item, form), status=409)
+        messages.success(request, _("Scores saved: %(project)s.") % {"project": item.application.project_name})
+        return self.back("scores")
+
+
+# Ranking and prizes
+
+
+class RankingView(ExportMixin, RoundView):
+    roles = ("province_admin",)
+    permission = "wagtail_awards.change_award"
+    page_title = gettext_lazy("Ranking and prizes")
+    template_name = TEMPLATES + "ranking.html"
+    export_filename = "ranking"
+    list_export = [
+        "rank",
+        "application.reference",
+        "application.project_name",
+        "application.unit_name",
+        "total",
+        "reviews",
+        "spread",
+        "tied",
+        "prize",
+    ]
+    export_headings = {
+        "rank": gettext_lazy("Rank"),
+        "application.reference": gettext_lazy("reference number"),
+        "application.project_name": gettext_lazy("project name"),
+        "application.unit_name": gettext_lazy("applicant unit name"),
+        "total": gettext_lazy("Total"),
+        "reviews": gettext_lazy("Reviews"),
+        "spread": gettext_lazy("Spread"),
+        "tied": gettext_lazy("Tied"),
+        "prize": gettext_lazy("prize"),
+    }
+    custom_value_preprocess = {
+        **SpreadsheetExportMixin.custom_value_preprocess,
+        Decimal: {"csv": str, "xlsx": float},
+        bool: {"csv": lambda v: _("yes") if v else "", "xlsx": lambda v: _("yes") if v else ""},
+    }
+
+    def rows(self):
+        rows = rules.ranking(call=self.call)
+        names = {level.rank: level.name for level in self.call.prize_levels.all()}
+        for row in rows:
+            row.reviews = row.ranked.reviews
+            row.spread = row.ranked.spread
+            row.tied = row.ranked.tied
+            row.prize = names.get(row.prize_rank, "")
+        return rows
+
+    def export_rows(self):
+        return self.rows()
+
+    def levels(self):
+        return sorted(self.call.prize_levels.all(), key=lambda level: level.rank)
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return super().get(request, *args, **kwargs)
+        rows = self.rows()
+        form = PrizeForm(rows=rows, levels=self.levels())
+        suggested = request.GET.get("suggest") == "1"
+        if suggested:
+            suggestion = rules.suggest(call=self.call, rows=rows)
+            form = PrizeForm(
+                rows=rows,
+                levels=self.levels(),
+                initial={f"prize_{row.application.pk}": suggestion.get(row.application.pk) for row in rows},
+            )
+        return self.render_to_response(self.context(rows, form, suggested=suggested))
+
+    def context(self, rows, form, **kwargs):
+        for row in rows:
+            row.field = form[f"prize_{row.application.pk}"]
+        used = {}
+        for row in rows:
+            if row.prize_rank:
+                used[row.prize_rank] = used.get(row.prize_rank, 0) + 1
+        levels = [{"level": level, "used": used.get(level.rank, 0)} for level in self.levels()]
+        return self.get_context_data(rows=rows, form=form, levels=levels, **kwargs)
+
+    def post(self, request):
+        rows = self.rows()
+        form = PrizeForm(request.POST, rows=rows, levels=self.levels())
+        if form.is_valid():
+            prizes = {
+                pk: prize
+                for pk, prize in form.prizes().items()
+                if prize != next(row.prize_rank for row in rows if row.application.pk == pk)
+            }
+            try:
+                changed = rules.set_prizes(user=request.user, call=self.call, prizes=prizes)
+            except rules.ReviewError as error:
+                messages.error(request, str(error))
+                return self.render_to_response(self.context(rows, form), status=409)
+            messages.success(request, _("%(n)d prizes changed.") % {"n": changed})
+            return self.back("ranking")
+        return self.render_to_response(self.context(rows, form), status=400)
+
+
+def urlpatterns():
+    return [
+        path("applications/", ApplicationListView.as_view(), name="applications"),
+        path("applications/<int:pk>/", ApplicationInspectView.as_view(), name="application"),
+        path("recommend/", RecommendView.as_view(), name="recommend"),
+        path("recommend/<int:pk>/", DecideView.as_view(), name="decide"),
+        path("recommend/submit/", SubmitListView.as_view(), name="submit"),
+        path("recommend/lists/<int:pk>/unlock/", UnlockListView.as_view(), name="unlock"),
+        path("assignments/", AssignmentsView.as_view(), name="assignments"),
+        path("assignments/<int:pk>/add/", AssignView.as_view(), name="assign"),
+        path("assignments/auto/", AutoAssignView.as_view(), name="auto_assign"),
+        path("assignments/<int:pk>/remove/", UnassignView.as_view(), name="unassign"),
+        path("scores/", ScoresView.as_view(), name="scores"),
+        path("scores/<int:pk>/", ScoreEditView.as_view(), name="score"),
+        path("ranking/", RankingView.as_view(), name="ranking"),
+    ]

@@ -1,0 +1,400 @@
+"""Who sees what in the round, reviewer assignment, scoring, the ranking and prizes (database side).
+
+The arithmetic lives in :mod:`.scoring` and the assignment rule in :mod:`.assignment`; this module reads and
+writes rows around them.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from ..enums import RECOMMENDING_KINDS, ApplicationStatus, AwardStatus, Role, Stage
+from . import assignment, scoring, transitions
+from .recommendation import VISIBLE_TO_RECOMMENDERS
+
+#: Statuses of projects that go to the expert review.
+IN_REVIEW = (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED, ApplicationStatus.PROPOSED)
+
+
+class ReviewError(Exception):
+    """A refused review step; ``str(error)`` is a translated message for the user."""
+
+
+def pick_current_call(*, calls, now):
+    """The call the round's screens open on (``calls`` newest first): the newest in its recommendation or
+    expert review stage; else the newest whose applications have closed; else the newest."""
+    calls = list(calls)
+    in_review = (Stage.RECOMMENDATION, Stage.REVIEW)
+    for call in calls:
+        if any(span.current and span.stage in in_review for span in call.stages(now=now)):
+            return call
+    for call in calls:
+        if call.application_deadline < now:
+            return call
+    return calls[0] if calls else None
+
+
+def current_call(*, now=None):
+    from ..models import CallPage
+
+    return pick_current_call(calls=CallPage.objects.order_by("-year", "-pk"), now=now or timezone.now())
+
+
+# Roles and scope. Answers are cached on the user object for the request.
+
+
+@dataclass
+class UserRoles:
+    province_admin: bool = False
+    recommender_org_ids: frozenset = frozenset()
+    reviewer_org_ids: frozenset = frozenset()
+    reviewer: bool = False
+
+    @property
+    def recommender(self):
+        return bool(self.recommender_org_ids)
+
+
+def roles_of(user) -> UserRoles:
+    """The user's roles in the round (one query, then cached on ``user``)."""
+    cached = getattr(user, "_awards_roles", None)
+    if cached is not None:
+        return cached
+    from ..models import Membership
+
+    roles = UserRoles(province_admin=bool(user.is_active and user.is_superuser))
+    if user.is_authenticated and user.is_active:
+        recommender, reviewer = set(), set()
+        for role, org_id, kind in Membership.objects.filter(user=user).values_list(
+            "role", "organization_id", "organization__kind"
+        ):
+            if role == Role.PROVINCE_ADMIN:
+                roles.province_admin = True
+            elif role == Role.RECOMMENDER and kind in RECOMMENDING_KINDS:
+                recommender.add(org_id)
+            elif role == Role.REVIEWER:
+                reviewer.add(org_id)
+                roles.reviewer = True
+        roles.recommender_org_ids, roles.reviewer_org_ids = frozenset(recommender), frozenset(reviewer)
+    user._awards_roles = roles
+    return roles
+
+
+def visible_applications(*, user, call=None):
+    """Applications ``user`` may see in the round: all for a province administrator; a recommender's own
+    organisations' from ``submitted`` on; a reviewer's assigned ones. Nothing for anybody else."""
+    from ..models import Application
+
+    roles = roles_of(user)
+    queryset = Application.objects.all()
+    if call is not None:
+        queryset = queryset.filter(call=call)
+    if roles.province_admin:
+        return queryset.exclude(status=ApplicationStatus.DRAFT)
+    condition = Q(pk__in=[])
+    if roles.recommender:
+        condition |= Q(recommending_organization__in=roles.recommender_org_ids, status__in=VISIBLE_TO_RECOMMENDERS)
+    if roles.reviewer:
+        condition |= Q(review_assignments__reviewer=user, status__in=IN_REVIEW)
+    return queryset.filter(condition).distinct()
+
+
+def can_view_in_round(*, user, application) -> bool:
+    return visible_applications(user=user).filter(pk=application.pk).exists()
+
+
+# Reviewer assignment
+
+
+def reviewer_pool():
+    """Users holding a reviewer membership, with their organisations, as :class:`assignment.Reviewer`."""
+    from ..models import Membership
+
+    by_user: dict[int, set] = {}
+    users = {}
+    for membership in Membership.objects.filter(role=Role.REVIEWER, user__is_active=True).select_related("user"):
+        by_user.setdefault(membership.user_id, set()).add(membership.organization_id)
+        users[membership.user_id] = membership.user
+    reviewers = [
+        assignment.Reviewer(key=user_id, organizations=frozenset(orgs)) for user_id, orgs in sorted(by_user.items())
+    ]
+    return reviewers, users
+
+
+def _project(application):
+    return assignment.Project(
+        key=application.pk,
+        organization=application.organization_id,
+        recommending_organization=application.recommending_organization_id,
+    )
+
+
+def assign(*, user, application, reviewer):
+    """Assign ``reviewer`` to ``application`` by hand.
+
+    Raises :class:`ReviewError` when the project is not in review, the user is not a reviewer, or the reviewer
+    belongs to the project's own or recommending organisation. Side effects: creates the ``ReviewAssignment``,
+    moves a ``scored`` project back to ``recommended`` (it has a review to wait for), logs.
+    """
+    from ..models import Membership, ReviewAssignment
+
+    if application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED):
+        raise ReviewError(_("Only recommended projects are assigned reviewers."))
+    orgs = frozenset(
+        Membership.objects.filter(user=reviewer, role=Role.REVIEWER).values_list("organization_id", flat=True)
+    )
+    if not orgs:
+        raise ReviewError(_("This user is not a reviewer."))
+    if assignment.is_conflicted(
+        reviewer=assignment.Reviewer(key=reviewer.pk, organizations=orgs), project=_project(application)
+    ):
+        raise ReviewError(_("A reviewer may not score a project of their own or its recommending organisation."))
+    with transaction.atomic():
+        item, created = ReviewAssignment.objects.get_or_create(
+            application=application, reviewer=reviewer, defaults={"assigned_by": user}
+        )
+        if created:
+            if application.status == ApplicationStatus.SCORED:
+                _move(application, ApplicationStatus.RECOMMENDED)
+            log(application, "wagtail_awards.assign_reviewer", user=user, data={"reviewer": reviewer.get_username()})
+    return item
+
+
+def unassign(*, user, item):
+    """Remove an assignment that has no submitted scores. Side effects: deletes it, logs."""
+    if item.submitted_at:
+        raise ReviewError(_("This review has been scored and cannot be removed."))
+    application = item.application
+    reviewer = item.reviewer.get_username()
+    item.delete()
+    log(application, "wagtail_awards.unassign_reviewer", user=user, data={"reviewer": reviewer})
+
+
+def auto_assign(*, user, call, k: int) -> assignment.AutoAssignResult:
+    """Give every recommended project of ``call`` ``k`` reviewers, load balanced across the call.
+
+    Side effects: creates ``ReviewAssignment`` rows and one log entry per project that got reviewers.
+    """
+    from ..models import Application, ReviewAssignment
+
+    projects = list(
+        Application.objects.filter(call=call, status=ApplicationStatus.RECOMMENDED).order_by("reference", "pk")
+    )
+    reviewers, users = reviewer_pool()
+    existing = ReviewAssignment.objects.filter(application__call=call).values_list("application_id", "reviewer_id")
+    result = assignment.auto_assign(
+        projects=[_project(a) for a in projects], reviewers=reviewers, k=k, existing=list(existing)
+    )
+    by_pk = {a.pk: a for a in projects}
+    with transaction.atomic():
+        ReviewAssignment.objects.bulk_create(
+            [
+                ReviewAssignment(application_id=app_pk, reviewer_id=reviewer_pk, assigned_by=user)
+                for app_pk, reviewer_pk in result.pairs
+            ]
+        )
+        for app_pk in sorted({app_pk for app_pk, _r in result.pairs}):
+            names = [users[r].get_username() for a, r in result.pairs if a == app_pk]
+            log(by_pk[app_pk], "wagtail_awards.assign_reviewer", user=user, data={"reviewers": names, "auto": k})
+    return result
+
+
+# Scoring
+
+
+def review_open(*, call, now=None) -> bool:
+    """Reviewers may score until the call's review deadline (no deadline: always)."""
+    now = now or timezone.now()
+    return call.review_deadline is None or now <= call.review_deadline
+
+
+def save_scores(*, user, item, values: dict, comment: str = "", now=None):
+    """Store ``user``'s scores for their assignment ``item`` (``values`` maps criterion pk to a Decimal).
+
+    Raises :class:`ReviewError` when the user is not the assigned reviewer, the review has closed, the project
+    is not in review, a criterion is missing or a value is out of range. Side effects: writes ``Score`` rows,
+    the weighted total and ``submitted_at`` on the assignment, moves the project to ``scored`` once all its
+    reviews are in, logs.
+    """
+    from ..models import ReviewAssignment, Score
+
+    call = item.application.call
+    if item.reviewer_id != user.pk:
+        raise ReviewError(_("Only the assigned reviewer may score this project."))
+    if not review_open(call=call, now=now):
+        raise ReviewError(_("The review has closed."))
+    if item.application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED):
+        raise ReviewError(_("This project is no longer open to scoring."))
+    criteria = list(call.criteria.all())
+    parts = []
+    for criterion in criteria:
+        value = values.get(criterion.pk)
+        if value is None:
+            raise ReviewError(_("Score every criterion."))
+        if not scoring.check_score(value=value, max_score=criterion.max_score):
+            raise ReviewError(
+                _("%(name)s: the score must be between 0 and %(max)d.")
+                % {"name": criterion.name, "max": criterion.max_score}
+            )
+        parts.append(
+            scoring.CriterionScore(value=Decimal(value), max_score=criterion.max_score, weight=criterion.weight)
+        )
+    total = scoring.weighted_total(scores=parts)
+    with transaction.atomic():
+        for criterion in criteria:
+            Score.objects.update_or_create(
+                assignment=item,
+                criterion=criterion,
+                defaults={"criterion_name": criterion.name, "value": Decimal(values[criterion.pk])},
+            )
+        item.comment, item.total, item.submitted_at = comment, total, now or timezone.now()
+        item.save(update_fields=["comment", "total", "submitted_at"])
+        application = item.application
+        pending = ReviewAssignment.objects.filter(application=application, submitted_at__isnull=True).exists()
+        if not pending and application.status == ApplicationStatus.RECOMMENDED:
+            _move(application, ApplicationStatus.SCORED)
+        log(application, "wagtail_awards.score", user=user, data={"reviewer": user.get_username(), "total": str(total)})
+    return item
+
+
+def _move(application, target):
+    transitions.check_move(current=application.status, target=target)
+    application.status = target
+    application.save(update_fields=["status", "updated_at"])
+
+
+# Ranking and prizes
+
+
+@dataclass
+class RankingRow:
+    application: object
+    ranked: scoring.RankedProject
+    criteria: list = field(default_factory=list)
+    prize_rank: int | None = None
+
+    @property
+    def total(self):
+        return self.ranked.total
+
+    @property
+    def rank(self):
+        return self.ranked.rank
+
+
+def ranking(*, call) -> list[RankingRow]:
+    """The call's projects in review, ranked on their totals (a fixed number of queries)."""
+    from ..models import Application, ReviewAssignment, Score
+
+    applications = list(
+        Application.objects.filter(call=call, status__in=IN_REVIEW)
+        .select_related("organization", "recommending_organization", "award")
+        .prefetch_related(
+            Prefetch(
+                "review_assignments",
+                queryset=ReviewAssignment.objects.filter(submitted_at__isnull=False).prefetch_related(
+                    Prefetch("scores", queryset=Score.objects.only("assignment_id", "criterion_name", "value"))
+                ),
+            )
+        )
+        .order_by("reference", "pk")
+    )
+    names = [criterion.name for criterion in call.criteria.all()]
+    rows = []
+    for application in applications:
+        reviews = list(application.review_assignments.all())
+        totals = [r.total for r in reviews if r.total is not None]
+        ranked = scoring.RankedProject(
+            key=application.pk,
+            total=scoring.project_total(totals=totals, method=call.scoring_method),
+            review_totals=totals,
+        )
+        award = getattr(application, "award", None)
+        rows.append(
+            RankingRow(
+                application=application,
+                ranked=ranked,
+                criteria=scoring.criterion_stats(
+                    names=names, reviews=[{s.criterion_name: s.value for s in r.scores.all()} for r in reviews]
+                ),
+                prize_rank=award.prize_rank if award and award.status != AwardStatus.CANCELLED else None,
+            )
+        )
+    order = {id(row.ranked): row for row in rows}
+    return [order[id(project)] for project in scoring.rank(projects=[row.ranked for row in rows])]
+
+
+def prize_levels(call):
+    return [scoring.PrizeLevel(rank=level.rank, count=level.count) for level in call.prize_levels.all()]
+
+
+def suggest(*, call, rows=None) -> dict[int, int]:
+    """Prize ranks by application pk, filled down the ranking within the call's counts (nothing is saved).
+
+    Projects still waiting for a review take no part."""
+    rows = rows if rows is not None else ranking(call=call)
+    ready = [row.ranked for row in rows if row.application.status != ApplicationStatus.RECOMMENDED]
+    return scoring.suggest_prizes(ranking=ready, levels=prize_levels(call))
+
+
+def set_prizes(*, user, call, prizes: dict[int, int | None]):
+    """Save prize ranks (application pk → rank or ``None``) for the call's scored projects.
+
+    Raises :class:`ReviewError` when a project is not scored, a rank is not one of the call's prize levels,
+    or a level would go over its count. Side effects: creates or updates ``Award`` rows (status proposed),
+    moves projects to ``proposed`` (or back to ``scored`` when their prize is taken away), one log entry per
+    change.
+    """
+    from ..models import Application, Award
+
+    levels = prize_levels(call)
+    known = {level.rank for level in levels}
+    with transaction.atomic():
+        applications = {
+            a.pk: a
+            for a in Application.objects.select_for_update()
+            .filter(call=call, status__in=(ApplicationStatus.SCORED, ApplicationStatus.PROPOSED))
+            .order_by("pk")
+        }
+        awards = {a.application_id: a for a in Award.objects.filter(application__call=call)}
+        for pk, prize in prizes.items():
+            if pk not in applications:
+                raise ReviewError(_("Only scored projects can be given a prize."))
+            if prize and prize not in known:
+                raise ReviewError(_("Unknown prize level."))
+        final = {pk: (a.prize_rank if a.status != AwardStatus.CANCELLED else None) for pk, a in awards.items()}
+        final.update(prizes)
+        over = scoring.prize_counts_ok(assigned=final.values(), levels=levels)
+        if over:
+            names = {level.rank: level.name for level in call.prize_levels.all()}
+            raise ReviewError(
+                _("Too many projects for %(prizes)s.")
+                % {"prizes": "、".join(str(names.get(r, r)) for r in sorted(over))}
+            )
+        changed = 0
+        for pk, prize in prizes.items():
+            application = applications[pk]
+            award = awards.get(pk)
+            before = award.prize_rank if award else None
+            if before == prize:
+                continue
+            if prize:
+                if award is None:
+                    award = Award(application=application)
+                award.prize_rank, award.status, award.decided_by = prize, AwardStatus.PROPOSED, user
+                award.save()
+                if application.status == ApplicationStatus.SCORED:
+                    _move(application, ApplicationStatus.PROPOSED)
+            elif award is not None:
+                award.prize_rank, award.decided_by = None, user
+                award.save()
+                if not award.most_popular and application.status == ApplicationStatus.PROPOSED:
+                    _move(application, ApplicationStatus.SCORED)
+            log(application, "wagtail_awards.prize", user=user, data={"from": before, "to": prize})
+            changed += 1
+    return changed
