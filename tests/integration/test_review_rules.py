@@ -37,7 +37,7 @@ def test_quota_refuses_over_the_maximum(world):
     extra = world.apps["draft"]
     extra.status = ApplicationStatus.SUBMITTED
     extra.save()
-    with pytest.raises(rec.RecommendationError, match="quota"):
+    with pytest.raises(rec.RecommendationError, match="名额已满"):
         rec.decide(user=world.users["rec_nj"], application=extra, decision="recommend")
     refresh(extra, world.apps["nj1"])
     assert extra.status == ApplicationStatus.SUBMITTED
@@ -63,7 +63,7 @@ def test_submit_under_minimum_needs_confirmation_then_locks(world):
     rec.submit(user=user, rec_list=rec_list, confirm_under_minimum=True)
     refresh(rec_list)
     assert rec_list.is_locked and rec_list.submitted_by == user
-    with pytest.raises(rec.RecommendationError, match="locked"):
+    with pytest.raises(rec.RecommendationError, match="已提交并锁定"):
         rec.decide(user=user, application=world.apps["nj2"], decision="recommend")
     with pytest.raises(rec.RecommendationError):
         rec.submit(user=user, rec_list=rec_list, confirm_under_minimum=True)

@@ -67,6 +67,8 @@ class RoundView(WagtailAdminTemplateMixin, View):
     #: A model permission (``app_label.codename``) the user must hold as well.
     permission = None
     header_icon = "trophy"
+    #: Lists offer a choice of call; screens of one object do not.
+    call_switcher = False
 
     def dispatch(self, request, *args, **kwargs):
         self.user_roles = rules.roles_of(request.user)
@@ -97,6 +99,7 @@ class RoundView(WagtailAdminTemplateMixin, View):
             call=self.call,
             calls=CallPage.objects.order_by("-year", "-pk").only("pk", "title", "year"),
             roles=self.user_roles,
+            call_switcher=self.call_switcher,
         )
         return context
 
@@ -129,6 +132,7 @@ def application_queryset():
 
 
 class ApplicationListView(ExportMixin, RoundView):
+    call_switcher = True
     roles = ("province_admin", "recommender", "reviewer")
     permission = "wagtail_awards.view_application"
     page_title = gettext_lazy("Projects in the round")
@@ -212,6 +216,7 @@ class RecommendView(ExportMixin, RoundView):
     """A recommender's list (their organisation's applicants, the quota, a form per project). Province
     administrators see the table of every recommending organisation and may open any list read-only."""
 
+    call_switcher = True
     roles = ("province_admin", "recommender")
     permission = "wagtail_awards.view_recommendation"
     page_title = gettext_lazy("Preliminary review and recommendation")
@@ -449,6 +454,7 @@ class UnlockListView(RoundView):
 
 
 class AssignmentsView(RoundView):
+    call_switcher = True
     roles = ("province_admin",)
     permission = "wagtail_awards.add_reviewassignment"
     page_title = gettext_lazy("Reviewer assignment")
@@ -537,6 +543,7 @@ class AutoAssignView(RoundView):
 class ScoresView(ExportMixin, RoundView):
     """A reviewer's assigned projects; province administrators see every review of the call."""
 
+    call_switcher = True
     roles = ("province_admin", "reviewer")
     permission = "wagtail_awards.view_score"
     page_title = gettext_lazy("Expert review")
@@ -657,6 +664,7 @@ class ScoreEditView(RoundView):
 
 
 class RankingView(ExportMixin, RoundView):
+    call_switcher = True
     roles = ("province_admin",)
     permission = "wagtail_awards.change_award"
     page_title = gettext_lazy("Ranking and prizes")

@@ -70,7 +70,8 @@ class ScoreForm(forms.Form):
         return {criterion.pk: self.cleaned_data[f"criterion_{criterion.pk}"] for criterion in self.criteria}
 
     def criterion_fields(self):
-        return [self[f"criterion_{criterion.pk}"] for criterion in self.criteria]
+        """``(criterion, bound field)`` pairs in the call's order."""
+        return [(criterion, self[f"criterion_{criterion.pk}"]) for criterion in self.criteria]
 
 
 class PrizeForm(forms.Form):
