@@ -43,12 +43,14 @@ def test_reviewer_scores_the_review_left_open(demo_site, page):
     log_in(page, demo_site.url, "reviewer")
     page.goto(demo_site.url + "/admin/awards/review/scores/")
     page.click("a.button:text('评分')")
+    page.wait_for_selector(".awards-review__criterion input")
     inputs = page.locator(".awards-review__criterion input")
     assert inputs.count() == 4
     for i in range(4):
         inputs.nth(i).fill("88")
     inputs.nth(0).fill("101")
     page.click("text=保存评分")
+    page.wait_for_selector(".awards-review__criterion .error-message, .awards-review__criterion .errorlist")
     assert "100" in page.locator(".awards-review__criterion").first.inner_text()  # the range error names the maximum
     page.locator(".awards-review__criterion input").nth(0).fill("90")
     page.click("text=保存评分")

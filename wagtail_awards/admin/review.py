@@ -110,6 +110,13 @@ class RoundView(WagtailAdminTemplateMixin, View):
 class ExportMixin(SpreadsheetExportMixin):
     """Export buttons in the header; ``?export=`` streams the scoped rows instead of the page."""
 
+    # Scores and totals stay numbers in XLSX; booleans read as a word.
+    custom_value_preprocess = {
+        **SpreadsheetExportMixin.custom_value_preprocess,
+        Decimal: {"csv": str, "xlsx": float},
+        bool: {"csv": lambda v: _("yes") if v else "", "xlsx": lambda v: _("yes") if v else ""},
+    }
+
     def export_rows(self):
         raise NotImplementedError
 
@@ -692,12 +699,6 @@ class RankingView(ExportMixin, RoundView):
         "tied": gettext_lazy("Tied"),
         "prize": gettext_lazy("prize"),
     }
-    custom_value_preprocess = {
-        **SpreadsheetExportMixin.custom_value_preprocess,
-        Decimal: {"csv": str, "xlsx": float},
-        bool: {"csv": lambda v: _("yes") if v else "", "xlsx": lambda v: _("yes") if v else ""},
-    }
-
     def rows(self):
         rows = rules.ranking(call=self.call)
         names = {level.rank: level.name for level in self.call.prize_levels.all()}
