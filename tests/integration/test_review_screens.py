@@ -168,3 +168,13 @@ def test_inspect_links_the_files_and_logs_show_the_decisions(world, client):
     entry = ModelLogEntry.objects.get(action="wagtail_awards.recommend")
     assert entry.user == world.users["rec_nj"] and entry.data["decision"] == "recommend"
     assert entry.label == str(world.apps["nj1"])
+
+
+def test_exported_times_are_local(world, client):
+    client.force_login(world.users["province"])
+    response = client.get(ADMIN + f"applications/?call={world.call.pk}&export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    submitted = world.apps["nj1"].submitted_at
+    from django.utils import timezone
+
+    assert timezone.localtime(submitted).strftime("%Y-%m-%d %H:%M:%S") in rows[1]

@@ -9,6 +9,7 @@ Lists export to XLSX and CSV through Wagtail's ``SpreadsheetExportMixin`` (``?ex
 same scoped query as the screen.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -110,9 +111,13 @@ class RoundView(WagtailAdminTemplateMixin, View):
 class ExportMixin(SpreadsheetExportMixin):
     """Export buttons in the header; ``?export=`` streams the scoped rows instead of the page."""
 
-    # Scores and totals stay numbers in XLSX; booleans read as a word.
+    # Scores and totals stay numbers in XLSX; booleans read as a word; times are local, as on the screens.
     custom_value_preprocess = {
         **SpreadsheetExportMixin.custom_value_preprocess,
+        datetime.datetime: {
+            "csv": lambda v: timezone.localtime(v).strftime("%Y-%m-%d %H:%M:%S"),
+            "xlsx": lambda v: timezone.localtime(v).replace(tzinfo=None),
+        },
         Decimal: {"csv": str, "xlsx": float},
         bool: {"csv": lambda v: _("yes") if v else "", "xlsx": lambda v: _("yes") if v else ""},
     }
@@ -699,6 +704,7 @@ class RankingView(ExportMixin, RoundView):
         "tied": gettext_lazy("Tied"),
         "prize": gettext_lazy("prize"),
     }
+
     def rows(self):
         rows = rules.ranking(call=self.call)
         names = {level.rank: level.name for level in self.call.prize_levels.all()}

@@ -11,7 +11,13 @@ from ..enums import RecommendationDecision, Role
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=RecommendationDecision.choices)
-    order = forms.IntegerField(label=_("Order"), min_value=1, max_value=999, required=False)
+    order = forms.IntegerField(
+        label=_("Order"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        widget=forms.NumberInput(attrs={"placeholder": _("Order")}),
+    )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
