@@ -13,6 +13,10 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
 ``WAGTAIL_AWARDS_PRIVATE_ROOT``            ``None``            Directory of uploaded application files; default
                                                                ``awards-private`` beside ``MEDIA_ROOT``.
+``WAGTAIL_AWARDS_MAX_UPLOAD_SIZE``         ``52428800``        Bytes per uploaded file of a field without its own
+                                                               limit (each upload field sets its own, in MB).
+``WAGTAIL_AWARDS_RECEIPT_FROM``            ``None``            Sender of application receipts; default
+                                                               ``DEFAULT_FROM_EMAIL``.
 =========================================  ==================  ==================================================
 """
 
@@ -25,6 +29,8 @@ DEFAULTS = {
     "CLOSING_SOON_DAYS": 3,
     "PUBLICITY_WORKING_DAYS": 5,
     "PRIVATE_ROOT": None,
+    "MAX_UPLOAD_SIZE": 50 * 1024 * 1024,
+    "RECEIPT_FROM": None,
 }
 
 PREFIX = "WAGTAIL_AWARDS_"

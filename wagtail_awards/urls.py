@@ -1,11 +1,20 @@
 """Site URLs of the app, included by the site under a prefix of its choice (the example site uses ``awards/``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .account_urls import urlpatterns as account_urls
+from .views import applications as application_views
 
 app_name = "wagtail_awards"
 
 urlpatterns = [
     path("now/", views.server_time, name="server_time"),
+    path("apply/<int:page_id>/", application_views.save_application, name="application_save"),
+    path("applications/", application_views.my_applications, name="my_applications"),
+    path("applications/<int:pk>/", application_views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/submitted/", application_views.application_submitted, name="application_submitted"),
+    path("applications/<int:pk>/withdraw/", application_views.withdraw_application, name="application_withdraw"),
+    path("files/<int:pk>/", application_views.download_file, name="application_file"),
+    path("accounts/", include(account_urls)),
 ]

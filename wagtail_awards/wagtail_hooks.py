@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 
 from . import admin
+from .admin import application_hooks as application_admin_hooks  # noqa: F401  (registers the application hooks)
 from .admin import review_hooks  # noqa: F401  (registers the review screens' hooks)
 
 admin.register()

@@ -110,7 +110,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "wagtail_awards:login"  # site users log in on the site; the Wagtail admin has its own login
 
 WAGTAIL_SITE_NAME = "江苏省教育科技工会 · 评优"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

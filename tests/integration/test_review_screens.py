@@ -178,3 +178,38 @@ def test_exported_times_are_local(world, client):
     from django.utils import timezone
 
     assert timezone.localtime(submitted).strftime("%Y-%m-%d %H:%M:%S") in rows[1]
+
+
+def test_every_step_shows_in_wagtails_site_history(world, client):
+    admin = world.users["province"]
+    rec.decide(user=world.users["rec_nj"], application=world.apps["nj1"], decision="recommend")
+    rec_list = rec.submit(
+        user=world.users["rec_nj"],
+        rec_list=rec.get_list(call=world.call, organization=world.orgs["nanjing"]),
+        confirm_under_minimum=True,
+    )
+    rec.unlock(user=admin, rec_list=rec_list, reason="补报材料")
+    world.apps["nj1"].refresh_from_db()
+    item = review.assign(user=admin, application=world.apps["nj1"], reviewer=world.users["reviewer_prov"])
+    review.save_scores(
+        user=world.users["reviewer_prov"], item=item, values={c.pk: Decimal(80) for c in world.call.criteria.all()}
+    )
+    review.set_prizes(user=admin, call=world.call, prizes={world.apps["nj1"].pk: 1})
+    client.force_login(admin)
+    response = client.get("/admin/reports/site-history/")
+    assert response.status_code == 200
+    page = text(response)
+    for message in ("已作出推荐决定", "推荐名单已提交", "推荐名单已解锁", "已分配评审专家", "评分已保存", "奖项已调整"):
+        assert message in page, message
+
+
+def test_applications_list_filters_by_status(world, client):
+    rec.decide(user=world.users["rec_nj"], application=world.apps["nj1"], decision="recommend")
+    client.force_login(world.users["province"])
+    page = text(client.get(ADMIN + f"applications/?call={world.call.pk}&status=recommended"))
+    assert "书香校园" in page and "教工之家" not in page
+    page = text(client.get(ADMIN + f"applications/?call={world.call.pk}&status=nonsense"))
+    assert "书香校园" in page and "教工之家" in page and "草稿项目" not in page
+    response = client.get(ADMIN + f"applications/?call={world.call.pk}&status=recommended&export=csv")
+    exported = b"".join(response.streaming_content).decode()
+    assert "书香校园" in exported and "教工之家" not in exported

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from ..models import CalendarException, Membership, Organization
+from .applications import ApplicationAdmin, PastAwardAdmin
 
 
 class OrganizationAdmin(ModelAdmin):
@@ -37,4 +38,4 @@ class AwardsAdminGroup(ModelAdminGroup):
     menu_label = _("Awards")
     menu_icon = "trophy"
     menu_order = 250
-    items = (OrganizationAdmin, MembershipAdmin, CalendarExceptionAdmin)
+    items = (ApplicationAdmin, PastAwardAdmin, OrganizationAdmin, MembershipAdmin, CalendarExceptionAdmin)

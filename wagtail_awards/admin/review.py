@@ -186,8 +186,15 @@ class ApplicationListView(ExportMixin, RoundView):
     def get(self, request, *args, **kwargs):
         if self.is_export:
             return super().get(request, *args, **kwargs)
+        status = request.GET.get("status")
+        status = status if status in ApplicationStatus.values else ""
         return self.render_to_response(
-            self.get_context_data(applications=list(self.rows()), statuses=ApplicationStatus.choices)
+            self.get_context_data(
+                applications=list(self.rows()),
+                statuses=[choice for choice in ApplicationStatus.choices if choice[0] != ApplicationStatus.DRAFT],
+                status=status,
+                status_query=f"&status={status}" if status else "",
+            )
         )
 
 
@@ -201,6 +208,7 @@ class ApplicationInspectView(RoundView):
         visible = rules.visible_applications(user=request.user)
         application = get_object_or_404(application_queryset().filter(pk__in=visible.values("pk")), pk=pk)
         self.call = application.call
+        self.page_subtitle = application.project_name
         files = [(file, file_download_url(file)) for file in ApplicationFile.objects.filter(application=application)]
         reviews = ReviewAssignment.objects.filter(application=application).select_related("reviewer")
         if not self.user_roles.province_admin:

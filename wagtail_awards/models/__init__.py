@@ -1,4 +1,5 @@
 from .applications import Application, ApplicationFile, PastAward, normalise_name
+from .application_form import ApplicationFormField, ApplicationFormPage
 from .calendar import CalendarException
 from .organizations import Membership, Organization
 from .pages import (
@@ -17,6 +18,8 @@ from .voting import Vote
 
 __all__ = [
     "Application",
+    "ApplicationFormField",
+    "ApplicationFormPage",
     "ApplicationFile",
     "Award",
     "Objection",

@@ -18,6 +18,7 @@ from django.utils.html import escape
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
+from example_site.demo.application_round import load_application_round
 from example_site.demo.notice import load_notice_2021
 from example_site.demo.review_round import load_review_round
 from wagtail_awards.domain.roles import ensure_role_groups
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         index = self.load_site()
         self.load_call_2021(index, notice)
         self.load_open_call(index, notice)
+        self.load_applications_demo()
         self.load_review_demo(index, notice)
         self.stdout.write(
             self.style.SUCCESS(
@@ -274,3 +276,7 @@ class Command(BaseCommand):
     def load_review_demo(self, index, notice):
         """Last year's call in expert review: applications, submitted lists, assignments and most scores."""
         load_review_round(index=index, notice=notice, fill=self._fill, password=DEMO_PASSWORD)
+
+    def load_applications_demo(self):
+        """The application form pages (open call and 2021) and sample drafts and submissions of the open call."""
+        load_application_round(password=DEMO_PASSWORD)

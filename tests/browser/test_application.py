@@ -1,0 +1,83 @@
+"""A new applicant in the browser: register → fill → save draft → upload a PDF → submit → my applications."""
+
+import re
+
+from django.utils import timezone
+
+from wagtail_awards.models import Application, ApplicationFormPage, CallPage
+
+from .conftest import axe_violations, horizontal_overflow, screenshot
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_new_applicant_registers_applies_and_sees_the_reference(demo_site, page, tmp_path):
+    year = timezone.localdate().year
+    call = CallPage.objects.get(slug=str(year))
+    form_page = ApplicationFormPage.objects.child_of(call).get()
+
+    # The notice links to the form; an anonymous visitor is asked to log in, and registers from there.
+    page.goto(demo_site.url + call.url)
+    page.get_by_role("link", name="在线申报").click()
+    assert "/awards/accounts/login/" in page.url
+    page.locator("#main").get_by_role("link", name="注册").click()
+    page.get_by_label("用户名").fill("langya")
+    page.get_by_label("您的姓名").fill("琅琊路小学工会")
+    page.get_by_label("电子邮箱").fill("langya@example.com")
+    page.locator("#id_account-password1").fill("Langya-Apply-2026")
+    page.locator("#id_account-password2").fill("Langya-Apply-2026")
+    page.get_by_label("所在单位").select_option(label="南京市琅琊路小学工会")
+    page.get_by_role("button", name="注册").click()
+
+    # Back on the form, logged in, with the unit and its reviewing union filled in.
+    page.wait_for_url(re.compile(re.escape(form_page.url) + "$"))
+    assert page.get_by_label("申报单位名称").input_value() == "南京市琅琊路小学工会"
+    assert page.get_by_label("审核单位").input_value() == "南京市教育工会"
+    page.get_by_label("归口业务部门").fill("工会办公室")
+    page.get_by_label("项目名称").fill("“书香教工”读书会")
+    page.get_by_label("主题").select_option("举旗育人")
+    page.get_by_label("项目简介").fill("每月一次教职工读书分享会，已坚持三年。")
+    page.get_by_label("项目负责人").fill("周老师")
+    page.get_by_label("联系电话").fill("025-12345678")
+    page.get_by_role("button", name="保存草稿").click()
+    assert "草稿已保存" in page.locator(".awards-messages").inner_text()
+    application = Application.objects.get(project_name="“书香教工”读书会")
+    assert application.status == "draft"
+
+    # Submitting without materials or the declaration is refused, and nothing typed is lost.
+    page.get_by_role("button", name="在线申报").click()
+    assert "申报材料不完整" in page.locator(".awards-messages").inner_text()
+    assert page.get_by_label("项目名称").input_value() == "“书香教工”读书会"
+
+    pdf = tmp_path / "申报书.pdf"
+    pdf.write_bytes(PDF)
+    page.locator('input[name="materials"]').set_input_files(str(pdf))
+    page.get_by_label("本单位承诺所报材料真实、合法。").check()
+    assert not axe_violations(page)
+    screenshot(page, "application-form")
+    page.get_by_role("button", name="在线申报").click()
+
+    page.wait_for_url(re.compile(r"/awards/applications/\d+/submitted/$"))
+    reference = page.locator("strong[data-reference]").inner_text()
+    assert re.fullmatch(rf"{year}-\d{{4}}", reference)
+    assert "申报书.pdf" in page.content()
+    screenshot(page, "application-submitted")
+
+    page.get_by_role("link", name="我的申报").first.click()
+    row = page.locator("tr", has_text="“书香教工”读书会")
+    assert reference in row.inner_text()
+    assert "已申报" in row.inner_text()
+    application.refresh_from_db()
+    assert application.reference == reference and application.files.count() == 1
+
+
+def test_form_fits_a_phone(demo_site, phone):
+    phone.goto(demo_site.url + "/awards/accounts/login/")
+    phone.get_by_label("用户名").fill("applicant")
+    phone.get_by_label("密码").fill("awards-demo")
+    phone.get_by_role("button", name="登录").click()
+    assert "我的申报" in phone.title()
+    form_page = ApplicationFormPage.objects.child_of(CallPage.objects.get(slug=str(timezone.localdate().year))).get()
+    phone.goto(demo_site.url + form_page.url)
+    assert horizontal_overflow(phone) <= 0
+    assert not axe_violations(phone)

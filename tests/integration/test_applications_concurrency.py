@@ -1,0 +1,120 @@
+"""Reference numbers and double submissions under real concurrency (PostgreSQL, one connection per thread)."""
+
+import threading
+import uuid
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+
+from tests.factories import make_org, make_user
+from tests.integration.application_world import BEFORE, build, complete_data, save_url
+from wagtail_awards.domain import applications as rules
+from wagtail_awards.enums import ApplicationStatus, Role
+from wagtail_awards.models import Application, ApplicationFile
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+THREADS = 8
+
+
+@pytest.fixture(autouse=True)
+def only_on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+
+
+@pytest.fixture
+def site_root(transactional_db):
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale, Page
+
+    from tests.factories import make_site
+
+    if Page.get_first_root_node() is None:
+        ContentType.objects.clear_cache()
+        Locale.objects.get_or_create(language_code="zh-hans")
+        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+    return make_site()
+
+
+def run_together(jobs):
+    """Run each callable on its own thread, released at once; return results (or exceptions) in order."""
+    results = [None] * len(jobs)
+    barrier = threading.Barrier(len(jobs))
+
+    def worker(index, job):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as exc:  # noqa: BLE001 - reported to the test
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_submissions_get_unique_sequential_references(site_root):
+    world = build(site_root)
+    required = world.page.required_items()
+    drafts = []
+    with time_machine.travel(BEFORE, tick=False):
+        for i in range(THREADS):
+            unit = make_org(f"并发单位{i}", parent=world.orgs["nanjing"], city="南京")
+            user = make_user(f"concurrent-{i}", org=unit, role=Role.APPLICANT)
+            application = Application.objects.create(
+                call=world.call,
+                applicant=user,
+                organization=unit,
+                reviewing_unit="南京市教育工会",
+                responsible_department="办公室",
+                unit_name=unit.name,
+                project_name=f"项目{i}",
+                theme="暖心聚力",
+                declaration=True,
+                answers={name: "x" for name in required if name not in rules.FIXED_TEXT_FIELDS},
+            )
+            ApplicationFile.objects.create(
+                application=application,
+                field_name="materials",
+                file="applications/x",
+                original_name="a.pdf",
+                content_type="application/pdf",
+                size=1,
+                sha256="0" * 64,
+            )
+            drafts.append((application, user))
+
+    def submit(application, user):
+        return lambda: rules.submit(application=application, user=user, required=required, now=BEFORE).reference
+
+    results = run_together([submit(a, u) for a, u in drafts])
+    assert all(isinstance(r, str) for r in results), results
+    assert sorted(results) == [f"2021-{n:04d}" for n in range(1, THREADS + 1)]
+    assert Application.objects.filter(status=ApplicationStatus.SUBMITTED).count() == THREADS
+
+
+def test_double_click_on_submit_creates_one_application(site_root):
+    world = build(site_root)
+    token = str(uuid.uuid4())
+
+    def post():
+        client = Client()
+        client.force_login(world.users["a"])
+        with time_machine.travel(BEFORE, tick=False):
+            return client.post(save_url(world), complete_data(token=token, action="submit")).status_code
+
+    results = run_together([post for _ in range(4)])
+    assert results == [302] * 4, results
+    assert Application.objects.count() == 1
+    application = Application.objects.get()
+    assert application.status == ApplicationStatus.SUBMITTED and application.reference == "2021-0001"
+    assert application.files.count() == 1  # the later clicks stored nothing

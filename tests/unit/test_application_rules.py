@@ -1,0 +1,190 @@
+"""Application and upload rules without the database."""
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from wagtail_awards.domain import applications as rules
+from wagtail_awards.domain import files
+
+SH = ZoneInfo("Asia/Shanghai")
+DEADLINE = dt.datetime(2021, 10, 19, 23, 59, 59, tzinfo=SH)
+OPENS = dt.datetime(2021, 9, 22, 9, tzinfo=SH)
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40)
+JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(40)
+DOCX = b"PK\x03\x04\x14\x00\x06\x00" + bytes(40)
+HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+MB = 1024 * 1024
+
+
+class TestWindow:
+    def test_last_second_is_accepted(self):
+        rules.check_window(now=DEADLINE, opens=OPENS, deadline=DEADLINE)
+
+    @pytest.mark.parametrize("late", [dt.timedelta(microseconds=1), dt.timedelta(seconds=1), dt.timedelta(days=1)])
+    def test_any_instant_after_the_deadline_is_late(self, late):
+        with pytest.raises(rules.ApplicationRefused) as exc:
+            rules.check_window(now=DEADLINE + late, opens=OPENS, deadline=DEADLINE)
+        assert exc.value.code == "closed"
+
+    def test_deadline_is_compared_as_an_instant_whatever_the_zone(self):
+        # 16:00 UTC is 00:00 the next day in Shanghai: one second after 23:59:59.
+        rules.check_window(now=dt.datetime(2021, 10, 19, 15, 59, 59, tzinfo=dt.UTC), opens=OPENS, deadline=DEADLINE)
+        with pytest.raises(rules.ApplicationRefused):
+            rules.check_window(now=dt.datetime(2021, 10, 19, 16, 0, 0, tzinfo=dt.UTC), opens=OPENS, deadline=DEADLINE)
+
+    def test_before_opening(self):
+        with pytest.raises(rules.ApplicationRefused) as exc:
+            rules.check_window(now=OPENS - dt.timedelta(seconds=1), opens=OPENS, deadline=DEADLINE)
+        assert exc.value.code == "not_open"
+
+    def test_withdraw_window(self):
+        assert rules.can_withdraw(status="submitted", now=DEADLINE, deadline=DEADLINE)
+        assert not rules.can_withdraw(status="submitted", now=DEADLINE + dt.timedelta(seconds=1), deadline=DEADLINE)
+        assert not rules.can_withdraw(status="draft", now=OPENS, deadline=DEADLINE)
+
+
+class TestCompleteness:
+    REQUIRED = {"project_name": "项目名称", "materials": "申报材料", "declaration": "承诺", "summary": "简介"}
+
+    def test_complete(self):
+        values = {"project_name": "x", "declaration": True, "summary": "y"}
+        assert rules.missing_items(required=self.REQUIRED, values=values, file_counts={"materials": 1}) == []
+
+    def test_blank_text_false_checkbox_and_no_file_are_missing(self):
+        values = {"project_name": "   ", "declaration": False, "summary": ""}
+        missing = rules.missing_items(required=self.REQUIRED, values=values, file_counts={"materials": 0})
+        assert missing == ["project_name", "materials", "declaration", "summary"]
+
+    def test_empty_choice_list_is_missing(self):
+        assert rules.missing_items(required={"tags": "t"}, values={"tags": []}, file_counts={}) == ["tags"]
+
+
+class TestReference:
+    def test_first(self):
+        assert rules.next_reference(year=2021, existing=[]) == "2021-0001"
+
+    def test_after_the_highest_of_the_year(self):
+        existing = ["2021-0002", "2021-0010", "2020-0099", None, "junk"]
+        assert rules.next_reference(year=2021, existing=existing) == "2021-0011"
+
+
+class TestNames:
+    @pytest.mark.parametrize(
+        ("raw", "clean"),
+        [
+            ("../../etc/passwd.pdf", "passwd.pdf"),
+            ("C:\\Users\\me\\申报书.pdf", "申报书.pdf"),
+            ("re\x00port.pdf", "report.pdf"),
+            ("  .hidden.pdf ", "hidden.pdf"),
+            ("ｒｅｐｏｒｔ．ｐｄｆ", "report.pdf"),
+            ('a<b>:"c|?*.pdf', "a_b___c___.pdf"),
+        ],
+    )
+    def test_clean_name(self, raw, clean):
+        assert files.clean_name(raw) == clean
+
+    def test_very_long_name_keeps_its_extension(self):
+        name = files.clean_name("长" * 500 + ".pdf")
+        assert len(name) == files.MAX_NAME_LENGTH and name.endswith(".pdf")
+
+    @pytest.mark.parametrize("raw", ["", "..", "/", "\x00\x00"])
+    def test_nothing_left(self, raw):
+        with pytest.raises(ValidationError):
+            files.clean_name(raw)
+
+    def test_double_extension_ending_in_exe_is_refused(self):
+        with pytest.raises(ValidationError) as exc:
+            files.check_name(name="申报书.pdf.exe", allowed=["pdf"])
+        assert exc.value.code == "extension"
+
+    def test_dangerous_inner_extension_is_refused(self):
+        with pytest.raises(ValidationError) as exc:
+            files.check_name(name="photo.php.jpg", allowed=["jpg"])
+        assert exc.value.code == "double_extension"
+
+    def test_harmless_dots_are_fine(self):
+        assert files.check_name(name="2021.10.申报书.PDF", allowed="pdf, docx") == ("2021.10.申报书.PDF", "pdf")
+
+    def test_parse_extensions(self):
+        assert files.parse_extensions("PDF, .docx；jpg pdf") == ["pdf", "docx", "jpg"]
+        assert files.unknown_extensions(["pdf", "exe", "html"]) == ["exe", "html"]
+
+
+def check(name, content, allowed=("pdf", "docx", "jpg", "png"), max_size=MB):
+    return files.check_file(name=name, stream=io.BytesIO(content), allowed=allowed, max_size=max_size)
+
+
+class TestContent:
+    @pytest.mark.parametrize(
+        ("name", "content", "content_type"),
+        [
+            ("a.pdf", PDF, "application/pdf"),
+            ("a.png", PNG, "image/png"),
+            ("a.JPG", JPG, "image/jpeg"),
+            ("a.docx", DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ],
+    )
+    def test_genuine_files_pass(self, name, content, content_type):
+        checked = check(name, content)
+        assert checked.content_type == content_type and checked.size == len(content)
+        assert len(checked.sha256) == 64
+
+    def test_png_renamed_pdf(self):
+        with pytest.raises(ValidationError) as exc:
+            check("申报书.pdf", PNG)
+        assert exc.value.code == "content"
+        assert "申报书.pdf" in exc.value.messages[0] and "PDF" in exc.value.messages[0]
+
+    def test_html_named_jpg(self):
+        with pytest.raises(ValidationError) as exc:
+            check("photo.jpg", HTML)
+        assert exc.value.code == "html"
+
+    def test_png_html_polyglot(self):
+        polyglot = PNG + b"tEXtComment\x00" + HTML + bytes(100)
+        with pytest.raises(ValidationError) as exc:
+            check("photo.png", polyglot)
+        assert exc.value.code == "html"
+
+    def test_html_marker_split_across_chunks_is_found(self):
+        content = PNG + bytes(files.CHUNK_SIZE - len(PNG) - 3) + b"<script>" + bytes(100)
+        with pytest.raises(ValidationError):
+            check("photo.png", content)
+
+    def test_too_large(self):
+        with pytest.raises(ValidationError) as exc:
+            check("big.pdf", PDF + bytes(MB), max_size=MB)
+        assert exc.value.code == "size"
+
+    def test_empty(self):
+        with pytest.raises(ValidationError) as exc:
+            check("empty.pdf", b"")
+        assert exc.value.code == "empty"
+
+    def test_stops_reading_once_over_the_limit(self):
+        class Endless(io.RawIOBase):
+            read_bytes = 0
+
+            def readable(self):
+                return True
+
+            def seek(self, *args):
+                return 0
+
+            def read(self, size=-1):
+                self.read_bytes += size
+                return b"%PDF-" + bytes(size - 5)
+
+        stream = Endless()
+        with pytest.raises(ValidationError):
+            files.check_file(name="x.pdf", stream=stream, allowed=["pdf"], max_size=MB)
+        assert stream.read_bytes <= MB + files.CHUNK_SIZE
+
+    def test_format_size(self):
+        assert files.format_size(20 * MB) == "20 MB"
+        assert files.format_size(1536) == "1.5 KB"

@@ -1,0 +1,49 @@
+"""Applicant account URLs: Django's own auth views with the app's templates, plus registration."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from .views import accounts
+
+T = "wagtail_awards/accounts/"
+
+urlpatterns = [
+    path("register/", accounts.register, name="register"),
+    path("unit/", accounts.choose_unit, name="choose_unit"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name=T + "login.html", next_page=reverse_lazy("wagtail_awards:my_applications")
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name=T + "password_reset_form.html",
+            email_template_name=T + "password_reset_email.txt",
+            subject_template_name=T + "password_reset_subject.txt",
+            success_url=reverse_lazy("wagtail_awards:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name=T + "password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name=T + "password_reset_confirm.html",
+            success_url=reverse_lazy("wagtail_awards:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name=T + "password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,189 @@
+"""Applications in the Wagtail admin: a list with filters and search, an inspect view with answers and files, and
+the history of every status change. Past awards are listed here too (imported with ``import_past_awards``).
+
+What a user sees is scoped by ``domain.permissions``: province administrators see everything, a recommender only
+the applicants of their own organisation, a reviewer only assigned applications. Other admin screens may subclass
+:class:`ApplicationAdmin` and narrow :meth:`ApplicationAdmin.get_queryset` further.
+"""
+
+from django.contrib.admin import SimpleListFilter
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import HistoryView, InspectView
+
+from ..domain import permissions
+from ..models import Application, PastAward
+
+
+class ApplicationPermissionHelper(PermissionHelper):
+    """Applications change through the site and the round's own screens, never through a generic edit form."""
+
+    def user_can_list(self, user):
+        return permissions.is_province_admin(user) or super().user_can_list(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+    def user_can_inspect_obj(self, user, obj):
+        return self.inspect_view_enabled and permissions.can_view_application(user, obj)
+
+
+class ApplicationInspectView(InspectView):
+    def get_context_data(self, **kwargs):
+        application = self.instance
+        form_page = application.call.get_children().type(_form_page_model()).live().specific().first()
+        labels = {f.clean_name: f.label for f in form_page.get_form_fields()} if form_page else {}
+        kwargs.update(
+            application=application,
+            answers=[(labels.get(name, name), value) for name, value in application.answers.items()],
+            files=[
+                (item, reverse("wagtail_awards:application_file", args=[item.pk])) for item in application.files.all()
+            ],
+            history_url=self.url_helper.get_action_url("history", self.pk_quoted),
+        )
+        return super().get_context_data(**kwargs)
+
+
+class ApplicationHistoryView(HistoryView):
+    def check_action_permitted(self, user):
+        return permissions.can_view_application(user, self.instance)
+
+
+def _form_page_model():
+    from ..models import ApplicationFormPage
+
+    return ApplicationFormPage
+
+
+class CallFilter(SimpleListFilter):
+    """By call (Django's related-field filter needs ``django.contrib.admin``, which a Wagtail site may not run)."""
+
+    title = _("call")
+    parameter_name = "call"
+
+    def lookups(self, request, model_admin):
+        from ..models import CallPage
+
+        return [(str(call.pk), call.title) for call in CallPage.objects.order_by("-year")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(call_id=int(value)) if value and value.isdigit() else queryset
+
+
+class ApplicationAdmin(ModelAdmin):
+    model = Application
+    menu_label = _("Applications")
+    menu_icon = "form"
+    list_display = ("reference", "project_name", "organization", "city", "theme", "status", "submitted_at")
+    list_filter = (CallFilter, "organization__city", "status", "theme")
+    search_fields = ("reference", "project_name", "unit_name", "organization__name", "reviewing_unit")
+    list_select_related = ("call", "organization")
+    inspect_view_enabled = True
+    inspect_view_class = ApplicationInspectView
+    inspect_view_fields = (
+        "reference",
+        "status",
+        "status_reason",
+        "call",
+        "organization",
+        "recommending_organization",
+        "applicant",
+        "reviewing_unit",
+        "responsible_department",
+        "unit_name",
+        "project_name",
+        "theme",
+        "declaration",
+        "created_at",
+        "submitted_at",
+    )
+    inspect_template_name = "wagtail_awards/admin/applications/inspect.html"
+    history_view_class = ApplicationHistoryView
+    permission_helper_class = ApplicationPermissionHelper
+
+    def get_queryset(self, request):
+        """Only what ``request.user`` may see (the hook other screens narrow further)."""
+        return permissions.visible_applications(request.user, super().get_queryset(request))
+
+    def city(self, obj):
+        return obj.organization.city
+
+    city.short_description = _("city")
+    city.admin_order_field = "organization__city"
+
+
+class PastAwardAdmin(ModelAdmin):
+    model = PastAward
+    menu_label = _("Past awards")
+    menu_icon = "history"
+    list_display = ("year", "project_name", "unit_name", "prize")
+    list_filter = ("year",)
+    search_fields = ("project_name", "unit_name")
+    index_template_name = "wagtail_awards/admin/applications/past_award_index.html"
+
+    def get_admin_urls_for_registration(self):
+        from django.urls import path
+
+        return super().get_admin_urls_for_registration() + (
+            path(
+                "wagtail_awards/pastaward/import/",
+                self.import_view,
+                name="wagtail_awards_pastaward_import",
+            ),
+        )
+
+    def import_view(self, request):
+        """Province administrators upload a CSV or XLSX of earlier years' awards (see ``import_past_awards``)."""
+        import tempfile
+        from pathlib import Path
+
+        from django.contrib import messages
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from ..domain.past_awards import import_past_awards, read_rows
+        from ..forms.applications import PastAwardImportForm
+
+        if not permissions.is_province_admin(request.user):
+            raise PermissionDenied
+        form = PastAwardImportForm(request.POST or None, request.FILES or None)
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+                handle.flush()
+                try:
+                    rows = read_rows(handle.name)
+                except Exception:  # noqa: BLE001 - any unreadable file gets the same answer
+                    rows = None
+            if rows is None:
+                errors = [_("The file could not be read as CSV or XLSX.")]
+            else:
+                result = import_past_awards(rows=rows)
+                errors = result.errors
+                if not errors:
+                    messages.success(
+                        request,
+                        _("%(created)d past awards imported, %(unchanged)d already present.")
+                        % {"created": result.created, "unchanged": result.unchanged},
+                    )
+                    return redirect(self.url_helper.index_url)
+        return TemplateResponse(
+            request,
+            "wagtail_awards/admin/applications/past_award_import.html",
+            {"form": form, "errors": errors, "index_url": self.url_helper.index_url},
+            status=400 if errors or form.errors else 200,
+        )

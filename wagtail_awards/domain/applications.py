@@ -1,0 +1,349 @@
+"""Application rules: the deadline, completeness, past awards, drafts, submission and withdrawal.
+
+Pure functions take instants, values and counts; the others read and write the database as their docstrings say.
+Every refusal raises :class:`ApplicationRefused` with a translated message fit to show the applicant.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from ..enums import ApplicationStatus
+from . import transitions
+
+#: The fields every application has, stored in columns of ``Application`` (the rest go into ``answers``).
+FIXED_TEXT_FIELDS = ("reviewing_unit", "responsible_department", "unit_name", "project_name", "theme")
+MATERIALS_FIELD = "materials"
+DECLARATION_FIELD = "declaration"
+RESERVED_NAMES = frozenset((*FIXED_TEXT_FIELDS, MATERIALS_FIELD, DECLARATION_FIELD, "token", "action", "remove_files"))
+
+#: Statuses in which the applicant may still change the application.
+EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+
+
+class ApplicationRefused(Exception):
+    """A rule refused the action; ``str(exc)`` is the translated message for the applicant."""
+
+    def __init__(self, message, *, code="refused", fields=None, application=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        #: The application concerned, when there is one (e.g. the locked one a replayed POST found).
+        self.application = application
+        #: For an incomplete application: the names of the missing fields.
+        self.fields = list(fields or [])
+
+
+# Pure rules
+
+
+def check_window(*, now: dt.datetime, opens: dt.datetime | None, deadline: dt.datetime) -> None:
+    """Refuse unless ``opens <= now <= deadline``; ``deadline`` is the last accepted instant (a second late is late)."""
+    if opens is not None and now < opens:
+        raise ApplicationRefused(_("Applications are not open yet."), code="not_open")
+    if now > deadline:
+        raise ApplicationRefused(
+            _("The application deadline has passed; nothing can be saved or submitted any more."), code="closed"
+        )
+
+
+def missing_items(
+    *, required: Mapping[str, str], values: Mapping[str, object], file_counts: Mapping[str, int]
+) -> list[str]:
+    """The names in ``required`` (name → label) with neither a non-blank value nor a file, in ``required`` order."""
+    missing = []
+    for name in required:
+        value = values.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, "", [], (), False) and not file_counts.get(name):
+            missing.append(name)
+    return missing
+
+
+def list_separator() -> str:
+    """What joins the items of a list in a message (“、” in Chinese)."""
+    return pgettext("list separator", ", ")
+
+
+def format_reference(*, year: int, number: int) -> str:
+    """``2021, 1`` → ``"2021-0001"``."""
+    return f"{year}-{number:04d}"
+
+
+def next_reference(*, year: int, existing: Iterable[str]) -> str:
+    """The reference after the highest of ``existing`` for ``year`` (``2021-0001`` when there is none)."""
+    prefix = f"{year}-"
+    numbers = [
+        int(ref[len(prefix) :]) for ref in existing if ref and ref.startswith(prefix) and ref[len(prefix) :].isdigit()
+    ]
+    return format_reference(year=year, number=max(numbers, default=0) + 1)
+
+
+def is_locked(*, status: str) -> bool:
+    """Whether an application in ``status`` is locked for its applicant."""
+    return status not in EDITABLE_STATUSES
+
+
+def can_withdraw(*, status: str, now: dt.datetime, deadline: dt.datetime) -> bool:
+    return status == ApplicationStatus.SUBMITTED and now <= deadline
+
+
+# Rules on the database
+
+
+def past_award_for(*, project_name: str, unit_name: str, before_year: int | None = None):
+    """The ``PastAward`` matching this project and unit on their normalised names, or ``None``."""
+    from ..models import PastAward, normalise_name
+
+    project, unit = normalise_name(project_name), normalise_name(unit_name)
+    if not project:
+        return None
+    awards = PastAward.objects.filter(normalised_project=project, normalised_unit=unit)
+    if before_year is not None:
+        awards = awards.filter(year__lt=before_year)
+    return awards.order_by("-year").first()
+
+
+def check_not_awarded_before(*, application) -> None:
+    """Refuse a project already awarded in an earlier year (往年已获评项目不再参评)."""
+    award = past_award_for(
+        project_name=application.project_name,
+        unit_name=application.unit_name or application.organization.name,
+        before_year=application.call.year,
+    )
+    if award is not None:
+        raise ApplicationRefused(
+            _("“%(project)s” was already awarded in %(year)s and cannot apply again.")
+            % {"project": application.project_name, "year": award.year},
+            code="past_award",
+        )
+
+
+@dataclass
+class NewFile:
+    """An uploaded file already checked by ``domain.files.check_file``."""
+
+    field_name: str
+    upload: object  # a Django ``UploadedFile``
+    checked: object  # ``domain.files.CheckedFile``
+
+
+@dataclass
+class DraftData:
+    """What the applicant entered: fixed fields, editor-defined answers, the declaration and file changes."""
+
+    fixed: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)
+    declaration: bool = False
+    new_files: list[NewFile] = field(default_factory=list)
+    remove_file_ids: list[int] = field(default_factory=list)
+
+
+def _call_window(call, now):
+    check_window(now=now, opens=call.applications_open_at, deadline=call.application_deadline)
+
+
+def save_draft(*, call, user, organization, data: DraftData, application=None, token=None, now=None):
+    """Create (or update) the draft of ``user``'s unit ``organization`` in ``call``; return it.
+
+    A new draft is keyed by ``token`` (a UUID from the form): replaying the same POST updates the application
+    it created instead of creating a second one. A withdrawn application edited again goes back to draft.
+    Side effects: writes ``Application`` and ``ApplicationFile`` rows, stores new files, deletes removed ones
+    after commit, logs ``wagtail_awards.save_draft``. Refuses after the deadline and on a locked application.
+    """
+    from ..models import Application
+
+    now = now or timezone.now()
+    _call_window(call, now)
+    with transaction.atomic():
+        if application is None:
+            application = _application_for_token(call=call, user=user, organization=organization, token=token)
+        else:
+            application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.organization_id != organization.pk or application.call_id != call.pk:
+            raise ApplicationRefused(_("You cannot change this application."), code="forbidden")
+        if is_locked(status=application.status):
+            raise ApplicationRefused(
+                _("This application has been submitted and is locked."), code="locked", application=application
+            )
+        for name in FIXED_TEXT_FIELDS:
+            if name in data.fixed:
+                setattr(application, name, (data.fixed[name] or "").strip())
+        application.answers = {**application.answers, **data.answers}
+        application.declaration = bool(data.declaration)
+        application.save()
+        if application.status == ApplicationStatus.WITHDRAWN:
+            transitions.move(
+                application=application, target=ApplicationStatus.DRAFT, user=user, action="wagtail_awards.reopen"
+            )
+        removed = list(application.files.filter(pk__in=data.remove_file_ids))
+        for old in removed:
+            storage, name = old.file.storage, old.file.name
+            old.delete()
+            # The stored file goes only once the row is gone for good.
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        for new in data.new_files:
+            _store_file(application=application, new=new, user=user)
+        from wagtail.log_actions import log
+
+        log(instance=application, action="wagtail_awards.save_draft", user=user)
+    return application
+
+
+def _application_for_token(*, call, user, organization, token):
+    from ..models import Application
+
+    token = _as_uuid(token)
+    if token is not None:
+        existing = Application.objects.select_for_update().filter(submission_token=token).first()
+        if existing is not None:
+            return existing
+    fields = dict(
+        call=call,
+        applicant=user,
+        organization=organization,
+        recommending_organization=organization.recommending_organization,
+        unit_name=organization.name,
+        submission_token=token,
+    )
+    try:
+        with transaction.atomic():
+            return Application.objects.create(**fields)
+    except IntegrityError:
+        # The same form posted twice at once: the other request created it; use that one.
+        return Application.objects.select_for_update().get(submission_token=token)
+
+
+def _as_uuid(value):
+    if not value:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _store_file(*, application, new: NewFile, user):
+    from ..models import ApplicationFile
+
+    checked = new.checked
+    stored = ApplicationFile(
+        application=application,
+        field_name=new.field_name,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user,
+    )
+    new.upload.seek(0)
+    stored.file.save(checked.name, new.upload, save=False)
+    stored.save()
+    return stored
+
+
+def file_counts(*, application) -> dict[str, int]:
+    from django.db.models import Count
+
+    return dict(application.files.values_list("field_name").annotate(n=Count("pk")).values_list("field_name", "n"))
+
+
+def submit(*, application, user, required: Mapping[str, str], now=None):
+    """Submit a draft ("在线申报"): check it, give it the next reference number of its call and lock it.
+
+    ``required`` maps the names of required fields to their labels. Submitting an application that is already
+    submitted returns it unchanged (a replayed POST is harmless). Side effects: locks the call's page row while
+    numbering (references are unique and sequential per call under concurrency), saves the application, logs
+    ``wagtail_awards.submit``. Refuses after the deadline, when incomplete, and for a past award.
+    """
+    from wagtail.models import Page
+
+    from ..models import Application
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("call", "organization").get(pk=application.pk)
+        )
+        if application.status == ApplicationStatus.SUBMITTED:
+            return application
+        if application.status != ApplicationStatus.DRAFT:
+            raise ApplicationRefused(_("This application cannot be submitted in its present state."), code="state")
+        call = application.call
+        _call_window(call, now)
+        values = {name: getattr(application, name) for name in FIXED_TEXT_FIELDS}
+        values.update(application.answers)
+        values[DECLARATION_FIELD] = application.declaration
+        missing = missing_items(required=required, values=values, file_counts=file_counts(application=application))
+        if missing:
+            raise ApplicationRefused(
+                _("The application is incomplete: %(fields)s.")
+                % {"fields": list_separator().join(str(required[n]) for n in missing)},
+                code="incomplete",
+                fields=missing,
+            )
+        check_not_awarded_before(application=application)
+        if not application.reference:
+            # One numbering at a time per call: the call's page row is the lock.
+            Page.objects.select_for_update().filter(pk=call.pk).first()
+            existing = Application.objects.filter(call=call, reference__startswith=f"{call.year}-").values_list(
+                "reference", flat=True
+            )
+            application.reference = next_reference(year=call.year, existing=existing)
+        application.submitted_at = now
+        application.save(update_fields=["reference", "submitted_at", "updated_at"])
+        transitions.move(
+            application=application, target=ApplicationStatus.SUBMITTED, user=user, action="wagtail_awards.submit"
+        )
+    return application
+
+
+def withdraw(*, application, user, now=None):
+    """Withdraw a submitted application before the deadline; it keeps its reference number.
+
+    Side effects: saves the status, logs ``wagtail_awards.withdraw``.
+    """
+    from ..models import Application
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        if application.status == ApplicationStatus.WITHDRAWN:
+            return application
+        if now > application.call.application_deadline:
+            raise ApplicationRefused(
+                _("The application deadline has passed; the application can no longer be withdrawn."), code="closed"
+            )
+        if application.status != ApplicationStatus.SUBMITTED:
+            raise ApplicationRefused(_("Only a submitted application can be withdrawn."), code="state")
+        transitions.move(
+            application=application, target=ApplicationStatus.WITHDRAWN, user=user, action="wagtail_awards.withdraw"
+        )
+    return application
+
+
+def send_receipt(*, application, request=None) -> bool:
+    """E-mail the applicant a receipt with the reference number. Returns whether a message was sent.
+
+    Side effects: sends one e-mail through Django's configured backend (nothing when the user has no address).
+    """
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    email = getattr(application.applicant, "email", "")
+    if not email:
+        return False
+    context = {"application": application, "request": request}
+    subject = render_to_string("wagtail_awards/applications/receipt_subject.txt", context).strip()
+    body = render_to_string("wagtail_awards/applications/receipt_body.txt", context)
+    from ..conf import awards_settings
+
+    send_mail(subject, body, awards_settings.RECEIPT_FROM, [email])
+    return True

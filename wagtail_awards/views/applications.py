@@ -1,0 +1,271 @@
+"""Applicants' views: the form (drafts and submission), confirmation, "my applications", withdrawal, downloads."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from ..conf import awards_settings
+from ..domain import applications as rules
+from ..domain import permissions
+from ..enums import ApplicationStatus
+from ..models import Application, ApplicationFile, ApplicationFormPage
+from ..uploads import LimitedUploadHandler
+
+
+def render_form(request, *, page, application=None, form=None, status=200):
+    """Render the application form page for a new application or a draft."""
+    units = list(permissions.applicant_units(request.user))
+    organization = application.organization if application else (units[0] if units else None)
+    existing = list(application.files.all()) if application else []
+    if form is None:
+        if application is not None:
+            initial = page.initial_for(application)
+        elif organization is not None:
+            recommending = organization.recommending_organization
+            initial = {"unit_name": organization.name, "reviewing_unit": recommending.name if recommending else ""}
+        else:
+            initial = {}
+        form = page.get_form(page=page, user=request.user, initial=initial)
+    context = page.get_context(request)
+    context.update(
+        form=form,
+        application=application,
+        organization=organization,
+        existing_files=existing,
+        token=request.POST.get("token") or uuid.uuid4(),
+        can_apply=organization is not None,
+    )
+    response = TemplateResponse(request, page.get_template(request), context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt
+def save_application(request, page_id):
+    """Save a draft or submit it ("在线申报"). POST only.
+
+    The size limits of the form's upload fields are installed as an upload handler before the body is read, so
+    this view is exempt from the CSRF middleware and checks the token itself once the handler is in place.
+    """
+    page = get_object_or_404(ApplicationFormPage.objects.live(), pk=page_id).specific
+    handler = LimitedUploadHandler(request, limits=page.upload_limits(), default_limit=awards_settings.MAX_UPLOAD_SIZE)
+    request.upload_handlers.insert(0, handler)
+    return _save_application(request, page=page, handler=handler)
+
+
+@csrf_protect
+@login_required
+@require_POST
+def _save_application(request, *, page, handler):
+    units = list(permissions.applicant_units(request.user))
+    if not units:
+        raise PermissionDenied
+    application = None
+    if request.POST.get("application"):
+        try:
+            application = Application.objects.get(pk=int(request.POST["application"]), call=page.call)
+        except (Application.DoesNotExist, ValueError):
+            raise Http404 from None
+        if not permissions.can_view_application(request.user, application):
+            raise Http404
+        if not permissions.can_edit_application(request.user, application):
+            if application.status == ApplicationStatus.SUBMITTED:
+                # A replayed submission: the application is already in.
+                return redirect("wagtail_awards:application_submitted", pk=application.pk)
+            messages.error(request, _("This application has been submitted and is locked."))
+            return redirect("wagtail_awards:application_detail", pk=application.pk)
+    organization = application.organization if application else units[0]
+    existing_counts = rules.file_counts(application=application) if application else {}
+    remove_ids = _ints(request.POST.getlist("remove_files"))
+    if application:
+        removed = application.files.filter(pk__in=remove_ids)
+        for item in removed:
+            existing_counts[item.field_name] = existing_counts.get(item.field_name, 1) - 1
+    form = page.get_form(
+        request.POST,
+        request.FILES,
+        page=page,
+        user=request.user,
+        existing_counts=existing_counts,
+        upload_errors=handler.errors,
+    )
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: please correct the errors below."))
+        return render_form(request, page=page, application=application, form=form, status=400)
+    submitting = request.POST.get("action") == "submit"
+    refused = None
+    try:
+        # Saving and submitting hold the application's row lock together: a second click waits for the first,
+        # then finds the application submitted.
+        with transaction.atomic():
+            application = rules.save_draft(
+                call=page.call,
+                user=request.user,
+                organization=organization,
+                data=form.draft_data(remove_file_ids=remove_ids),
+                application=application,
+                token=request.POST.get("token"),
+            )
+            if submitting:
+                try:
+                    application = _submit(request, page=page, application=application)
+                except rules.ApplicationRefused as exc:
+                    refused = exc  # the draft stays saved
+    except rules.ApplicationRefused as exc:
+        refused = exc
+    if refused is None:
+        if submitting:
+            if getattr(application, "newly_submitted", False):
+                rules.send_receipt(application=application, request=request)
+            return redirect("wagtail_awards:application_submitted", pk=application.pk)
+        messages.success(request, _("Your draft was saved. You may come back and change it until the deadline."))
+        return redirect(f"{page.url}?application={application.pk}")
+    if refused.application is not None and refused.application.status == ApplicationStatus.SUBMITTED:
+        return redirect("wagtail_awards:application_submitted", pk=refused.application.pk)
+    if refused.code == "incomplete":
+        for name in refused.fields:
+            if name in form.fields:
+                form.add_error(name, _("Required before submitting."))
+    if application is not None and application.pk and refused.code in ("incomplete", "past_award"):
+        messages.warning(request, _("Your draft was saved, but it cannot be submitted yet."))
+    messages.error(request, refused.message)
+    if application is not None and application.pk:
+        application = Application.objects.filter(pk=application.pk).first()
+    return render_form(request, page=page, application=application, form=form, status=400)
+
+
+def _submit(request, *, page, application):
+    was_submitted = application.status == ApplicationStatus.SUBMITTED
+    application = rules.submit(application=application, user=request.user, required=page.required_items())
+    application.newly_submitted = not was_submitted
+    return application
+
+
+def _ints(values):
+    result = []
+    for value in values:
+        try:
+            result.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return result
+
+
+def _display(value):
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if isinstance(value, list | tuple):
+        return rules.list_separator().join(str(v) for v in value)
+    return value
+
+
+def _visible_or_404(request, pk):
+    application = get_object_or_404(
+        Application.objects.select_related("call", "organization", "recommending_organization"), pk=pk
+    )
+    # Someone not allowed learns nothing, not even that the application exists.
+    if not permissions.can_view_application(request.user, application):
+        raise Http404
+    return application
+
+
+def _form_page(application):
+    return ApplicationFormPage.objects.child_of(application.call).live().first()
+
+
+@login_required
+@never_cache
+def application_detail(request, pk, *, submitted=False):
+    """One application as its unit (or anyone allowed) sees it: status, reference, answers, files."""
+    application = _visible_or_404(request, pk)
+    form_page = _form_page(application)
+    now = timezone.now()
+    labels = {}
+    if form_page:
+        labels = {f.clean_name: f.label for f in form_page.get_form_fields()}
+    answers = [(labels.get(name, name), _display(value)) for name, value in application.answers.items()]
+    open_now = application.call.application_state(now=now) in ("open", "closing_soon")
+    context = {
+        "application": application,
+        "answers": answers,
+        "files": application.files.all(),
+        "form_page": form_page,
+        "submitted": submitted,
+        "can_edit": open_now and permissions.can_edit_application(request.user, application),
+        "can_withdraw": permissions.can_withdraw_application(request.user, application)
+        and rules.can_withdraw(status=application.status, now=now, deadline=application.call.application_deadline),
+    }
+    template = (
+        "wagtail_awards/applications/confirmation.html" if submitted else "wagtail_awards/applications/detail.html"
+    )
+    return TemplateResponse(request, template, context)
+
+
+def application_submitted(request, pk):
+    return application_detail(request, pk, submitted=True)
+
+
+@login_required
+@require_POST
+def withdraw_application(request, pk):
+    application = _visible_or_404(request, pk)
+    if not permissions.can_withdraw_application(request.user, application):
+        raise PermissionDenied
+    try:
+        rules.withdraw(application=application, user=request.user)
+    except rules.ApplicationRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The application was withdrawn. You may edit and submit it again before the deadline.")
+        )
+    return redirect("wagtail_awards:application_detail", pk=application.pk)
+
+
+@login_required
+@never_cache
+def my_applications(request):
+    """Every application of the user's units, in every call, with its status and reference number."""
+    units = permissions.organization_ids(request.user)
+    applications = (
+        Application.objects.filter(organization_id__in=units)
+        .select_related("call", "organization")
+        .order_by("-call__year", "-updated_at")
+    )
+    forms = {page.get_parent().pk: page for page in ApplicationFormPage.objects.live()}
+    open_forms = [page for page in forms.values() if page.call.application_state() in ("open", "closing_soon")]
+    return TemplateResponse(
+        request,
+        "wagtail_awards/applications/my_applications.html",
+        {"applications": applications, "open_forms": open_forms, "has_unit": bool(units)},
+    )
+
+
+@login_required
+def download_file(request, pk):
+    """Send one uploaded file to a user allowed to see its application, as an attachment that is never sniffed."""
+    item = get_object_or_404(ApplicationFile.objects.select_related("application"), pk=pk)
+    if not permissions.can_download_file(request.user, item):
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
