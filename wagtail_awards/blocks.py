@@ -30,3 +30,7 @@ class NoticeBodyBlock(blocks.StreamBlock):
         label=_("Paragraph"), features=["bold", "italic", "link", "ol", "ul", "document-link"]
     )
     document = DocumentLinkBlock()
+
+
+# The voting block lives in its own module; importable from here like every other block.
+from .blocks_voting import VotingBlock, VotingBodyBlock  # noqa: E402, F401

@@ -17,6 +17,15 @@ Setting                                    Default             Meaning
                                                                limit (each upload field sets its own, in MB).
 ``WAGTAIL_AWARDS_RECEIPT_FROM``            ``None``            Sender of application receipts; default
                                                                ``DEFAULT_FROM_EMAIL``.
+``WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN``     ``True``            Only logged-in users vote; ``False``: anyone, counted
+                                                               per device cookie and limited per IP address.
+``WAGTAIL_AWARDS_VOTES_PER_DAY``           ``3``               Votes one voter may cast in one call per local day
+                                                               (at most one per candidate).
+``WAGTAIL_AWARDS_VOTE_IP_LIMIT``           ``60``              Vote attempts per IP address per window (shared
+                                                               cache); ``0`` turns the limit off.
+``WAGTAIL_AWARDS_VOTE_IP_WINDOW``          ``3600``            Length of that window in seconds.
+``WAGTAIL_AWARDS_VOTE_BURST``              ``10``              Votes from one IP hash or device in one hour that
+                                                               the vote audit flags as a burst.
 =========================================  ==================  ==================================================
 """
 
@@ -31,6 +40,11 @@ DEFAULTS = {
     "PRIVATE_ROOT": None,
     "MAX_UPLOAD_SIZE": 50 * 1024 * 1024,
     "RECEIPT_FROM": None,
+    "VOTE_REQUIRES_LOGIN": True,
+    "VOTES_PER_DAY": 3,
+    "VOTE_IP_LIMIT": 60,
+    "VOTE_IP_WINDOW": 3600,
+    "VOTE_BURST": 10,
 }
 
 PREFIX = "WAGTAIL_AWARDS_"

@@ -14,7 +14,7 @@ from .pages import (
 )
 from .publicity import Award, Objection, PublicityPage
 from .review import Recommendation, RecommendationList, ReviewAssignment, Score
-from .voting import Vote
+from .voting import Vote, VoterDay, VotingPage
 
 __all__ = [
     "Application",
@@ -30,6 +30,8 @@ __all__ = [
     "ReviewAssignment",
     "Score",
     "Vote",
+    "VoterDay",
+    "VotingPage",
     "normalise_name",
     "CalendarException",
     "CallAttachment",

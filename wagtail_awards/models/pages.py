@@ -118,7 +118,7 @@ class CallPage(Page):
     )
 
     parent_page_types = ["wagtail_awards.CallIndexPage"]
-    subpage_types = ["wagtail_awards.ApplicationFormPage", "wagtail_awards.PublicityPage"]
+    subpage_types = ["wagtail_awards.ApplicationFormPage", "wagtail_awards.PublicityPage", "wagtail_awards.VotingPage"]
     template = "wagtail_awards/pages/call_page.html"
 
     class Meta:

@@ -21,6 +21,7 @@ from wagtail.models import Page, Site
 from example_site.demo.application_round import load_application_round
 from example_site.demo.notice import load_notice_2021
 from example_site.demo.review_round import load_review_round
+from example_site.demo.voting_round import load_voting_round
 from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         self.load_open_call(index, notice)
         self.load_applications_demo()
         self.load_review_demo(index, notice)
+        self.load_voting_demo(index, notice)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo content loaded. Logins (demo only): "
@@ -280,3 +282,7 @@ class Command(BaseCommand):
     def load_applications_demo(self):
         """The application form pages (open call and 2021) and sample drafts and submissions of the open call."""
         load_application_round(password=DEMO_PASSWORD)
+
+    def load_voting_demo(self, index, notice):
+        """Voting pages: the 2021 call's closed vote with its result, and a call whose vote is open now."""
+        load_voting_round(index=index, notice=notice, fill=self._fill)

@@ -1,0 +1,358 @@
+"""The online vote through its pages and endpoints (SQLite or PostgreSQL)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from captcha.models import CaptchaStore
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+from wagtail.models import PageLogEntry
+
+from tests.factories import make_application, make_user
+from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
+from wagtail_awards.captcha import consume_captcha
+from wagtail_awards.domain import voting
+from wagtail_awards.models import Vote, VoterDay
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def call(site_root):
+    return make_voting_call(site_root)
+
+
+@pytest.fixture
+def voter(client):
+    user = make_user("voter")
+    client.force_login(user)
+    return user
+
+
+def vote_url(call, application, next_url="/"):
+    return reverse("wagtail_awards:vote", args=[call.pk, application.pk]) + f"?next={next_url}"
+
+
+def post_vote(client, call, application, *, answer="passed", next_url="/", **extra):
+    key = CaptchaStore.generate_key()
+    return client.post(
+        reverse("wagtail_awards:vote", args=[call.pk, application.pk]),
+        {"captcha_0": key, "captcha_1": answer, "next": next_url},
+        **extra,
+    )
+
+
+# Candidates and the page
+
+
+def test_candidates_are_the_shortlisted_applications(call):
+    shortlisted = [make_application(call, status=s) for s in ("recommended", "scored", "proposed", "awarded")]
+    for status in ("draft", "submitted", "withdrawn", "cancelled", "not_recommended", "ineligible"):
+        make_application(call, status=status)
+    assert {a.pk for a in voting.candidates(call=call)} == {a.pk for a in shortlisted}
+
+
+def test_page_lists_candidates_without_per_visitor_content(client, call):
+    candidates = make_candidates(call, 3)
+    make_application(call, status="cancelled", project_name="已撤销项目")
+    page = make_voting_page(call)
+    before = CaptchaStore.objects.count()
+    response = client.get(page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for candidate in candidates:
+        assert candidate.project_name in html
+        assert vote_url(call, candidate, "") in html.replace("&amp;", "&")
+    assert "已撤销项目" not in html
+    # Cacheable: no CSRF token, no captcha created, no cookie set.
+    assert 'csrfmiddlewaretoken" value=""' in html
+    assert CaptchaStore.objects.count() == before
+    assert not response.cookies
+    assert "投票" in html
+
+
+def test_page_query_count_does_not_grow_with_candidates(client, call, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = make_voting_page(call)
+    make_candidates(call, 10)
+    client.get(page.url)  # warm caches (site root, content types)
+    with CaptureQueriesContext(connection) as ten:
+        assert client.get(page.url).status_code == 200
+    make_candidates(call, 190)
+    with CaptureQueriesContext(connection) as two_hundred:
+        response = client.get(page.url)
+    assert response.content.decode().count('class="awards-candidate') >= 200
+    assert len(ten) == len(two_hundred)
+
+
+def test_tallies_hidden_during_vote_when_chosen(client, call):
+    (candidate,) = make_candidates(call, 1)
+    page = make_voting_page(call, when="after")
+    Vote.objects.create(call=call, application=candidate, voter_key="u:1", day=dt.date.today())
+    assert "data-vote-count" not in client.get(page.url).content.decode()
+    page_during = make_voting_page(call, when="during", slug="vote-live")
+    assert 'data-vote-count="1"' in client.get(page_during.url).content.decode()
+
+
+# Challenge endpoint
+
+
+def test_challenge_gives_captcha_and_csrf_uncached(client, voter):
+    response = client.get(reverse("wagtail_awards:vote_challenge"))
+    data = response.json()
+    assert CaptchaStore.objects.filter(hashkey=data["key"]).exists()
+    assert data["csrf"] and data["image"].endswith(f"{data['key']}/")
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_challenge_asks_anonymous_to_log_in_by_default(client):
+    data = client.get(reverse("wagtail_awards:vote_challenge")).json()
+    assert data["login_required"] is True and data["login_url"]
+    assert not CaptchaStore.objects.exists()
+
+
+# Voting
+
+
+def test_vote_then_redirect_and_tally_moves(client, call, voter):
+    candidates = make_candidates(call, 2)
+    page = make_voting_page(call)
+    confirm = client.get(vote_url(call, candidates[0], page.url))
+    assert confirm.status_code == 200 and "captcha_1" in confirm.content.decode()
+    response = post_vote(client, call, candidates[0], next_url=page.url)
+    assert response.status_code == 303
+    assert response["Location"] == f"{page.url}?voted={candidates[0].pk}#candidate-{candidates[0].pk}"
+    vote = Vote.objects.get()
+    assert (vote.voter, vote.application, vote.valid) == (voter, candidates[0], True)
+    assert len(vote.ip_hash) == 64 and vote.ip_hash != "127.0.0.1"
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-vote-count="1"' in html and "已计入" in html
+
+
+def test_anonymous_is_sent_to_log_in(client, call):
+    (candidate,) = make_candidates(call, 1)
+    response = post_vote(client, call, candidate)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert not Vote.objects.exists()
+
+
+def test_wrong_answer_refused_and_challenge_burnt(client, call, voter, settings):
+    settings.CAPTCHA_TEST_MODE = False
+    (candidate,) = make_candidates(call, 1)
+    key = CaptchaStore.generate_key()
+    store = CaptchaStore.objects.get(hashkey=key)
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    response = client.post(url, {"captcha_0": key, "captcha_1": "wrong", "next": "/"})
+    assert response.status_code == 400
+    assert "回答错误" in response.content.decode() or "答案" in response.content.decode()
+    assert not CaptchaStore.objects.filter(pk=store.pk).exists()
+    # The right answer no longer helps: the challenge is gone.
+    response = client.post(url, {"captcha_0": key, "captcha_1": store.response, "next": "/"})
+    assert response.status_code == 400
+    assert not Vote.objects.exists()
+
+
+def test_real_answer_accepted_once(client, call, voter, settings):
+    settings.CAPTCHA_TEST_MODE = False
+    a, b = make_candidates(call, 2)
+    key = CaptchaStore.generate_key()
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    first = client.post(
+        reverse("wagtail_awards:vote", args=[call.pk, a.pk]), {"captcha_0": key, "captcha_1": answer, "next": "/"}
+    )
+    assert first.status_code == 303
+    again = client.post(
+        reverse("wagtail_awards:vote", args=[call.pk, b.pk]), {"captcha_0": key, "captcha_1": answer, "next": "/"}
+    )
+    assert again.status_code == 400
+    assert Vote.objects.count() == 1
+
+
+def test_consume_captcha_conditional_delete(settings):
+    settings.CAPTCHA_TEST_MODE = False
+    key = CaptchaStore.generate_key()
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    assert consume_captcha(key=key, response=f"  {answer.upper()} ")
+    assert not consume_captcha(key=key, response=answer)
+    expired = CaptchaStore.generate_key()
+    store = CaptchaStore.objects.get(hashkey=expired)
+    CaptchaStore.objects.filter(pk=store.pk).update(expiration=store.expiration - dt.timedelta(days=1))
+    assert not consume_captcha(key=expired, response=store.response)
+    assert not consume_captcha(key="", response="x")
+    settings.CAPTCHA_TEST_MODE = True
+    key = CaptchaStore.generate_key()
+    assert consume_captcha(key=key, response="passed")
+    assert not consume_captcha(key=key, response="passed")
+
+
+def test_one_vote_per_candidate_per_day(client, call, voter):
+    (candidate,) = make_candidates(call, 1)
+    assert post_vote(client, call, candidate).status_code == 303
+    again = post_vote(client, call, candidate)
+    assert again.status_code == 409
+    assert "今天已为该项目投过票" in again.content.decode()
+    assert Vote.objects.count() == 1
+    assert VoterDay.objects.get().votes == 1  # the refused vote took no slot
+
+
+def test_not_a_candidate_is_404(client, call, voter):
+    cancelled = make_application(call, status="cancelled")
+    assert post_vote(client, call, cancelled).status_code == 404
+    assert client.get(vote_url(call, cancelled)).status_code == 404
+
+
+@override_settings(WAGTAIL_AWARDS_VOTES_PER_DAY=2)
+def test_daily_limit_with_frozen_time(client, site_root, voter):
+    from tests.factories import local
+
+    call = make_voting_call(site_root, opens=local(2030, 11, 15, 9), closes=local(2030, 11, 21, 23, 59, 59))
+    a, b, c = make_candidates(call, 3)
+    with time_machine.travel(local(2030, 11, 16, 23, 50), tick=False):
+        client.force_login(voter)  # a session made today would have expired by then
+        assert post_vote(client, call, a).status_code == 303
+        assert post_vote(client, call, b).status_code == 303
+        refused = post_vote(client, call, c)
+        assert refused.status_code == 409 and "今天的票数已用完" in refused.content.decode()
+    # After local midnight the voter has a new day's votes, and may vote for the same candidates again.
+    with time_machine.travel(local(2030, 11, 17, 0, 0, 1), tick=False):
+        client.force_login(voter)
+        assert post_vote(client, call, a).status_code == 303
+        assert post_vote(client, call, c).status_code == 303
+    assert Vote.objects.count() == 4
+    assert sorted(VoterDay.objects.values_list("votes", flat=True)) == [2, 2]
+
+
+def test_window_boundaries_with_frozen_time(client, site_root, voter):
+    from tests.factories import local
+
+    opens, closes = local(2030, 11, 15, 9), local(2030, 11, 21, 23, 59, 59)
+    call = make_voting_call(site_root, opens=opens, closes=closes)
+    a, b = make_candidates(call, 2)
+    tick = dt.timedelta(microseconds=1)
+    with time_machine.travel(opens - tick, tick=False):
+        client.force_login(voter)
+        early = post_vote(client, call, a)
+        assert early.status_code == 403 and "投票尚未开始" in early.content.decode()
+    with time_machine.travel(opens, tick=False):
+        client.force_login(voter)
+        assert post_vote(client, call, a).status_code == 303
+    with time_machine.travel(closes, tick=False):
+        client.force_login(voter)
+        assert post_vote(client, call, b).status_code == 303
+    with time_machine.travel(closes + tick, tick=False):
+        client.force_login(voter)
+        late = post_vote(client, call, b)
+        assert late.status_code == 403 and "投票已结束" in late.content.decode()
+    assert Vote.objects.count() == 2
+
+
+@override_settings(WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, WAGTAIL_AWARDS_VOTES_PER_DAY=1)
+def test_anonymous_voting_counts_per_device(client, call):
+    a, b = make_candidates(call, 2)
+    first = post_vote(client, call, a)
+    assert first.status_code == 303
+    device = first.cookies["awards_device"].value
+    assert Vote.objects.get().voter_key == f"d:{device}" and Vote.objects.get().voter is None
+    # Same device (the cookie is kept by the client): the day's single vote is used.
+    assert post_vote(client, call, b).status_code == 409
+    # A forged cookie is not trusted as a key; it gets a fresh device id.
+    client.cookies["awards_device"] = "not-a-uuid"
+    forged = post_vote(client, call, b)
+    assert forged.status_code == 303 and forged.cookies["awards_device"].value != "not-a-uuid"
+
+
+@override_settings(WAGTAIL_AWARDS_VOTE_IP_LIMIT=3, WAGTAIL_AWARDS_VOTES_PER_DAY=10)
+def test_rate_limit_answers_429(client, call, voter):
+    candidates = make_candidates(call, 5)
+    for candidate in candidates[:3]:
+        assert post_vote(client, call, candidate).status_code == 303
+    limited = post_vote(client, call, candidates[3])
+    assert limited.status_code == 429
+    assert "请稍后再试" in limited.content.decode()
+    assert Vote.objects.count() == 3
+    # Another address is not limited.
+    assert post_vote(client, call, candidates[3], REMOTE_ADDR="10.1.2.3").status_code == 303
+
+
+def test_unsafe_next_is_ignored(client, call, voter):
+    (candidate,) = make_candidates(call, 1)
+    response = post_vote(client, call, candidate, next_url="https://evil.example/")
+    assert response.status_code == 303 and "evil" not in response["Location"]
+
+
+# Audit
+
+
+@pytest.fixture
+def province_admin(client):
+    from wagtail_awards.domain.roles import ensure_role_groups
+    from wagtail_awards.enums import Role
+
+    user = make_user("province-admin")
+    user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
+    return user
+
+
+def test_audit_denied_without_permission(client, call):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("staff-only")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    assert client.get(url).status_code in (302, 403)
+    assert client.post(url, {"ip_hash": "x", "reason": "r"}).status_code in (302, 403)
+
+
+@override_settings(WAGTAIL_AWARDS_VOTE_BURST=3)
+def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin):
+    a, b, c = make_candidates(call, 3)
+    today = dt.date.today()
+    for i in range(4):
+        Vote.objects.create(call=call, application=a, voter_key=f"d:{i}", day=today, ip_hash="burstip")
+    for i in range(2):
+        Vote.objects.create(call=call, application=b, voter_key=f"u:{i}", day=today, ip_hash=f"ip{i}")
+    client.force_login(province_admin)
+    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    html = client.get(url).content.decode()
+    assert f'data-bar="{a.pk}"' in html and "<svg" in html
+    assert "burstip" in html and "data-vote-winner" in html
+    response = client.post(url, {"ip_hash": "burstip", "reason": "同一网络集中刷票"})
+    assert response.status_code == 302
+    assert voting.tallies(call=call) == {b.pk: 2}
+    assert Vote.objects.filter(valid=False, invalid_reason="同一网络集中刷票").count() == 4
+    entry = PageLogEntry.objects.get(action="wagtail_awards.invalidate_votes")
+    assert entry.page_id == call.pk and entry.data["count"] == 4 and entry.user_id == province_admin.pk
+    # Now a and c are behind b; make a tie and the admin is told.
+    Vote.objects.create(call=call, application=c, voter_key="u:x", day=today)
+    Vote.objects.create(call=call, application=c, voter_key="u:y", day=today)
+    html = client.get(url).content.decode()
+    assert "data-vote-tie" in html
+
+
+def test_audit_requires_a_selection(client, call, province_admin):
+    client.force_login(province_admin)
+    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    response = client.post(url, {"reason": "无"})
+    assert response.status_code == 200
+    assert not PageLogEntry.objects.filter(action="wagtail_awards.invalidate_votes").exists()
+
+
+def test_audit_index_lists_calls_with_a_vote(client, call, province_admin):
+    client.force_login(province_admin)
+    response = client.get(reverse("wagtail_awards_vote_audit_index"))
+    assert response.status_code == 200
+    assert reverse("wagtail_awards_vote_audit", args=[call.pk]) in response.content.decode()
+    # The menu item (the sidebar is rendered from JSON in the page).
+    assert reverse("wagtail_awards_vote_audit_index") in client.get(reverse("wagtailadmin_home")).content.decode()

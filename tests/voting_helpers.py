@@ -1,0 +1,38 @@
+"""Builders for the vote tests: a call whose vote is open, its candidates and a voting page."""
+
+import datetime as dt
+import json
+
+from django.utils import timezone
+
+from tests.factories import make_application, make_call
+from wagtail_awards.models import VotingPage
+
+
+def make_voting_call(index, *, year=2030, opens=None, closes=None, **fields):
+    now = timezone.now()
+    return make_call(
+        index,
+        year=year,
+        voting_opens=opens or now - dt.timedelta(days=1),
+        voting_closes=closes or now + dt.timedelta(days=1),
+        most_popular_label="最受教职工欢迎项目",
+        **fields,
+    )
+
+
+def make_candidates(call, count, *, status="recommended"):
+    return [make_application(call, status=status, project_name=f"候选项目{i + 1}") for i in range(count)]
+
+
+def make_voting_page(call, *, when="during", slug="vote"):
+    body = json.dumps(
+        [
+            {"type": "paragraph", "value": "<p>请为您喜爱的项目投票。</p>"},
+            {"type": "voting", "value": {"call": call.pk, "heading": "网络投票", "intro": "", "show_tallies": when}},
+        ]
+    )
+    page = VotingPage(title="网络投票", slug=slug, body=body)
+    call.add_child(instance=page)
+    page.save_revision().publish()
+    return page

@@ -1,0 +1,52 @@
+"""The voting block: the candidates of a call with a vote button each.
+
+The block's HTML holds nothing per visitor (no CSRF token, no captcha), so the page can be cached by a front-end
+cache. ``vote.js`` fetches a captcha challenge and a CSRF token from the uncached ``vote/challenge/`` endpoint; without
+JavaScript each vote button is a link to the uncached confirmation page, which asks the question itself.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from .domain import voting
+
+
+class VotingBlock(blocks.StructBlock):
+    call = blocks.PageChooserBlock(page_type="wagtail_awards.CallPage", label=_("Call"))
+    heading = blocks.CharBlock(label=_("Heading"), required=False)
+    intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
+    show_tallies = blocks.ChoiceBlock(
+        label=_("Show vote counts"),
+        choices=[
+            (voting.TALLIES_DURING, _("During and after voting")),
+            (voting.TALLIES_AFTER, _("Only after voting closes")),
+        ],
+        default=voting.TALLIES_AFTER,
+    )
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Online vote")
+        template = "wagtail_awards/blocks/voting.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        call = value.get("call")
+        if call is None:
+            context["board"] = None
+            return context
+        board = voting.board(call=call, now=timezone.now(), when=value.get("show_tallies") or voting.TALLIES_AFTER)
+        context["board"] = board
+        request = (parent_context or {}).get("request")
+        voted = request.GET.get("voted", "") if request is not None else ""
+        context["voted"] = next((c for c in board.candidates if str(c.pk) == voted), None)
+        context["return_to"] = request.path if request is not None else ""
+        return context
+
+
+class VotingBodyBlock(blocks.StreamBlock):
+    """The body of a voting page: text and one or more voting blocks."""
+
+    paragraph = blocks.RichTextBlock(label=_("Paragraph"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+    voting = VotingBlock()

@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..captcha import OneTimeCaptchaField
+
+
+class VoteForm(forms.Form):
+    """One vote: the answer to a one-time captcha. The candidate comes from the URL.
+
+    The challenge is consumed by ``domain.voting.cast_vote`` in the vote's own transaction (one commit per vote).
+    """
+
+    captcha = OneTimeCaptchaField(label=_("Answer the question"), consume=False)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def captcha_answer(self):
+        """``(key, answer)`` as given; only valid after ``is_valid()``."""
+        key, answer = (list(self.cleaned_data["captcha"] or []) + ["", ""])[:2]
+        return key, answer

@@ -1,0 +1,64 @@
+/* The voting block's question: fetched from the uncached challenge endpoint, so the page itself can be cached.
+   Without this script every "Vote" link leads to a confirmation page that asks the question itself. */
+(function () {
+    "use strict";
+
+    function setup(section) {
+        var form = section.querySelector("[data-vote-form]");
+        if (!form) { return; }
+        var url = section.getAttribute("data-challenge-url");
+        var answer = form.querySelector("[data-vote-answer]");
+        var error = form.querySelector("[data-vote-error]");
+
+        function load() {
+            return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" }, cache: "no-store" })
+                .then(function (response) {
+                    if (!response.ok) { throw new Error(response.status); }
+                    return response.json();
+                })
+                .then(function (data) {
+                    if (data.login_required) {
+                        form.querySelector("[data-vote-question]").hidden = true;
+                        form.querySelector("[data-vote-help]").hidden = true;
+                        var login = form.querySelector("[data-vote-login]");
+                        var next = window.location.pathname;
+                        login.querySelector("[data-vote-login-link]").href = data.login_url + "?next=" + encodeURIComponent(next);
+                        login.hidden = false;
+                        form.hidden = false;
+                        return false;
+                    }
+                    form.querySelector("[data-vote-key]").value = data.key;
+                    form.querySelector("[data-vote-csrf]").value = data.csrf;
+                    form.querySelector("[data-vote-image]").src = data.image;
+                    answer.value = "";
+                    form.hidden = false;
+                    return true;
+                });
+        }
+
+        load().then(function (ready) {
+            if (!ready) { return; }
+            section.querySelectorAll("[data-vote-link]").forEach(function (link) {
+                link.addEventListener("click", function (event) {
+                    event.preventDefault();
+                    if (!answer.value.trim()) {
+                        error.hidden = false;
+                        answer.focus();
+                        return;
+                    }
+                    error.hidden = true;
+                    form.action = link.getAttribute("href");
+                    form.submit();
+                });
+            });
+        }).catch(function () {
+            /* The links still work: they lead to the confirmation page. */
+        });
+
+        form.querySelector("[data-vote-refresh]").addEventListener("click", function () {
+            load().catch(function () {});
+        });
+    }
+
+    document.querySelectorAll("[data-awards-voting]").forEach(setup);
+})();
