@@ -39,3 +39,7 @@ def test_demo_application_stage_end_to_end(client):
     assert f"{year}-0001" in mine and "草稿" in mine and "苏州" not in mine
     form = client.get(page.url).content.decode()
     assert "审核单位" in form and "项目简介" in form and "保存草稿" in form
+    # The 2021 form is closed: it says so and offers no form.
+    closed = ApplicationFormPage.objects.child_of(CallPage.objects.get(slug="2021")).get()
+    html = client.get(closed.url).content.decode()
+    assert "申报截止时间已过" in html and 'name="materials"' not in html
