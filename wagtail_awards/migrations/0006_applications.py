@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_awards', '0004_publicity'),
+        ('wagtail_awards', '0005_voting'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
