@@ -30,6 +30,7 @@ def check_move(*, current: str, target: str) -> None:
     if not can_move(current=current, target=target):
         raise TransitionError(f"{current} → {target}")
 
+
 def move(*, application, target: str, user=None, reason: str = "", action: str | None = None) -> None:
     """Move a saved ``application`` to ``target`` after :func:`check_move`, and log it.
 
