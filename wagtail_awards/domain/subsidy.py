@@ -21,7 +21,7 @@ class Basis(models.TextChoices):
     PRIZE = "prize", _("Prize level")
     MOST_POPULAR = "most_popular", _("Most popular")
     FEDERATION = "federation", _("Subsidised by the provincial federation")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Cancelled in publicity")
     NONE = "none", _("No subsidy")
 
 

@@ -20,6 +20,7 @@ from wagtail.models import Page, Site
 
 from example_site.demo.application_round import load_application_round
 from example_site.demo.notice import load_notice_2021
+from example_site.demo.publicity_round import load_publicity_round
 from example_site.demo.review_round import load_review_round
 from example_site.demo.voting_round import load_voting_round
 from wagtail_awards.domain.roles import ensure_role_groups
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         self.load_open_call(index, notice)
         self.load_applications_demo()
         self.load_review_demo(index, notice)
+        self.load_publicity_demo(index, notice)
         self.load_voting_demo(index, notice)
         self.stdout.write(
             self.style.SUCCESS(
@@ -279,10 +281,14 @@ class Command(BaseCommand):
         """Last year's call in expert review: applications, submitted lists, assignments and most scores."""
         load_review_round(index=index, notice=notice, fill=self._fill, password=DEMO_PASSWORD)
 
-    def load_applications_demo(self):
-        """The application form pages (open call and 2021) and sample drafts and submissions of the open call."""
-        load_application_round(password=DEMO_PASSWORD)
+    def load_publicity_demo(self, index, notice):
+        """A call in publicity (its countdown running) and the 2021 call's published final list."""
+        load_publicity_round(index=index, notice=notice, fill=self._fill)
 
     def load_voting_demo(self, index, notice):
         """Voting pages: the 2021 call's closed vote with its result, and a call whose vote is open now."""
         load_voting_round(index=index, notice=notice, fill=self._fill)
+
+    def load_applications_demo(self):
+        """The application form pages (open call and 2021) and sample drafts and submissions of the open call."""
+        load_application_round(password=DEMO_PASSWORD)

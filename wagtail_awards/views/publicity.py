@@ -1,0 +1,124 @@
+"""The publicity page (公示): the list, the countdown and the objection form; later the final list (发布)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils import dateformat, timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from ..domain import publicity
+from ..enums import AwardStatus
+from ..forms.publicity import ObjectionForm
+from ..models import Application, Award
+from ..workdays import local_tz
+
+
+def period_label(period: publicity.Countdown) -> str:
+    """E.g. "公示期：2021年9月29日至10月11日（5个工作日）"; the year of the end is left out when it is the same."""
+    first = period.starts.astimezone(local_tz()).date()
+    last = period.last_day
+    # "F j" is translated to the local month-and-day format ("n月j日").
+    ends = dateformat.format(last, _("F j")) if first.year == last.year else date_format(last, "DATE_FORMAT")
+    return _("Publicity period: %(starts)s to %(ends)s (%(days)s working days)") % {
+        "starts": date_format(first, "DATE_FORMAT"),
+        "ends": ends,
+        "days": period.working_days,
+    }
+
+
+def _project_label(application):
+    unit = application.unit_name or application.organization.name
+    return _("%(project)s (%(unit)s)") % {"project": application.project_name, "unit": unit}
+
+
+def _awards(call):
+    return list(
+        Award.objects.filter(application__call=call)
+        .select_related("application", "application__organization")
+        .order_by(models.F("prize_rank").asc(nulls_last=True), "application__reference", "application__pk")
+    )
+
+
+def publicity_context(page, request, *, now, form=None):
+    """What the template needs; a constant number of queries whatever the number of projects.
+
+    Finalises the call's proposed awards when the period has ended (on read, idempotently).
+    """
+    call = page.get_call()
+    period = publicity.call_countdown(call=call, now=now)
+    awards = _awards(call) if period and period.state != "not_started" else []
+    if period and period.has_ended and any(a.status == AwardStatus.PROPOSED for a in awards):
+        publicity.finalise_awards(call=call, now=now, period=period)
+        awards = _awards(call)
+    published = bool(period and period.has_ended)
+    if published:
+        awards = [a for a in awards if a.status == AwardStatus.FINAL]
+    levels = []
+    for level in call.prize_levels.all():
+        listed = [a for a in awards if a.prize_rank == level.rank]
+        if listed:
+            levels.append({"level": level, "awards": listed})
+    most_popular = [a for a in awards if a.most_popular]
+    projects = [
+        (
+            a.application_id,
+            f"{a.application.project_name}（{a.application.unit_name or a.application.organization.name}）",
+        )
+        for a in awards
+        if a.status == AwardStatus.PROPOSED
+    ]
+    if period and period.is_open and form is None:
+        form = ObjectionForm(projects=projects)
+    return {
+        "call": call,
+        "now": now,
+        "period": period,
+        "period_label": period_label(period) if period else "",
+        "published": published,
+        "prize_groups": levels,
+        "most_popular_awards": most_popular,
+        "cancelled_awards": [a for a in awards if a.status == AwardStatus.CANCELLED],
+        "objection_form": form if period and period.is_open else None,
+        "objection_projects": projects,
+    }
+
+
+def serve_publicity_page(page, request, *args, **kwargs):
+    """GET renders; POST files an objection and redirects (post/redirect/get)."""
+    if request.method != "POST":
+        return TemplateResponse(request, page.get_template(request), page.get_context(request))
+    now = timezone.now()
+    call = page.get_call()
+    period = publicity.call_countdown(call=call, now=now)
+    target = page.url + "#objection"
+    if period is None or not period.is_open:
+        messages.error(request, _("Objections can be filed only during the publicity period."))
+        return HttpResponseRedirect(target)
+    form = ObjectionForm(
+        request.POST, request.FILES, projects=publicity_context(page, request, now=now)["objection_projects"]
+    )
+    if form.is_valid():
+        application = Application.objects.select_related("award").get(pk=form.cleaned_data["application"])
+        try:
+            publicity.file_objection(
+                application=application,
+                call=call,
+                name=form.cleaned_data["name"],
+                contact=form.cleaned_data["contact"],
+                content=form.cleaned_data["content"],
+                file=form.cleaned_data.get("file"),
+                ip_hash=publicity.hash_address(address=request.META.get("REMOTE_ADDR", ""), secret=settings.SECRET_KEY),
+                now=now,
+            )
+        except publicity.PublicityError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(target)
+        messages.success(request, _("Your objection has been received. Thank you."))
+        return HttpResponseRedirect(target)
+    context = Page.get_context(page, request)
+    context.update(publicity_context(page, request, now=now, form=form))
+    return TemplateResponse(request, page.get_template(request), context)
