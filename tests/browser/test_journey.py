@@ -1,0 +1,392 @@
+"""One whole round in the browser, as its people see it, each with their own login.
+
+The editor publishes the call and its application form; two units register and apply (the second one too late);
+the city union recommends within its quota; the province administrator assigns reviewers; the reviewers score;
+the administrator sets the prizes; staff vote with the captcha; the publicity opens with its countdown, someone
+objects and a project is cancelled; the final list and the subsidies appear.
+
+The clock moves between stages by changing the call's dates in the database, never by sleeping.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import Site
+
+from tests.factories import make_application, make_org, make_site, make_user
+from tests.voting_helpers import make_voting_page
+from wagtail_awards.domain.roles import ensure_role_groups
+from wagtail_awards.enums import OrganizationKind, Role
+from wagtail_awards.models import (
+    Application,
+    ApplicationFormField,
+    ApplicationFormPage,
+    Award,
+    CallCriterion,
+    CallPage,
+    CallPrizeLevel,
+    CallQuota,
+    CallTheme,
+    Objection,
+    PublicityPage,
+)
+
+from .conftest import screenshot
+
+PASSWORD = "Journey-2026-pw"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def shot(page, name):
+    screenshot(page, f"journey-{name}")
+
+
+def set_dates(call, **dates):
+    """Move the round's clock: change the call's dates in the database (and in its live revision's row)."""
+    CallPage.objects.filter(pk=call.pk).update(**dates)
+
+
+def build_round():
+    """The province, two cities and a university with their units and people; a call waiting as a draft."""
+    index = make_site()
+    Site.objects.filter(is_default_site=True).update(site_name="江苏省教育科技工会")
+    now = timezone.now()
+    call = CallPage(
+        title="关于开展2026年度基层工会服务教职工优质项目申报工作的通知",
+        slug="2026",
+        issuer="江苏省教育科技工会",
+        year=2026,
+        application_opens=now - dt.timedelta(days=1),
+        application_deadline=now + dt.timedelta(days=10),
+        recommendation_deadline=now + dt.timedelta(days=20),
+        review_deadline=now + dt.timedelta(days=30),
+        voting_opens=now + dt.timedelta(days=31),
+        voting_closes=now + dt.timedelta(days=35),
+        publicity_starts=now + dt.timedelta(days=40),
+        most_popular_label="最受教职工欢迎项目",
+        most_popular_subsidy=Decimal(8000),
+        contact_name="李雅君",
+        contact_phone="025-83536268",
+        live=False,
+    )
+    call.themes = [CallTheme(name=name) for name in ("学悟守正", "举旗育人", "建功立业", "暖心聚力", "强基固本")]
+    call.quotas = [
+        CallQuota(organization_kind=OrganizationKind.CITY, min_count=2, max_count=3),
+        CallQuota(organization_kind=OrganizationKind.UNIVERSITY, min_count=1, max_count=2),
+    ]
+    call.criteria = [
+        CallCriterion(name=name, weight=Decimal(25)) for name in ("实效性", "创新创优性", "可持续性", "可推广性")
+    ]
+    call.prize_levels = [
+        CallPrizeLevel(rank=1, name="一等奖", count=1, subsidy=Decimal(10000)),
+        CallPrizeLevel(rank=2, name="二等奖", count=2, subsidy=Decimal(6000)),
+    ]
+    index.add_child(instance=call)
+    call.save_revision()
+    form_page = ApplicationFormPage(
+        title="在线申报", slug="apply", materials_extensions="pdf, docx", materials_max_size_mb=5, live=False
+    )
+    form_page.form_fields = [
+        ApplicationFormField(label="项目简介", field_type="multiline", required=True),
+        ApplicationFormField(label="项目负责人", field_type="singleline", required=True),
+    ]
+    call.add_child(instance=form_page)
+    form_page.save_revision()
+
+    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
+    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
+    suzhou = make_org("苏州市教育工会", OrganizationKind.CITY, province, "苏州")
+    seu = make_org("东南大学工会", OrganizationKind.UNIVERSITY, province, "南京")
+    units = {
+        "langya": make_org("南京市琅琊路小学工会", parent=nanjing, city="南京"),
+        "jinling": make_org("南京市金陵中学工会", parent=nanjing, city="南京"),
+        "no13": make_org("南京市第十三中学工会", parent=nanjing, city="南京"),
+        "no1": make_org("南京市第一中学工会", parent=nanjing, city="南京"),
+        "no29": make_org("南京市第二十九中学工会", parent=nanjing, city="南京"),
+    }
+    groups = ensure_role_groups()
+
+    def person(username, name, org=None, role=None):
+        user = make_user(username, org=org, role=role, password=PASSWORD, first_name=name)
+        if role in groups:
+            user.groups.add(groups[role])
+        return user
+
+    editor = person("editor", "省教科工会编辑")
+    editor.groups.add(Group.objects.get(name="Moderators"))
+    person("province", "省教科工会管理员", province, Role.PROVINCE_ADMIN)
+    person("nanjing", "南京市教育工会", nanjing, Role.RECOMMENDER)
+    person("expert-seu", "王教授", seu, Role.REVIEWER)
+    person("expert-sz", "陈老师", suzhou, Role.REVIEWER)
+    for name in ("voter1", "voter2", "voter3"):
+        person(name, name)
+    # Three more applications of Nanjing, submitted earlier by their units.
+    background = (("no13", "教工心理健康驿站"), ("no1", "青年教师成长营"), ("no29", "教工运动俱乐部"))
+    for number, (key, project) in enumerate(background, start=1):
+        make_application(
+            call,
+            org=units[key],
+            applicant=person(f"applicant-{key}", units[key].name, units[key], Role.APPLICANT),
+            recommending_organization=nanjing,
+            project_name=project,
+            theme="暖心聚力",
+            status="submitted",
+            reference=f"2026-{number:04d}",
+            submitted_at=now - dt.timedelta(hours=2),
+        )
+    return CallPage.objects.get(pk=call.pk), ApplicationFormPage.objects.get(pk=form_page.pk)
+
+
+def new_person(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def admin_login(page, base, username):
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/admin/")
+
+
+def site_login(page, base, username):
+    page.goto(base + "/awards/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def publish_in_editor(page, base, wagtail_page):
+    page.goto(f"{base}/admin/pages/{wagtail_page.pk}/edit/")
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+    page.locator("button[name='action-publish']").click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/"))
+
+
+def test_a_whole_round(migrated_live_server, browser, tmp_path):
+    base = migrated_live_server.url
+    call, form_page = build_round()
+    pdf = tmp_path / "项目申报书.pdf"
+    pdf.write_bytes(PDF)
+
+    # 1. The editor publishes the notice and its application form in the page editor.
+    editor = new_person(browser)
+    admin_login(editor, base, "editor")
+    publish_in_editor(editor, base, call)
+    publish_in_editor(editor, base, form_page)
+    assert CallPage.objects.get(pk=call.pk).live and ApplicationFormPage.objects.get(pk=form_page.pk).live
+    editor.goto(base + call.url)
+    assert "申报中" in editor.locator("[data-awards-countdown]").inner_text()
+    assert editor.locator('.awards-timeline__stage[aria-current="step"]').get_attribute("data-stage") == "application"
+    shot(editor, "notice")
+    editor.context.close()
+
+    # 2. Two units register and apply: the first in time, the second just after the deadline.
+    first = new_person(browser)
+    register_and_draft(first, base, call, "langya", "南京市琅琊路小学工会", "“书香教工”读书会")
+    first.locator('input[name="materials"]').set_input_files(str(pdf))
+    first.get_by_label("本单位承诺所报材料真实、合法。").check()
+    shot(first, "application-form")
+    first.get_by_role("button", name="在线申报").click()
+    first.wait_for_url(re.compile(r"/awards/applications/\d+/submitted/$"))
+    reference = first.locator("strong[data-reference]").inner_text()
+    assert re.fullmatch(r"2026-\d{4}", reference)
+    first.get_by_role("link", name="我的申报").first.click()
+    assert "已申报" in first.locator("tr", has_text="“书香教工”读书会").inner_text()
+    shot(first, "my-applications")
+
+    second = new_person(browser)
+    register_and_draft(second, base, call, "jinling", "南京市金陵中学工会", "金陵教工运动联盟")
+    second.locator('input[name="materials"]').set_input_files(str(pdf))
+    second.get_by_label("本单位承诺所报材料真实、合法。").check()
+    # The deadline passes while the second unit is still on the form.
+    now = timezone.now()
+    set_dates(call, application_deadline=now - dt.timedelta(seconds=1))
+    second.get_by_role("button", name="在线申报").click()
+    assert "申报截止时间已过" in second.locator(".awards-messages").inner_text()
+    late = Application.objects.get(project_name="金陵教工运动联盟")
+    assert late.status == "draft" and late.reference is None
+    shot(second, "too-late")
+    second.context.close()
+
+    # 3. The city union recommends within its quota (2–3) and submits its list once.
+    set_dates(call, recommendation_deadline=now + dt.timedelta(days=1), review_deadline=now + dt.timedelta(days=2))
+    city = new_person(browser)
+    admin_login(city, base, "nanjing")
+    city.goto(f"{base}/admin/awards/review/recommend/?call={call.pk}")
+    for project, comment in (
+        ("“书香教工”读书会", "坚持三年，覆盖全体教职工。"),
+        ("教工心理健康驿站", "服务面广。"),
+        ("青年教师成长营", "特色鲜明。"),
+    ):
+        decide(city, project, "recommend", comment)
+        assert "已保存" in city.locator(".messages").inner_text()
+    decide(city, "教工运动俱乐部", "recommend", "")
+    assert "名额" in city.locator(".messages").inner_text()  # a fourth is over the quota
+    city.goto(f"{base}/admin/awards/review/recommend/?call={call.pk}")
+    decide(city, "教工运动俱乐部", "not_recommend", "与往年项目雷同。")
+    city.locator(".awards-review__submit button[type=submit]").click()
+    assert "推荐名单已提交" in city.locator(".messages").inner_text()
+    assert Application.objects.filter(call=call, status="recommended").count() == 3
+    shot(city, "recommend")
+    city.context.close()
+
+    # 4. The province administrator assigns two reviewers to every recommended project.
+    province = new_person(browser)
+    admin_login(province, base, "province")
+    province.goto(f"{base}/admin/awards/review/assignments/?call={call.pk}")
+    province.locator(".awards-review__auto input[name=k]").fill("2")
+    province.locator(".awards-review__auto button[type=submit]").click()
+    assert "6" in province.locator(".messages").inner_text()
+    shot(province, "assignments")
+
+    # 5. The reviewers score their projects.
+    marks = {"“书香教工”读书会": 92, "教工心理健康驿站": 85, "青年教师成长营": 78}
+    for username in ("expert-seu", "expert-sz"):
+        expert = new_person(browser)
+        admin_login(expert, base, username)
+        for project, mark in marks.items():
+            expert.goto(f"{base}/admin/awards/review/scores/?call={call.pk}")
+            expert.locator("tr", has_text=project).locator("a.button").click()
+            expert.wait_for_selector(".awards-review__criterion input")
+            inputs = expert.locator(".awards-review__criterion input")
+            assert inputs.count() == 4
+            for i in range(4):
+                inputs.nth(i).fill(str(mark - i))
+            expert.locator("textarea[name=comment]").fill(f"{project}：材料翔实。")
+            if project == "“书香教工”读书会" and username == "expert-seu":
+                shot(expert, "score")
+            expert.locator(".awards-review__score button[type=submit]").click()
+            expert.wait_for_selector(".messages .success")
+        assert "已完成评审 3 / 3 份" in expert.locator("main").inner_text()
+        expert.context.close()
+
+    # 6. The administrator sets the prizes by rank: one first prize, two second prizes.
+    province.goto(f"{base}/admin/awards/review/ranking/?call={call.pk}")
+    province.click("text=按名次建议")
+    province.wait_for_selector(".help-info")
+    province.click("text=保存奖项")
+    province.wait_for_selector(".messages .success")
+    assert "一等奖: 1 / 1" in province.locator(".awards-review__levels").inner_text()
+    assert Award.objects.get(application__project_name="“书香教工”读书会").prize_rank == 1
+    assert Application.objects.filter(call=call, status="proposed").count() == 3
+    shot(province, "ranking")
+
+    # 7. Staff vote for the most popular project, each answering the captcha.
+    now = timezone.now()
+    set_dates(call, voting_opens=now - dt.timedelta(minutes=5), voting_closes=now + dt.timedelta(days=1))
+    voting_page = make_voting_page(CallPage.objects.get(pk=call.pk))
+    favourite = Application.objects.get(project_name="教工心理健康驿站")
+    for username, project in (("voter1", favourite), ("voter2", favourite), ("voter3", project_of("“书香教工”读书会"))):
+        voter = new_person(browser)
+        site_login(voter, base, username)
+        voter.goto(base + voting_page.url)
+        voter.wait_for_selector("[data-vote-form]:not([hidden])")
+        voter.fill("[data-vote-answer]", "PASSED")
+        voter.locator(f"#candidate-{project.pk} [data-vote-link]").click()
+        voter.wait_for_selector("[data-vote-done]")
+        assert "已计入" in voter.locator("[data-vote-done]").inner_text()
+        if username == "voter2":
+            shot(voter, "vote")
+        voter.context.close()
+
+    # 8. Voting closes; the publicity opens with its working-day countdown, and anyone may object.
+    now = timezone.now()
+    set_dates(call, voting_closes=now - dt.timedelta(minutes=1), publicity_starts=now - dt.timedelta(hours=1))
+    public = new_person(browser)
+    public.goto(base + voting_page.url)
+    winner = public.locator(f"#candidate-{favourite.pk}")
+    assert "最受教职工欢迎项目" in winner.locator(".awards-candidate__badge").inner_text()
+    publicity_page = PublicityPage(title="2026年度优质项目公示", slug="publicity")
+    CallPage.objects.get(pk=call.pk).add_child(instance=publicity_page)
+    publicity_page.save_revision().publish()
+    target = Application.objects.get(project_name="青年教师成长营")
+    public.goto(base + publicity_page.url)
+    countdown = public.locator("[data-awards-countdown]")
+    assert "公示中" in countdown.inner_text() and "个工作日" in countdown.inner_text()
+    public.wait_for_selector("[data-awards-countdown][data-countdown-live]")
+    form = public.locator("[data-objection-form]")
+    form.locator("select[name=application]").select_option(str(target.pk))
+    form.locator("input[name=name]").fill("张老师")
+    form.locator("input[name=contact]").fill("13800000000")
+    form.locator("textarea[name=content]").fill("该项目的参与人数与实际不符。")
+    form.locator("input[name=captcha_1]").fill("PASSED")
+    form.locator("button[type=submit]").click()
+    public.wait_for_selector(".awards-message--success")
+    assert "异议已收到" in public.locator(".awards-messages").inner_text()
+    assert Objection.objects.filter(application=target).count() == 1
+    shot(public, "publicity")
+
+    # 9. The administrator reads the objection and cancels the award.
+    province.goto(base + "/admin/wagtail_awards/objection/")
+    assert "张老师" in province.locator("tr", has_text="青年教师成长营").inner_text()
+    province.goto(base + "/admin/wagtail_awards/award/")
+    province.locator("tr", has_text="青年教师成长营").get_by_role("link", name="撤销奖项").click()
+    province.get_by_label("错报").check()
+    province.fill("textarea[name=reason]", "申报材料错报参与人数。")
+    province.locator("form button[type=submit]", has_text="撤销奖项").click()
+    province.wait_for_url("**/admin/wagtail_awards/award/")
+    public.goto(base + publicity_page.url)
+    item = public.locator(f'[data-award="{target.pk}"]').first
+    assert item.get_attribute("data-award-status") == "cancelled" and "错报" in item.inner_text()
+
+    # 10. The period ends: the list is final, and the subsidies follow the prizes (never two standards).
+    set_dates(call, publicity_starts=timezone.now() - dt.timedelta(days=30))
+    public.goto(base + publicity_page.url)
+    results = public.locator("[data-results-published]")
+    assert "书香教工" in results.inner_text() and "教工心理健康驿站" in results.inner_text()
+    assert "青年教师成长营" not in results.inner_text()
+    shot(public, "results")
+    province.goto(f"{base}/admin/wagtail_awards/subsidies/?call={call.pk}")
+    table = province.locator(".awards-admin-subsidies")
+    assert "10000.00" in table.locator("tr", has_text="书香教工").inner_text()
+    cancelled = table.locator("tr", has_text="青年教师成长营").inner_text()
+    assert "已撤销" in cancelled and cancelled.rstrip().endswith("0")
+    shot(province, "subsidies")
+    public.context.close()
+    province.context.close()
+
+
+def register_and_draft(page, base, call, username, unit, project):
+    """A new applicant: from the notice to the login page, registers, then fills and saves a draft."""
+    page.goto(base + call.url)
+    page.get_by_role("link", name="在线申报").click()
+    assert "/awards/accounts/login/" in page.url
+    page.locator("#main").get_by_role("link", name="注册").click()
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("您的姓名").fill(unit)
+    page.get_by_label("电子邮箱").fill(f"{username}@example.com")
+    page.locator("#id_account-password1").fill(PASSWORD)
+    page.locator("#id_account-password2").fill(PASSWORD)
+    page.get_by_label("所在单位").select_option(label=unit)
+    page.get_by_role("button", name="注册").click()
+    page.wait_for_url(re.compile(r"/apply/$"))
+    assert page.get_by_label("申报单位名称").input_value() == unit
+    assert page.get_by_label("审核单位").input_value() == "南京市教育工会"
+    page.get_by_label("归口业务部门").fill("工会办公室")
+    page.get_by_label("项目名称").fill(project)
+    page.get_by_label("主题").select_option("举旗育人")
+    page.get_by_label("项目简介").fill("每月一次教职工读书分享会，已坚持三年。")
+    page.get_by_label("项目负责人").fill("周老师")
+    page.get_by_role("button", name="保存草稿").click()
+    assert "草稿已保存" in page.locator(".awards-messages").inner_text()
+    assert Application.objects.get(project_name=project).status == "draft"
+
+
+def decide(page, project, decision, comment):
+    row = page.locator("tr", has_text=project)
+    row.locator("select[name$='-decision']").select_option(decision)
+    row.locator("textarea[name$='-comment']").fill(comment)
+    row.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+
+
+def project_of(name):
+    return Application.objects.get(project_name=name)
