@@ -1,5 +1,52 @@
 import pytest
 
+_MIGRATED_STATE = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Snapshot what the migrations put in the test database (root page, locale, collection, groups).
+
+    Transactional tests (live server, real concurrency) commit their data and the tables are flushed after each;
+    the fixture below puts the migrations' rows back from this snapshot before the next such test.
+    (pytest-django's own serialized rollback does not survive a mix of test kinds.)
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _MIGRATED_STATE[connection.alias] = connection.creation.serialize_db_to_string()
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return any(name in request.fixturenames for name in ("transactional_db", "live_server"))
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_for_transactional_tests(request):
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
+    from wagtail.models import Page
+
+    if Page.objects.exists():
+        return
+    # The flush after the previous test recreated content types and permissions with new ids; start clean.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(_MIGRATED_STATE[connection.alias])
+    # Rows came back with their ids; move PostgreSQL's sequences past them.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
+    ContentType.objects.clear_cache()
+
 
 @pytest.fixture
 def site_root(db):

@@ -62,38 +62,9 @@ def phone(browser):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def migrated_state(django_db_setup, django_db_blocker):
-    """What the migrations put in the test database (root page, locale, collection, groups), serialised.
-
-    Tests on a live server commit their data and the tables are flushed after each; this snapshot puts the
-    migrations' rows back first. (pytest-django's own serialized rollback does not survive mixed test kinds.)
-    """
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture
-def migrated_live_server(live_server, transactional_db, migrated_state):
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-    from django.core.management.color import no_style
-    from django.db import connection
-    from wagtail.models import Page
-
-    if not Page.objects.exists():
-        # The flush after the previous test recreated content types and permissions with new ids; start clean.
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(migrated_state)
-        # Rows came back with their ids; move PostgreSQL's sequences past them.
-        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-        ContentType.objects.clear_cache()
+def migrated_live_server(live_server, transactional_db):
+    """A live server on a database holding what the migrations made (see ``tests/conftest.py``)."""
     return live_server
 
 
