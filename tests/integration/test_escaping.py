@@ -1,0 +1,307 @@
+"""Script typed by anyone — applicants, recommenders, reviewers, the public — is shown escaped on every page.
+
+Each text a user can enter gets its own payload; every public and admin page that shows it is read back, and must
+carry the escaped payload and never the raw one.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import quote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.contrib.forms.utils import get_field_clean_name
+
+from tests.factories import make_call, make_org, make_user
+from tests.voting_helpers import make_voting_page
+from wagtail_awards.captcha import new_challenge
+from wagtail_awards.domain import publicity as publicity_rules
+from wagtail_awards.domain import review as review_rules
+from wagtail_awards.domain.roles import ensure_role_groups
+from wagtail_awards.enums import OrganizationKind, Role
+from wagtail_awards.models import (
+    Application,
+    ApplicationFile,
+    ApplicationFormField,
+    ApplicationFormPage,
+    Award,
+    CallPage,
+    CallPrizeLevel,
+    Objection,
+    Organization,
+    PublicityPage,
+    ReviewAssignment,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+RAW = "<script>alert("
+
+
+def payload(tag):
+    """A text that breaks out of an attribute and opens a script, tagged with the field it was typed into."""
+    return f'"><script>alert("{tag}")</script>'
+
+
+def escaped(tag):
+    return str(escape(payload(tag)))
+
+
+def read(client, url, *tags, status=200):
+    """GET ``url``; no raw script anywhere, and each of ``tags``' payloads shown escaped."""
+    response = client.get(url)
+    assert response.status_code == status, url
+    html = response.content.decode()
+    assert RAW not in html, url
+    missing = [tag for tag in tags if escaped(tag) not in html]
+    assert not missing, (url, missing)
+    return html
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(site_root, settings):
+    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = True
+    now = timezone.now()
+    call = make_call(
+        site_root,
+        year=2026,
+        application_opens=now - dt.timedelta(days=1),
+        deadline=now + dt.timedelta(days=5),
+        most_popular_label="最受教职工欢迎项目",
+    )
+    call.prize_levels = [CallPrizeLevel(rank=1, name="一等奖", count=2, subsidy=Decimal(10000))]
+    call.save_revision().publish()
+    form_page = ApplicationFormPage(title="在线申报", slug="apply", materials_extensions="pdf")
+    form_page.form_fields = [
+        ApplicationFormField(label="项目简介", field_type="multiline", required=True),
+        ApplicationFormField(label="项目负责人", field_type="singleline", required=False),
+    ]
+    call.add_child(instance=form_page)
+    form_page.save_revision().publish()
+    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
+    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
+    seu = make_org("东南大学工会", OrganizationKind.UNIVERSITY, province, "南京")
+    groups = ensure_role_groups()
+
+    def person(username, org, role):
+        user = make_user(username, org=org, role=role)
+        user.groups.add(groups[role])
+        return user
+
+    return {
+        "call": CallPage.objects.get(pk=call.pk),
+        "form_page": ApplicationFormPage.objects.get(pk=form_page.pk),
+        "nanjing": nanjing,
+        "province": person("province", province, Role.PROVINCE_ADMIN),
+        "recommender": person("recommender", nanjing, Role.RECOMMENDER),
+        "reviewer": person("reviewer", seu, Role.REVIEWER),
+        "voter": make_user("voter"),
+    }
+
+
+def test_every_user_text_is_escaped_wherever_it_is_shown(world):
+    call, form_page = world["call"], world["form_page"]
+
+    # Registration: the applicant's name and a new unit's name.
+    applicant = Client()
+    response = applicant.post(
+        reverse("wagtail_awards:register"),
+        {
+            "account-username": "applicant",
+            "account-first_name": payload("person"),
+            "account-email": "applicant@example.com",
+            "account-password1": "Escaping-Test-2026",
+            "account-password2": "Escaping-Test-2026",
+            "unit-new_unit_name": payload("unit"),
+            "unit-parent": world["nanjing"].pk,
+        },
+    )
+    assert response.status_code == 302
+    unit = Organization.objects.get(name=payload("unit"))
+
+    # The application: every fixed text field, the editor's fields, an uploaded file with an odd name.
+    summary, leader = get_field_clean_name("项目简介"), get_field_clean_name("项目负责人")
+    response = applicant.post(
+        reverse("wagtail_awards:application_save", args=[form_page.pk]),
+        {
+            "token": "0b7f1c9e-3a52-4d61-8b9a-2f1e0c4d5a6b",
+            "reviewing_unit": payload("reviewing"),
+            "responsible_department": payload("department"),
+            "unit_name": payload("unitname"),
+            "project_name": payload("project"),
+            "theme": "暖心聚力",
+            summary: payload("summary"),
+            leader: payload("leader"),
+            "declaration": "on",
+            "materials": [SimpleUploadedFile("O'Brien & Co <b>.pdf", PDF)],
+            "action": "submit",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    application = Application.objects.get(call=call)
+    assert application.status == "submitted" and application.organization == unit
+    # The upload cleaner replaces < and >; a name stored by any other way must be escaped all the same.
+    uploaded = application.files.get()
+    assert uploaded.original_name == "O'Brien & Co _b_.pdf"
+    ApplicationFile.objects.create(
+        application=application,
+        field_name="materials",
+        file=ContentFile(PDF, name="x.pdf"),
+        original_name=payload("file") + ".pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
+    Application.objects.filter(pk=application.pk).update(summary=payload("abstract"))
+
+    texts = ("reviewing", "department", "unitname", "project", "summary", "leader", "file")
+    read(applicant, reverse("wagtail_awards:application_detail", args=[application.pk]), *texts, "person", "unit")
+    html = read(applicant, reverse("wagtail_awards:application_submitted", args=[application.pk]), *texts)
+    assert escape("O'Brien & Co _b_.pdf") in html
+    read(applicant, reverse("wagtail_awards:my_applications"), "project", "person")
+    # A draft again (withdrawn): the form shows every value back in its inputs.
+    applicant.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]))
+    assert Application.objects.get(pk=application.pk).status == "withdrawn"
+    read(applicant, f"{form_page.url}?application={application.pk}", *texts, "unit")
+    Application.objects.filter(pk=application.pk).update(status="submitted")
+
+    # Preliminary review: the recommender's comment.
+    now = timezone.now()
+    CallPage.objects.filter(pk=call.pk).update(
+        application_deadline=now - dt.timedelta(minutes=1),
+        recommendation_deadline=now + dt.timedelta(days=1),
+        review_deadline=now + dt.timedelta(days=2),
+    )
+    recommender = login(world["recommender"])
+    response = recommender.post(
+        reverse("wagtail_awards_review:decide", args=[application.pk]),
+        {
+            f"a{application.pk}-decision": "recommend",
+            f"a{application.pk}-order": "1",
+            f"a{application.pk}-comment": payload("recommendation"),
+        },
+    )
+    assert response.status_code == 302
+    review = f"{reverse('wagtail_awards_review:recommend')}?call={call.pk}"
+    read(recommender, review, "project", "unitname", "recommendation")
+    read(recommender, reverse("wagtail_awards_review:decide", args=[application.pk]), "project", "recommendation")
+    read(recommender, f"{reverse('wagtail_awards_review:applications')}?call={call.pk}", "project")
+    read(
+        recommender,
+        reverse("wagtail_awards_review:application", args=[application.pk]),
+        *texts,
+        "abstract",
+        "recommendation",
+    )
+
+    # Expert review: the reviewer's comment.
+    province = login(world["province"])
+    application.refresh_from_db()
+    review_rules.assign(user=world["province"], application=application, reviewer=world["reviewer"])
+    item = ReviewAssignment.objects.get(application=application)
+    reviewer = login(world["reviewer"])
+    scores = {f"criterion_{c.pk}": "90" for c in call.criteria.all()}
+    response = reviewer.post(
+        reverse("wagtail_awards_review:score", args=[item.pk]), {**scores, "comment": payload("review")}
+    )
+    assert response.status_code == 302
+    read(reviewer, reverse("wagtail_awards_review:score", args=[item.pk]), "project", "review")
+    read(reviewer, f"{reverse('wagtail_awards_review:scores')}?call={call.pk}", "project")
+    read(province, f"{reverse('wagtail_awards_review:assignments')}?call={call.pk}", "project")
+    read(province, f"{reverse('wagtail_awards_review:scores')}?call={call.pk}", "project")
+    read(province, f"{reverse('wagtail_awards_review:ranking')}?call={call.pk}", "project", "unitname")
+    read(
+        province,
+        reverse("wagtail_awards_review:application", args=[application.pk]),
+        *texts,
+        "abstract",
+        "recommendation",
+        "review",
+    )
+    review_rules.set_prizes(user=world["province"], call=call, prizes={application.pk: 1})
+
+    # The admin's lists, inspect views and history of the round.
+    read(province, reverse("wagtail_awards_application_modeladmin_index"), "project", "unit")
+    read(province, reverse("wagtail_awards_application_modeladmin_inspect", args=[application.pk]), *texts, "unit")
+    read(province, reverse("wagtail_awards_application_modeladmin_history", args=[application.pk]), "project", "person")
+    read(province, reverse("wagtail_awards_organization_modeladmin_index"), "unit")
+    read(province, reverse("wagtail_awards_membership_modeladmin_index"), "unit")
+    read(province, reverse("wagtailadmin_home"))
+    read(province, reverse("wagtailadmin_reports:site_history"), "project", "person")
+
+    # The vote: candidates are shown with their names and summary.
+    now = timezone.now()
+    CallPage.objects.filter(pk=call.pk).update(
+        voting_opens=now - dt.timedelta(hours=1), voting_closes=now + dt.timedelta(days=1)
+    )
+    voting_page = make_voting_page(CallPage.objects.get(pk=call.pk))
+    read(Client(), voting_page.url, "project", "unitname", "abstract")
+    voter = login(world["voter"])
+    vote_url = reverse("wagtail_awards:vote", args=[call.pk, application.pk])
+    read(voter, vote_url, "project", "unitname")
+    # The page to return to after voting is given in the URL and put back into the form.
+    read(voter, f"{vote_url}?next=/{quote(payload('next'))}", "next")
+    read(Client(), f"{reverse('wagtail_awards:login')}?next=/{quote(payload('login'))}", "login")
+    read(Client(), f"{reverse('wagtail_awards:register')}?next=/{quote(payload('register'))}", "register")
+    read(province, reverse("wagtail_awards_vote_audit", args=[call.pk]), "project")
+
+    # Publicity: an objection from the public and a cancellation by the province administrator.
+    CallPage.objects.filter(pk=call.pk).update(
+        voting_closes=now - dt.timedelta(minutes=1), publicity_starts=now - dt.timedelta(minutes=30)
+    )
+    publicity_page = PublicityPage(title="公示", slug="publicity")
+    CallPage.objects.get(pk=call.pk).add_child(instance=publicity_page)
+    publicity_page.save_revision().publish()
+    public = Client()
+    read(public, publicity_page.url, "project", "unitname")
+    response = public.post(
+        publicity_page.url,
+        {
+            "application": application.pk,
+            "name": payload("objector"),
+            "contact": payload("contact"),
+            "content": payload("objection"),
+            "captcha_0": new_challenge(),
+            "captcha_1": "passed",
+        },
+    )
+    assert response.status_code == 302
+    objection = Objection.objects.get()
+    Objection.objects.filter(pk=objection.pk).update(finding=payload("finding"), reply=payload("reply"))
+    read(province, reverse("wagtail_awards_objection_modeladmin_index"), "project", "objector", "contact")
+    read(
+        province,
+        reverse("wagtail_awards_objection_modeladmin_inspect", args=[objection.pk]),
+        "project",
+        "objector",
+        "contact",
+        "objection",
+        "finding",
+        "reply",
+    )
+    award = Award.objects.get(application=application)
+    read(province, reverse("wagtail_awards_award_modeladmin_index"), "project")
+    read(province, reverse("wagtail_awards_award_cancel", args=[award.pk]), "project")
+    response = province.post(
+        reverse("wagtail_awards_award_cancel", args=[award.pk]), {"category": "false", "reason": payload("reason")}
+    )
+    assert response.status_code == 302
+    read(public, publicity_page.url, "project", "unitname", "reason")
+    read(province, f"{reverse('wagtail_awards_subsidies')}?call={call.pk}", "project", "unitname")
+
+    # The final list, after the period (the cancelled project is no longer listed).
+    CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(days=30))
+    assert publicity_rules.call_countdown(call=CallPage.objects.get(pk=call.pk), now=timezone.now()).has_ended
+    read(public, publicity_page.url)
