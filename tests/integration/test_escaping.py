@@ -5,7 +5,6 @@ carry the escaped payload and never the raw one.
 """
 
 import datetime as dt
-from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
@@ -17,21 +16,16 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.contrib.forms.utils import get_field_clean_name
 
-from tests.factories import make_call, make_org, make_user
+from tests.integration.round_world import PDF, build_world
 from tests.voting_helpers import make_voting_page
 from wagtail_awards.captcha import new_challenge
 from wagtail_awards.domain import publicity as publicity_rules
 from wagtail_awards.domain import review as review_rules
-from wagtail_awards.domain.roles import ensure_role_groups
-from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
     ApplicationFile,
-    ApplicationFormField,
-    ApplicationFormPage,
     Award,
     CallPage,
-    CallPrizeLevel,
     Objection,
     Organization,
     PublicityPage,
@@ -40,7 +34,6 @@ from wagtail_awards.models import (
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 RAW = "<script>alert("
 
 
@@ -73,42 +66,7 @@ def login(user):
 @pytest.fixture
 def world(site_root, settings):
     settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = True
-    now = timezone.now()
-    call = make_call(
-        site_root,
-        year=2026,
-        application_opens=now - dt.timedelta(days=1),
-        deadline=now + dt.timedelta(days=5),
-        most_popular_label="最受教职工欢迎项目",
-    )
-    call.prize_levels = [CallPrizeLevel(rank=1, name="一等奖", count=2, subsidy=Decimal(10000))]
-    call.save_revision().publish()
-    form_page = ApplicationFormPage(title="在线申报", slug="apply", materials_extensions="pdf")
-    form_page.form_fields = [
-        ApplicationFormField(label="项目简介", field_type="multiline", required=True),
-        ApplicationFormField(label="项目负责人", field_type="singleline", required=False),
-    ]
-    call.add_child(instance=form_page)
-    form_page.save_revision().publish()
-    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
-    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
-    seu = make_org("东南大学工会", OrganizationKind.UNIVERSITY, province, "南京")
-    groups = ensure_role_groups()
-
-    def person(username, org, role):
-        user = make_user(username, org=org, role=role)
-        user.groups.add(groups[role])
-        return user
-
-    return {
-        "call": CallPage.objects.get(pk=call.pk),
-        "form_page": ApplicationFormPage.objects.get(pk=form_page.pk),
-        "nanjing": nanjing,
-        "province": person("province", province, Role.PROVINCE_ADMIN),
-        "recommender": person("recommender", nanjing, Role.RECOMMENDER),
-        "reviewer": person("reviewer", seu, Role.REVIEWER),
-        "voter": make_user("voter"),
-    }
+    return build_world(site_root)
 
 
 def test_every_user_text_is_escaped_wherever_it_is_shown(world):
