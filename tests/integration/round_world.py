@@ -29,6 +29,7 @@ def build_world(site_root):
     form_page.form_fields = [
         ApplicationFormField(label="项目简介", field_type="multiline", required=True),
         ApplicationFormField(label="项目负责人", field_type="singleline", required=False),
+        ApplicationFormField(label="实施方案", field_type="file", required=False, allowed_extensions="pdf, docx"),
     ]
     call.add_child(instance=form_page)
     form_page.save_revision().publish()

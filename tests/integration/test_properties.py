@@ -1,0 +1,252 @@
+"""Whatever a client sends to the application, vote, objection and registration forms, the answer is never a 500.
+
+Text of any kind (every Unicode plane, NUL and other control characters, very long), field names the form does not
+know, files with any name and any bytes. The number of examples is bounded so the suite stays quick.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from wagtail.contrib.forms.utils import get_field_clean_name
+
+from tests.factories import make_application, make_org, make_user
+from tests.integration.round_world import PDF, build_world
+from wagtail_awards.captcha import new_challenge
+from wagtail_awards.enums import Role
+from wagtail_awards.models import Award, CallPage, PublicityPage
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+#: Any text: NUL, controls, right-to-left marks, astral planes, combining characters…
+any_text = st.text(max_size=300)
+#: …and now and then a very long one.
+some_text = st.one_of(any_text, any_text.map(lambda s: (s or "长") * 2000))
+#: Names of fields a form may or may not have.
+field_names = st.one_of(
+    st.sampled_from(
+        [
+            "token",
+            "action",
+            "application",
+            "remove_files",
+            "declaration",
+            "materials",
+            "theme",
+            "project_name",
+            "captcha_0",
+            "captcha_1",
+            "next",
+            "csrfmiddlewaretoken",
+        ]
+    ),
+    st.text(min_size=1, max_size=40),
+)
+#: Bytes that start like a real file now and then.
+file_bytes = st.one_of(
+    st.binary(max_size=2000),
+    st.binary(max_size=500).map(lambda b: PDF + b),
+    st.binary(max_size=500).map(lambda b: b"PK\x03\x04" + b),
+    st.binary(max_size=200).map(lambda b: b"%PDF-1.4 <script>" + b),
+)
+file_names = st.one_of(
+    st.text(max_size=200),
+    st.text(max_size=60).map(lambda s: s + ".pdf"),
+    st.sampled_from(
+        ["report.pdf.exe", "../../etc/passwd.pdf", "a\x00b.pdf", ".pdf", "CON.pdf", "申报书.PDF", "x" * 300 + ".pdf"]
+    ),
+)
+uploads = st.builds(lambda name, content: (name, content), file_names, file_bytes)
+
+
+def as_files(pairs):
+    return [SimpleUploadedFile(name or "file", content) for name, content in pairs]
+
+
+@pytest.fixture
+def world(site_root):
+    world = build_world(site_root)
+    unit = make_org("南京市第一中学工会", parent=world["nanjing"], city="南京")
+    world["applicant"] = make_user("applicant", org=unit, role=Role.APPLICANT)
+    world["unit"] = unit
+    return world
+
+
+def assert_no_server_error(response):
+    assert response.status_code < 500, response.content[:500]
+
+
+@EXAMPLES
+@given(
+    fixed=st.fixed_dictionaries(
+        {},
+        optional={
+            "reviewing_unit": some_text,
+            "responsible_department": some_text,
+            "unit_name": some_text,
+            "project_name": some_text,
+            "theme": st.one_of(st.sampled_from(["暖心聚力", "学悟守正"]), any_text),
+            "declaration": st.one_of(st.just("on"), any_text),
+            "action": st.one_of(st.sampled_from(["save", "submit"]), any_text),
+            "token": st.one_of(st.uuids().map(str), any_text),
+            "application": any_text,
+            "remove_files": st.lists(any_text, max_size=3),
+        },
+    ),
+    answers=st.lists(some_text, min_size=2, max_size=2),
+    extra=st.dictionaries(field_names, any_text, max_size=4),
+    materials=st.lists(uploads, max_size=3),
+    plan=st.lists(uploads, max_size=2),
+)
+@example(
+    fixed={"project_name": "a\x00b", "unit_name": "\x00", "action": "submit", "declaration": "on", "token": "\x00"},
+    answers=["\x00\x01\x1b[31m", "长" * 100_000],
+    extra={"\x00": "\x00", "remove_files": "1\x00"},
+    materials=[("a\x00.pdf", PDF), ("..\\..\\x.pdf", b"\x00" * 10)],
+    plan=[("\u202eexe.pdf", PDF)],
+)
+def test_the_application_form_never_fails(client, world, fixed, answers, extra, materials, plan):
+    client.force_login(world["applicant"])
+    data = {**extra, **fixed}
+    data[get_field_clean_name("项目简介")], data[get_field_clean_name("项目负责人")] = answers
+    data["materials"] = as_files(materials)
+    data[get_field_clean_name("实施方案")] = as_files(plan)
+    response = client.post(reverse("wagtail_awards:application_save", args=[world["form_page"].pk]), data)
+    assert_no_server_error(response)
+    # Whatever was saved can be shown again.
+    for application in world["call"].applications.filter(applicant=world["applicant"])[:3]:
+        assert_no_server_error(client.get(reverse("wagtail_awards:application_detail", args=[application.pk])))
+        assert_no_server_error(client.get(f"{world['form_page'].url}?application={application.pk}"))
+
+
+@EXAMPLES
+@given(
+    query=st.dictionaries(st.sampled_from(["application", "next", "x"]), any_text, max_size=2),
+)
+def test_the_application_page_never_fails_on_its_query(client, world, query):
+    client.force_login(world["applicant"])
+    assert_no_server_error(client.get(world["form_page"].url, query))
+    assert_no_server_error(client.get(reverse("wagtail_awards:my_applications"), query))
+
+
+@pytest.fixture
+def voting(world, settings):
+    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = False
+    settings.WAGTAIL_AWARDS_VOTE_IP_LIMIT = 0
+    now = timezone.now()
+    CallPage.objects.filter(pk=world["call"].pk).update(
+        voting_opens=now - dt.timedelta(hours=1), voting_closes=now + dt.timedelta(days=1)
+    )
+    world["candidate"] = make_application(world["call"], status="recommended", project_name="候选项目")
+    return world
+
+
+@EXAMPLES
+@given(
+    data=st.fixed_dictionaries(
+        {},
+        optional={"captcha_0": st.one_of(st.just("live"), any_text), "captcha_1": any_text, "next": some_text},
+    ),
+    extra=st.dictionaries(field_names, any_text, max_size=3),
+    # A WSGI server hands headers over as Latin-1, so a cookie holds only those characters.
+    device=st.one_of(
+        st.none(),
+        st.uuids().map(str),
+        st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters=';,"\\'), max_size=60),
+    ),
+    which=st.sampled_from(["candidate", "other", "missing"]),
+)
+def test_the_vote_never_fails(client, voting, data, extra, device, which):
+    call = voting["call"]
+    application_id = {"candidate": voting["candidate"].pk, "other": voting["call"].pk, "missing": 999999}[which]
+    data = {**extra, **data}
+    if data.get("captcha_0") == "live":
+        data["captcha_0"] = new_challenge()
+    if device is not None:
+        client.cookies["awards_device"] = device
+    url = reverse("wagtail_awards:vote", args=[call.pk, application_id])
+    assert_no_server_error(client.post(url, data))
+    assert_no_server_error(client.get(url, {"next": data.get("next", "")}))
+
+
+@pytest.fixture
+def publicity(world):
+    call = world["call"]
+    CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(hours=1))
+    page = PublicityPage(title="公示", slug="publicity")
+    call.add_child(instance=page)
+    page.save_revision().publish()
+    award = Award.objects.create(application=make_application(call, status="proposed"), prize_rank=1)
+    world.update(publicity_page=page, award=award)
+    return world
+
+
+@EXAMPLES
+@given(
+    fields=st.fixed_dictionaries(
+        {},
+        optional={
+            "application": st.one_of(st.just("listed"), any_text),
+            "name": some_text,
+            "contact": some_text,
+            "content": some_text,
+            "captcha_1": st.one_of(st.just("passed"), any_text),
+        },
+    ),
+    extra=st.dictionaries(field_names, any_text, max_size=3),
+    evidence=st.lists(uploads, max_size=2),
+)
+def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
+    data = {**extra, **fields, "captcha_0": new_challenge()}
+    if data.get("application") == "listed":
+        data["application"] = str(publicity["award"].application_id)
+    if evidence:
+        data["file"] = as_files(evidence)
+    response = client.post(publicity["publicity_page"].url, data)
+    assert_no_server_error(response)
+    assert_no_server_error(client.get(publicity["publicity_page"].url))
+
+
+@EXAMPLES
+@given(
+    fields=st.fixed_dictionaries(
+        {},
+        optional={
+            "account-username": some_text,
+            "account-first_name": some_text,
+            "account-email": any_text,
+            "account-password1": any_text,
+            "account-password2": any_text,
+            "unit-unit": any_text,
+            "unit-new_unit_name": some_text,
+            "unit-parent": any_text,
+            "next": any_text,
+        },
+    ),
+    extra=st.dictionaries(field_names, any_text, max_size=3),
+)
+def test_registration_never_fails(client, world, fields, extra):
+    response = client.post(reverse("wagtail_awards:register"), {**extra, **fields})
+    assert_no_server_error(response)
+    client.logout()
+
+
+def test_a_form_body_beyond_the_request_limit_is_refused_not_failed(client, world, settings):
+    client.force_login(world["applicant"])
+    huge = "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10)
+    response = client.post(
+        reverse("wagtail_awards:application_save", args=[world["form_page"].pk]),
+        {"project_name": huge, "action": "save"},
+    )
+    assert response.status_code == 400
+    assert not world["call"].applications.exists()
