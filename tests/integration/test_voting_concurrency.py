@@ -144,9 +144,11 @@ def test_each_captcha_accepted_once_under_concurrency(site_root):
     assert not CaptchaStore.objects.filter(hashkey__in=[key for key, _ in challenges]).exists()
 
 
-@override_settings(WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, WAGTAIL_AWARDS_VOTE_IP_LIMIT=0)
-def test_daily_cap_holds_under_concurrency(site_root, settings):
-    settings.WAGTAIL_AWARDS_VOTES_PER_DAY = 3
+# Only override_settings here: mixing it with pytest-django's settings fixture would leak the override.
+@override_settings(
+    WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, WAGTAIL_AWARDS_VOTE_IP_LIMIT=0, WAGTAIL_AWARDS_VOTES_PER_DAY=3
+)
+def test_daily_cap_holds_under_concurrency(site_root):
     call = make_voting_call(site_root)
     candidates = make_candidates(call, 20)
     device = uuid.uuid4().hex
