@@ -22,7 +22,7 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_VOTES_PER_DAY``           ``3``               Votes one voter may cast in one call per local day
                                                                (at most one per candidate).
 ``WAGTAIL_AWARDS_VOTE_IP_LIMIT``           ``60``              Vote attempts per IP address per window (shared
-                                                               cache); ``0`` turns the limit off.
+                                                               cache), new questions twice that; ``0``: no limit.
 ``WAGTAIL_AWARDS_VOTE_IP_WINDOW``          ``3600``            Length of that window in seconds.
 ``WAGTAIL_AWARDS_VOTE_BURST``              ``10``              Votes from one IP hash or device in one hour that
                                                                the vote audit flags as a burst.

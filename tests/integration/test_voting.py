@@ -356,3 +356,17 @@ def test_audit_index_lists_calls_with_a_vote(client, call, province_admin):
     assert reverse("wagtail_awards_vote_audit", args=[call.pk]) in response.content.decode()
     # The menu item (the sidebar is rendered from JSON in the page).
     assert reverse("wagtail_awards_vote_audit_index") in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+@override_settings(WAGTAIL_AWARDS_VOTE_IP_LIMIT=2)
+def test_new_questions_are_rate_limited_per_ip(client, call, voter):
+    (candidate,) = make_candidates(call, 1)
+    url = reverse("wagtail_awards:vote_challenge")
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert client.get(vote_url(call, candidate)).status_code == 200  # the fourth question, on the confirmation page
+    limited = client.get(url)
+    assert limited.status_code == 429 and "请稍后再试" in limited.json()["error"]
+    confirm = client.get(vote_url(call, candidate))
+    assert confirm.status_code == 429 and "captcha_1" not in confirm.content.decode()
+    assert CaptchaStore.objects.count() == 4

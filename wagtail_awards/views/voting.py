@@ -62,12 +62,25 @@ def _login_required(request):
     return awards_settings.VOTE_REQUIRES_LOGIN and not request.user.is_authenticated
 
 
+def _challenges_allowed(request, now):
+    """Every new question is a database row: an IP address gets twice as many per window as it may vote."""
+    ip_hash = voting.client_hash(request.META.get("REMOTE_ADDR", ""))
+    return voting.within_rate_limit(
+        key=f"challenge:{ip_hash}",
+        now=now,
+        limit=2 * awards_settings.VOTE_IP_LIMIT,
+        window=awards_settings.VOTE_IP_WINDOW,
+    )
+
+
 @never_cache
 def challenge(request):
     """A fresh captcha and CSRF token for the voting block's form, as JSON (never cached)."""
     if _login_required(request):
         login_url = resolve_url(settings.LOGIN_URL)
         return JsonResponse({"login_required": True, "login_url": login_url})
+    if not _challenges_allowed(request, timezone.now()):
+        return JsonResponse({"error": str(voting.VoteRefused("rate_limited").message)}, status=429)
     if random.random() < 0.02:
         # Expired challenges are cleared now and then, instead of on every vote as the stock field does.
         CaptchaStore.remove_expired()
@@ -105,6 +118,9 @@ def vote(request, call_id, application_id):
         if state != DeadlineState.OPEN:
             refusal = voting.VoteRefused("not_open" if state == DeadlineState.NOT_OPEN else "closed")
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=403)
+        if not _challenges_allowed(request, now):
+            refusal = voting.VoteRefused("rate_limited")
+            return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=429)
         return _confirm(request, call_id, application_id, VoteForm(), next_url)
 
     ip_hash = voting.client_hash(request.META.get("REMOTE_ADDR", ""))
