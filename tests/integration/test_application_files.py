@@ -10,7 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.integration.application_world import BEFORE, PDF, PNG, build, complete_data, save_url, upload
-from wagtail_awards.enums import Role
+from wagtail_awards.domain.permissions import visible_applications
+from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile, Membership, ReviewAssignment
 from wagtail_awards.storage import private_storage
 
@@ -185,6 +186,18 @@ def test_download_denied_to_a_reviewer_member_of_the_city_but_not_recommender(cl
     Membership.objects.create(user=user, organization=world.orgs["nanjing"], role=Role.REVIEWER)
     client.force_login(user)
     assert client.get(url(stored)).status_code == 404
+
+
+def test_recommender_sees_no_draft_files(client, world, stored):
+    """A draft is the unit's own working copy: its recommending organisation sees it once submitted."""
+    application = stored.application
+    application.status = ApplicationStatus.DRAFT
+    application.save(update_fields=["status"])
+    client.force_login(world.users["nanjing"])
+    assert client.get(url(stored)).status_code == 404
+    assert application not in visible_applications(world.users["nanjing"])
+    client.force_login(world.users["a"])
+    assert client.get(url(stored)).status_code == 200
 
 
 def test_download_denied_to_inactive_user(client, world, stored):

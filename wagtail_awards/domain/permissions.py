@@ -4,14 +4,15 @@ Every site view, admin screen and file download asks these; nothing else decides
 
 - the applicant's unit: members of ``application.organization`` (any role) see it; its applicants change it
   while it is a draft;
-- its recommending organisation: recommenders of ``application.recommending_organization``;
+- its recommending organisation: recommenders of ``application.recommending_organization``, once it has been
+  submitted (a draft is the unit's own working copy);
 - reviewers assigned to it through a ``ReviewAssignment``;
 - province administrators (a ``province_admin`` membership) and superusers: every application.
 """
 
 from django.db.models import Q
 
-from ..enums import Role
+from ..enums import ApplicationStatus, Role
 
 
 def _memberships(user):
@@ -60,7 +61,7 @@ def visible_applications(user, queryset=None):
     condition = Q(organization_id__in=organization_ids(user))
     recommending = organization_ids(user, role=Role.RECOMMENDER)
     if recommending:
-        condition |= Q(recommending_organization_id__in=recommending)
+        condition |= Q(recommending_organization_id__in=recommending) & ~Q(status=ApplicationStatus.DRAFT)
     condition |= Q(review_assignments__reviewer=user)
     return queryset.filter(condition).distinct()
 
@@ -74,8 +75,10 @@ def can_view_application(user, application) -> bool:
         return True
     if application.organization_id in organization_ids(user):
         return True
-    if application.recommending_organization_id and application.recommending_organization_id in organization_ids(
-        user, role=Role.RECOMMENDER
+    if (
+        application.status != ApplicationStatus.DRAFT
+        and application.recommending_organization_id
+        and application.recommending_organization_id in organization_ids(user, role=Role.RECOMMENDER)
     ):
         return True
     return application.review_assignments.filter(reviewer=user).exists()
