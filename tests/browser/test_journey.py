@@ -32,6 +32,7 @@ from wagtail_awards.models import (
     CallTheme,
     Objection,
     PublicityPage,
+    Vote,
 )
 
 from .conftest import screenshot
@@ -121,8 +122,8 @@ def build_round():
     person("nanjing", "南京市教育工会", nanjing, Role.RECOMMENDER)
     person("expert-seu", "王教授", seu, Role.REVIEWER)
     person("expert-sz", "陈老师", suzhou, Role.REVIEWER)
-    for name in ("voter1", "voter2", "voter3"):
-        person(name, name)
+    for username, name in (("voter1", "赵老师"), ("voter2", "钱老师"), ("voter3", "孙老师")):
+        person(username, name)
     # Three more applications of Nanjing, submitted earlier by their units.
     background = (("no13", "教工心理健康驿站"), ("no1", "青年教师成长营"), ("no29", "教工运动俱乐部"))
     for number, (key, project) in enumerate(background, start=1):
@@ -249,7 +250,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
 
     # 5. The reviewers score their projects.
     marks = {"“书香教工”读书会": 92, "教工心理健康驿站": 85, "青年教师成长营": 78}
-    for username in ("expert-seu", "expert-sz"):
+    for username, strictness in (("expert-seu", 0), ("expert-sz", 3)):
         expert = new_person(browser)
         admin_login(expert, base, username)
         for project, mark in marks.items():
@@ -259,7 +260,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
             inputs = expert.locator(".awards-review__criterion input")
             assert inputs.count() == 4
             for i in range(4):
-                inputs.nth(i).fill(str(mark - i))
+                inputs.nth(i).fill(str(mark - i - strictness))
             expert.locator("textarea[name=comment]").fill(f"{project}：材料翔实。")
             if project == "“书香教工”读书会" and username == "expert-seu":
                 shot(expert, "score")
@@ -295,7 +296,14 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
         assert "已计入" in voter.locator("[data-vote-done]").inner_text()
         if username == "voter2":
             shot(voter, "vote")
+            # A second vote for the same project on the same day is refused.
+            voter.wait_for_selector("[data-vote-form]:not([hidden])")
+            voter.fill("[data-vote-answer]", "PASSED")
+            voter.locator(f"#candidate-{project.pk} [data-vote-link]").click()
+            assert "今天已为该项目投过票" in voter.locator("[data-vote-refusal]").inner_text()
         voter.context.close()
+
+    assert Vote.objects.filter(application=favourite, valid=True).count() == 2
 
     # 8. Voting closes; the publicity opens with its working-day countdown, and anyone may object.
     now = timezone.now()
