@@ -9,10 +9,16 @@ from django.core.files.storage import FileSystemStorage
 from .conf import awards_settings
 
 
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A file system storage without public URLs: files go out through a permission-checking view only."""
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; link to the view that serves them.")
+
+
 @lru_cache(maxsize=4)
 def _storage(location: str):
-    # base_url=None: the storage has no public URL; files go out through the permission-checking view only.
-    return FileSystemStorage(location=location, base_url=None)
+    return PrivateFileSystemStorage(location=location)
 
 
 def private_storage():

@@ -239,3 +239,9 @@ def test_upload_handler_stops_passing_data_on_at_the_limit(rf):
     assert request.FILES["other"].read() == PDF
     assert handler.errors == [("materials", "big.pdf", limit)]
     assert Counting.seen <= limit + 64 * 1024 + len(PDF)
+
+
+def test_private_files_have_no_public_url(world, stored):
+    with pytest.raises(ValueError):
+        _ = stored.file.url
+    assert not str(Path(stored.file.path)).startswith(str(settings.MEDIA_ROOT))
