@@ -46,7 +46,7 @@ def shot(page, name):
 
 
 def set_dates(call, **dates):
-    """Move the round's clock: change the call's dates in the database (and in its live revision's row)."""
+    """Move the round's clock: change the call's dates in the database (the pages read them on every request)."""
     CallPage.objects.filter(pk=call.pk).update(**dates)
 
 
@@ -199,6 +199,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     first.wait_for_url(re.compile(r"/awards/applications/\d+/submitted/$"))
     reference = first.locator("strong[data-reference]").inner_text()
     assert re.fullmatch(r"2026-\d{4}", reference)
+    assert "项目申报书.pdf" in first.locator("main").inner_text()
     first.get_by_role("link", name="我的申报").first.click()
     assert "已申报" in first.locator("tr", has_text="“书香教工”读书会").inner_text()
     shot(first, "my-applications")
@@ -246,6 +247,8 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     province.locator(".awards-review__auto input[name=k]").fill("2")
     province.locator(".awards-review__auto button[type=submit]").click()
     assert "6" in province.locator(".messages").inner_text()
+    for application in Application.objects.filter(call=call, status="recommended"):
+        assert application.review_assignments.count() == 2
     shot(province, "assignments")
 
     # 5. The reviewers score their projects.
