@@ -298,9 +298,13 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
         voter.wait_for_selector("[data-vote-done]")
         assert "已计入" in voter.locator("[data-vote-done]").inner_text()
         if username == "voter2":
+            # The next question is fetched after the vote; wait for its image.
+            voter.wait_for_selector("[data-vote-form]:not([hidden])")
+            voter.wait_for_function(
+                "() => { const i = document.querySelector('[data-vote-image]'); return i.complete && i.naturalWidth; }"
+            )
             shot(voter, "vote")
             # A second vote for the same project on the same day is refused.
-            voter.wait_for_selector("[data-vote-form]:not([hidden])")
             voter.fill("[data-vote-answer]", "PASSED")
             voter.locator(f"#candidate-{project.pk} [data-vote-link]").click()
             assert "今天已为该项目投过票" in voter.locator("[data-vote-refusal]").inner_text()
