@@ -223,6 +223,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     city = new_person(browser)
     admin_login(city, base, "nanjing")
     city.goto(f"{base}/admin/awards/review/recommend/?call={call.pk}")
+    assert "初审推荐" in city.title()
     for project, comment in (
         ("“书香教工”读书会", "坚持三年，覆盖全体教职工。"),
         ("教工心理健康驿站", "服务面广。"),
@@ -274,6 +275,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
 
     # 6. The administrator sets the prizes by rank: one first prize, two second prizes.
     province.goto(f"{base}/admin/awards/review/ranking/?call={call.pk}")
+    assert "排名与奖项" in province.title()
     province.click("text=按名次建议")
     province.wait_for_selector(".help-info")
     province.click("text=保存奖项")
@@ -360,6 +362,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     assert "青年教师成长营" not in results.inner_text()
     shot(public, "results")
     province.goto(f"{base}/admin/wagtail_awards/subsidies/?call={call.pk}")
+    assert "奖补" in province.title()
     table = province.locator(".awards-admin-subsidies")
     assert "10000.00" in table.locator("tr", has_text="书香教工").inner_text()
     cancelled = table.locator("tr", has_text="青年教师成长营").inner_text()
