@@ -5,6 +5,7 @@ know, files with any name and any bytes. The number of examples is bounded so th
 """
 
 import datetime as dt
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,7 +71,11 @@ uploads = st.builds(lambda name, content: (name, content), file_names, file_byte
 
 
 def as_files(pairs):
-    return [SimpleUploadedFile(name or "file", content) for name, content in pairs]
+    # A browser sends only the last part of a path; Django refuses to even build an upload named "/" or "..".
+    return [
+        SimpleUploadedFile(name if os.path.basename(name) not in {"", ".", ".."} else "file", content)
+        for name, content in pairs
+    ]
 
 
 @pytest.fixture
