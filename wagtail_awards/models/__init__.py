@@ -1,5 +1,5 @@
-from .applications import Application, ApplicationFile, PastAward, normalise_name
 from .application_form import ApplicationFormField, ApplicationFormPage
+from .applications import Application, ApplicationFile, PastAward, normalise_name
 from .calendar import CalendarException
 from .organizations import Membership, Organization
 from .pages import (
