@@ -6,9 +6,11 @@ know, files with any name and any bytes. The number of examples is bounded so th
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
@@ -87,6 +89,14 @@ def world(site_root):
     return world
 
 
+@contextmanager
+def own_example():
+    """Each example starts from the fixture's data: what one saved is rolled back, so a failure replays alike."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 def assert_no_server_error(response):
     assert response.status_code < 500, response.content[:500]
 
@@ -121,17 +131,18 @@ def assert_no_server_error(response):
     plan=[("\u202eexe.pdf", PDF)],
 )
 def test_the_application_form_never_fails(client, world, fixed, answers, extra, materials, plan):
-    client.force_login(world["applicant"])
-    data = {**extra, **fixed}
-    data[get_field_clean_name("项目简介")], data[get_field_clean_name("项目负责人")] = answers
-    data["materials"] = as_files(materials)
-    data[get_field_clean_name("实施方案")] = as_files(plan)
-    response = client.post(reverse("wagtail_awards:application_save", args=[world["form_page"].pk]), data)
-    assert_no_server_error(response)
-    # Whatever was saved can be shown again.
-    for application in world["call"].applications.filter(applicant=world["applicant"])[:3]:
-        assert_no_server_error(client.get(reverse("wagtail_awards:application_detail", args=[application.pk])))
-        assert_no_server_error(client.get(f"{world['form_page'].url}?application={application.pk}"))
+    with own_example():
+        client.force_login(world["applicant"])
+        data = {**extra, **fixed}
+        data[get_field_clean_name("项目简介")], data[get_field_clean_name("项目负责人")] = answers
+        data["materials"] = as_files(materials)
+        data[get_field_clean_name("实施方案")] = as_files(plan)
+        response = client.post(reverse("wagtail_awards:application_save", args=[world["form_page"].pk]), data)
+        assert_no_server_error(response)
+        # Whatever was saved can be shown again.
+        for application in world["call"].applications.filter(applicant=world["applicant"])[:3]:
+            assert_no_server_error(client.get(reverse("wagtail_awards:application_detail", args=[application.pk])))
+            assert_no_server_error(client.get(f"{world['form_page'].url}?application={application.pk}"))
 
 
 @EXAMPLES
@@ -139,9 +150,10 @@ def test_the_application_form_never_fails(client, world, fixed, answers, extra, 
     query=st.dictionaries(st.sampled_from(["application", "next", "x"]), any_text, max_size=2),
 )
 def test_the_application_page_never_fails_on_its_query(client, world, query):
-    client.force_login(world["applicant"])
-    assert_no_server_error(client.get(world["form_page"].url, query))
-    assert_no_server_error(client.get(reverse("wagtail_awards:my_applications"), query))
+    with own_example():
+        client.force_login(world["applicant"])
+        assert_no_server_error(client.get(world["form_page"].url, query))
+        assert_no_server_error(client.get(reverse("wagtail_awards:my_applications"), query))
 
 
 @pytest.fixture
@@ -172,16 +184,17 @@ def voting(world, settings):
     which=st.sampled_from(["candidate", "other", "missing"]),
 )
 def test_the_vote_never_fails(client, voting, data, extra, device, which):
-    call = voting["call"]
-    application_id = {"candidate": voting["candidate"].pk, "other": voting["call"].pk, "missing": 999999}[which]
-    data = {**extra, **data}
-    if data.get("captcha_0") == "live":
-        data["captcha_0"] = new_challenge()
-    if device is not None:
-        client.cookies["awards_device"] = device
-    url = reverse("wagtail_awards:vote", args=[call.pk, application_id])
-    assert_no_server_error(client.post(url, data))
-    assert_no_server_error(client.get(url, {"next": data.get("next", "")}))
+    with own_example():
+        call = voting["call"]
+        application_id = {"candidate": voting["candidate"].pk, "other": voting["call"].pk, "missing": 999999}[which]
+        data = {**extra, **data}
+        if data.get("captcha_0") == "live":
+            data["captcha_0"] = new_challenge()
+        if device is not None:
+            client.cookies["awards_device"] = device
+        url = reverse("wagtail_awards:vote", args=[call.pk, application_id])
+        assert_no_server_error(client.post(url, data))
+        assert_no_server_error(client.get(url, {"next": data.get("next", "")}))
 
 
 @pytest.fixture
@@ -212,14 +225,15 @@ def publicity(world):
     evidence=st.lists(uploads, max_size=2),
 )
 def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
-    data = {**extra, **fields, "captcha_0": new_challenge()}
-    if data.get("application") == "listed":
-        data["application"] = str(publicity["award"].application_id)
-    if evidence:
-        data["file"] = as_files(evidence)
-    response = client.post(publicity["publicity_page"].url, data)
-    assert_no_server_error(response)
-    assert_no_server_error(client.get(publicity["publicity_page"].url))
+    with own_example():
+        data = {**extra, **fields, "captcha_0": new_challenge()}
+        if data.get("application") == "listed":
+            data["application"] = str(publicity["award"].application_id)
+        if evidence:
+            data["file"] = as_files(evidence)
+        response = client.post(publicity["publicity_page"].url, data)
+        assert_no_server_error(response)
+        assert_no_server_error(client.get(publicity["publicity_page"].url))
 
 
 @EXAMPLES
@@ -241,9 +255,10 @@ def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
     extra=st.dictionaries(field_names, any_text, max_size=3),
 )
 def test_registration_never_fails(client, world, fields, extra):
-    response = client.post(reverse("wagtail_awards:register"), {**extra, **fields})
-    assert_no_server_error(response)
-    client.logout()
+    with own_example():
+        response = client.post(reverse("wagtail_awards:register"), {**extra, **fields})
+        assert_no_server_error(response)
+        client.logout()
 
 
 def test_a_form_body_beyond_the_request_limit_is_refused_not_failed(client, world, settings):
