@@ -66,6 +66,8 @@ class ApplicationFormField(AbstractFormField):
     ]
 
     class Meta(AbstractFormField.Meta):
+        # Fields added in code have no sort order; the primary key keeps them in the order they were added.
+        ordering = ["sort_order", "pk"]
         verbose_name = _("application form field")
         verbose_name_plural = _("application form fields")
 

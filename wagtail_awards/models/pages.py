@@ -199,6 +199,10 @@ class CallPage(Page):
         return context
 
 
+# Rows added in code (demo, imports) have no sort order; the primary key keeps them in the order they were added.
+ORDERABLE_ORDERING = ["sort_order", "pk"]
+
+
 class CallTheme(Orderable):
     page = ParentalKey(CallPage, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(_("name"), max_length=100)
@@ -207,6 +211,7 @@ class CallTheme(Orderable):
     panels = [FieldPanel("name"), FieldPanel("description")]
 
     class Meta(Orderable.Meta):
+        ordering = ORDERABLE_ORDERING
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
@@ -221,6 +226,7 @@ class CallCondition(Orderable):
     panels = [FieldPanel("text")]
 
     class Meta(Orderable.Meta):
+        ordering = ORDERABLE_ORDERING
         verbose_name = _("eligibility condition")
         verbose_name_plural = _("eligibility conditions")
 
@@ -243,6 +249,7 @@ class CallQuota(Orderable):
     panels = [FieldRowPanel([FieldPanel("organization_kind"), FieldPanel("min_count"), FieldPanel("max_count")])]
 
     class Meta(Orderable.Meta):
+        ordering = ORDERABLE_ORDERING
         verbose_name = _("recommendation quota")
         verbose_name_plural = _("recommendation quotas")
         constraints = [
@@ -275,6 +282,7 @@ class CallCriterion(Orderable):
     ]
 
     class Meta(Orderable.Meta):
+        ordering = ORDERABLE_ORDERING
         verbose_name = _("review criterion")
         verbose_name_plural = _("review criteria")
 
@@ -292,6 +300,7 @@ class CallPrizeLevel(Orderable):
     panels = [FieldRowPanel([FieldPanel("rank"), FieldPanel("name"), FieldPanel("count"), FieldPanel("subsidy")])]
 
     class Meta(Orderable.Meta):
+        ordering = ORDERABLE_ORDERING
         verbose_name = _("prize level")
         verbose_name_plural = _("prize levels")
         constraints = [models.UniqueConstraint(fields=["page", "rank"], name="awards_unique_prize_rank")]
@@ -310,6 +319,7 @@ class CallAttachment(Orderable):
     panels = [FieldPanel("document"), FieldPanel("title")]
 
     class Meta(Orderable.Meta):
+        ordering = ORDERABLE_ORDERING
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
