@@ -370,3 +370,63 @@ def test_new_questions_are_rate_limited_per_ip(client, call, voter):
     confirm = client.get(vote_url(call, candidate))
     assert confirm.status_code == 429 and "captcha_1" not in confirm.content.decode()
     assert CaptchaStore.objects.count() == 4
+
+
+# The result as an award
+
+
+def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call, province_admin):
+    from wagtail.models import ModelLogEntry
+
+    from wagtail_awards.models import Application, Award
+
+    a, b = make_candidates(call, 2, status="scored")
+    Award.objects.create(application=b, prize_rank=2)  # b has a prize already
+    today = dt.date.today()
+    for i in range(3):
+        Vote.objects.create(call=call, application=a, voter_key=f"u:{i}", day=today)
+    Vote.objects.create(call=call, application=b, voter_key="u:9", day=today)
+    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    client.force_login(province_admin)
+
+    # While voting is open nothing is recorded, and the form is not offered.
+    assert "record_most_popular" not in client.get(url).content.decode()
+    client.post(url, {"record_most_popular": "1"})
+    assert not Award.objects.filter(most_popular=True).exists()
+
+    with time_machine.travel(call.voting_closes + dt.timedelta(seconds=1), tick=False):
+        assert "record_most_popular" in client.get(url).content.decode()
+        assert client.post(url, {"record_most_popular": "1"}).status_code == 302
+    award = Award.objects.get(application=a)
+    assert award.most_popular and award.prize_rank is None and award.status == "proposed"
+    assert Application.objects.get(pk=a.pk).status == "proposed"
+    entry = ModelLogEntry.objects.get(action="wagtail_awards.most_popular")
+    assert entry.object_id == str(a.pk) and entry.user_id == province_admin.pk and entry.data == {"votes": 3}
+
+    # Votes invalidated later move the title: b now leads, a loses it, b keeps its prize as well.
+    Vote.objects.filter(application=a).update(valid=False)
+    with time_machine.travel(call.voting_closes + dt.timedelta(hours=1), tick=False):
+        voting.record_most_popular(call=call, user=province_admin, now=call.voting_closes + dt.timedelta(hours=1))
+    assert list(Award.objects.filter(most_popular=True).values_list("application", "prize_rank")) == [(b.pk, 2)]
+
+
+def test_most_popular_refused_on_a_tie_and_to_other_staff(client, call, province_admin):
+    a, b = make_candidates(call, 2, status="scored")
+    today = dt.date.today()
+    Vote.objects.create(call=call, application=a, voter_key="u:1", day=today)
+    Vote.objects.create(call=call, application=b, voter_key="u:2", day=today)
+    after = call.voting_closes + dt.timedelta(seconds=1)
+    with pytest.raises(voting.MostPopularError):
+        voting.record_most_popular(call=call, user=province_admin, now=after)
+
+    from django.contrib.auth.models import Permission
+
+    auditor = make_user("auditor")
+    auditor.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_vote", "change_vote"]))
+    client.force_login(auditor)
+    with time_machine.travel(after, tick=False):
+        response = client.post(reverse("wagtail_awards_vote_audit", args=[call.pk]), {"record_most_popular": "1"})
+    assert response.status_code in (302, 403)
+    from wagtail_awards.models import Award
+
+    assert not Award.objects.filter(most_popular=True).exists()

@@ -29,6 +29,11 @@ def _can_change(user):
     return user.has_perm("wagtail_awards.change_vote")
 
 
+def _can_record(user):
+    """Recording the result changes the call's awards: province administrators (who may change awards)."""
+    return user.has_perm("wagtail_awards.change_award")
+
+
 def index(request):
     if not _can_view(request.user):
         raise PermissionDenied
@@ -41,6 +46,18 @@ def audit(request, call_id):
         raise PermissionDenied
     call = get_object_or_404(CallPage, pk=call_id)
     form = InvalidateVotesForm(initial=request.GET.dict() if request.GET.get("reason") is None else None)
+    if request.method == "POST" and "record_most_popular" in request.POST:
+        if not _can_record(request.user):
+            raise PermissionDenied
+        try:
+            winner = voting.record_most_popular(call=call, user=request.user, now=timezone.now())
+        except voting.MostPopularError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("“%(project)s” is recorded as the most popular project.") % {"project": winner.project_name}
+            )
+        return redirect(reverse("wagtail_awards_vote_audit", args=[call.pk]))
     if request.method == "POST":
         if not _can_change(request.user):
             raise PermissionDenied
@@ -90,6 +107,7 @@ def audit(request, call_id):
         "threshold": awards_settings.VOTE_BURST,
         "form": form,
         "can_change": _can_change(request.user),
+        "can_record": _can_record(request.user),
         "state": voting.voting_state(now=timezone.now(), opens=call.voting_opens, closes=call.voting_closes),
     }
     return render(request, "wagtail_awards/admin/voting/audit.html", context)
@@ -118,3 +136,6 @@ def register_menu_item():
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action("wagtail_awards.invalidate_votes", _("Invalidate votes"), _("Votes invalidated"))
+    actions.register_action(
+        "wagtail_awards.most_popular", _("Record the most popular project"), _("Recorded as the most popular project")
+    )

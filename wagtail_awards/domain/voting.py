@@ -475,3 +475,46 @@ def invalid_count(*, call) -> int:
     from ..models import Vote
 
     return Vote.objects.filter(call=call, valid=False).count()
+
+
+# The result as an award
+
+
+class MostPopularError(ValueError):
+    """Why the vote's result cannot be recorded yet (a translated message)."""
+
+
+def record_most_popular(*, call, user, now: dt.datetime):
+    """Make the vote's result part of the call's awards and return the winning application.
+
+    Only after voting has closed, and only when exactly one candidate leads: a tie is for the administrators to
+    settle first (for example by invalidating irregular votes). Side effects: the winner's ``Award`` gets
+    ``most_popular`` (created as proposed when it has no prize yet, or restored from a previous winner); every
+    other award of the call loses the title; a scored winner moves to ``proposed``; one log entry
+    ``wagtail_awards.most_popular`` on the winner. Recording again after a change of tallies moves the title.
+    """
+    from wagtail.log_actions import log
+
+    from ..models import Application, Award
+    from .transitions import move
+
+    if voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes) != DeadlineState.CLOSED:
+        raise MostPopularError(_("The vote's result can be recorded once voting has closed."))
+    counts = tallies(call=call)
+    leaders = most_popular({c.pk: counts.get(c.pk, 0) for c in candidates(call=call)})
+    if not leaders:
+        raise MostPopularError(_("No valid votes have been cast."))
+    if len(leaders) > 1:
+        raise MostPopularError(_("Several projects share the most votes: settle the tie first."))
+    with transaction.atomic():
+        winner = Application.objects.select_for_update().get(pk=leaders[0])
+        Award.objects.filter(application__call=call, most_popular=True).exclude(application=winner).update(
+            most_popular=False
+        )
+        award, _created = Award.objects.get_or_create(application=winner, defaults={"decided_by": user})
+        award.most_popular, award.decided_by = True, user
+        award.save()
+        if winner.status == ApplicationStatus.SCORED:
+            move(application=winner, target=ApplicationStatus.PROPOSED, user=user)
+        log(winner, "wagtail_awards.most_popular", user=user, data={"votes": counts.get(winner.pk, 0)})
+    return winner
