@@ -321,6 +321,11 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     public.goto(base + voting_page.url)
     winner = public.locator(f"#candidate-{favourite.pk}")
     assert "最受教职工欢迎项目" in winner.locator(".awards-candidate__badge").inner_text()
+    # The administrator records the vote's result on the proposed awards.
+    province.goto(f"{base}/admin/awards/votes/{call.pk}/")
+    with province.expect_navigation():
+        province.get_by_role("button", name="确认最受教职工欢迎项目").click()
+    assert "已确认“教工心理健康驿站”为最受教职工欢迎项目" in province.content()
     publicity_page = PublicityPage(title="2026年度优质项目公示", slug="publicity")
     CallPage.objects.get(pk=call.pk).add_child(instance=publicity_page)
     publicity_page.save_revision().publish()
@@ -360,11 +365,14 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     results = public.locator("[data-results-published]")
     assert "书香教工" in results.inner_text() and "教工心理健康驿站" in results.inner_text()
     assert "青年教师成长营" not in results.inner_text()
+    assert "最受教职工欢迎项目" in results.inner_text()
     shot(public, "results")
     province.goto(f"{base}/admin/wagtail_awards/subsidies/?call={call.pk}")
     assert "奖补" in province.title()
     table = province.locator(".awards-admin-subsidies")
     assert "10000.00" in table.locator("tr", has_text="书香教工").inner_text()
+    # Second prize (6000) and most popular (8000): only the higher standard.
+    assert "8000.00" in table.locator("tr", has_text="教工心理健康驿站").inner_text()
     cancelled = table.locator("tr", has_text="青年教师成长营").inner_text()
     assert "已撤销" in cancelled and cancelled.rstrip().endswith("0")
     shot(province, "subsidies")
