@@ -21,7 +21,9 @@ def objection_file_name(instance, filename):
 class Award(models.Model):
     """A proposed or final award of one application: a prize level, the most-popular title, or both."""
 
-    application = models.OneToOneField("wagtail_awards.Application", on_delete=models.CASCADE, related_name="award")
+    application = models.OneToOneField(
+        "wagtail_awards.Application", verbose_name=_("project"), on_delete=models.CASCADE, related_name="award"
+    )
     prize_rank = models.PositiveSmallIntegerField(_("prize"), null=True, blank=True, help_text=_("1, 2 or 3"))
     most_popular = models.BooleanField(_("most popular"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=AwardStatus.choices, default=AwardStatus.PROPOSED)
@@ -61,7 +63,9 @@ class Award(models.Model):
 class Objection(models.Model):
     """An objection (异议) against a project in publicity."""
 
-    application = models.ForeignKey("wagtail_awards.Application", on_delete=models.CASCADE, related_name="objections")
+    application = models.ForeignKey(
+        "wagtail_awards.Application", verbose_name=_("project"), on_delete=models.CASCADE, related_name="objections"
+    )
     name = models.CharField(_("name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100)
     content = models.TextField(_("content"))
