@@ -6,6 +6,8 @@ consults ``django.conf.settings`` so ``override_settings`` in tests works.
 =========================================  ==================  ==================================================
 Setting                                    Default             Meaning
 =========================================  ==================  ==================================================
+``WAGTAIL_AWARDS_BASE_TEMPLATE``           ``"wagtail_awards/  The template every page of the app extends (blocks
+                                           base.html"``        ``title``, ``extra_css``, ``content``, ``extra_js``).
 ``WAGTAIL_AWARDS_TIME_ZONE``               ``"Asia/Shanghai"`` Local time of deadlines and working days.
 ``WAGTAIL_AWARDS_HOLIDAY_COUNTRY``         ``"CN"``            Country code for the ``holidays`` calendar.
 ``WAGTAIL_AWARDS_HOLIDAY_SUBDIVISION``     ``None``            Subdivision for the ``holidays`` calendar.
@@ -32,6 +34,7 @@ Setting                                    Default             Meaning
 from django.conf import settings
 
 DEFAULTS = {
+    "BASE_TEMPLATE": "wagtail_awards/base.html",
     "TIME_ZONE": "Asia/Shanghai",
     "HOLIDAY_COUNTRY": "CN",
     "HOLIDAY_SUBDIVISION": None,

@@ -124,3 +124,6 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
 CAPTCHA_TIMEOUT = 10  # minutes
 
 WAGTAIL_AWARDS_TIME_ZONE = "Asia/Shanghai"
+# The app's pages inside the app's own layout (default) or inside this site's templates/base.html:
+# WAGTAIL_AWARDS_BASE_TEMPLATE=base.html make demo
+WAGTAIL_AWARDS_BASE_TEMPLATE = os.environ.get("WAGTAIL_AWARDS_BASE_TEMPLATE", "wagtail_awards/base.html")

@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField
 from ..domain import files as file_rules
 from ..domain.applications import RESERVED_NAMES
 from ..forms.applications import DEFAULT_EXTENSIONS, ApplicationFormBuilder
+from ..layout import LayoutPageMixin
 
 #: Wagtail's field types and the application's own.
 APPLICATION_FIELD_CHOICES = (
@@ -77,7 +78,7 @@ class ApplicationFormField(AbstractFormField):
             raise ValidationError({"label": _("This name is taken by a fixed field of the form; choose another.")})
 
 
-class ApplicationFormPage(AbstractForm):
+class ApplicationFormPage(LayoutPageMixin, AbstractForm):
     """The online application of a call (申报). Child of a ``CallPage``; at most one per call.
 
     The fixed fields (reviewing unit, responsible department, unit name, project name, theme, materials and the

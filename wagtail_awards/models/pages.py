@@ -16,9 +16,10 @@ from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
 from ..domain import schedule
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
+from ..layout import LayoutPageMixin
 
 
-class CallIndexPage(Page):
+class CallIndexPage(LayoutPageMixin, Page):
     """Lists the calls below it, newest year first."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -40,7 +41,7 @@ def default_publicity_working_days():
     return awards_settings.PUBLICITY_WORKING_DAYS
 
 
-class CallPage(Page):
+class CallPage(LayoutPageMixin, Page):
     """The notice of one call (one year). It owns the round: themes, quotas, criteria, prizes and dates."""
 
     issuer = models.CharField(_("issuer"), max_length=200)

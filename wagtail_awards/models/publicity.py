@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..enums import AwardStatus, CancelReason, ObjectionStatus
+from ..layout import LayoutPageMixin
 from .applications import private_storage
 
 
@@ -90,7 +91,7 @@ class Objection(models.Model):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"
 
 
-class PublicityPage(Page):
+class PublicityPage(LayoutPageMixin, Page):
     """The publicity (公示) of a call's proposed winners, which becomes the published results list (发布).
 
     The period — its start and number of working days — belongs to the parent call (Schedule tab), which also

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from ..domain.accounts import UnitRefused, link_applicant
 from ..forms.accounts import RegistrationForm, UnitForm
+from ..layout import layout_context
 
 
 def _next_url(request, default="wagtail_awards:my_applications"):
@@ -57,7 +58,7 @@ def register(request):
     return TemplateResponse(
         request,
         "wagtail_awards/accounts/register.html",
-        {"user_form": user_form, "unit_form": unit_form, "next": _next_url(request, default="")},
+        layout_context({"user_form": user_form, "unit_form": unit_form, "next": _next_url(request, default="")}),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -74,5 +75,5 @@ def choose_unit(request):
     return TemplateResponse(
         request,
         "wagtail_awards/accounts/choose_unit.html",
-        {"unit_form": unit_form, "next": _next_url(request, default="")},
+        layout_context({"unit_form": unit_form, "next": _next_url(request, default="")}),
     )

@@ -19,6 +19,7 @@ from ..conf import awards_settings
 from ..domain import applications as rules
 from ..domain import permissions
 from ..enums import ApplicationStatus
+from ..layout import layout_context
 from ..models import Application, ApplicationFile, ApplicationFormPage
 from ..uploads import LimitedUploadHandler
 
@@ -211,7 +212,7 @@ def application_detail(request, pk, *, submitted=False):
     template = (
         "wagtail_awards/applications/confirmation.html" if submitted else "wagtail_awards/applications/detail.html"
     )
-    return TemplateResponse(request, template, context)
+    return TemplateResponse(request, template, layout_context(context))
 
 
 def application_submitted(request, pk):
@@ -250,7 +251,7 @@ def my_applications(request):
     return TemplateResponse(
         request,
         "wagtail_awards/applications/my_applications.html",
-        {"applications": applications, "open_forms": open_forms, "has_unit": bool(units)},
+        layout_context({"applications": applications, "open_forms": open_forms, "has_unit": bool(units)}),
     )
 
 

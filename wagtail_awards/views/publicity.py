@@ -13,6 +13,7 @@ from wagtail.models import Page
 from ..domain import publicity
 from ..enums import AwardStatus
 from ..forms.publicity import ObjectionForm
+from ..layout import layout_context
 from ..models import Application, Award
 from ..workdays import local_tz
 
@@ -119,6 +120,6 @@ def serve_publicity_page(page, request, *args, **kwargs):
             return HttpResponseRedirect(target)
         messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
-    context = Page.get_context(page, request)
+    context = layout_context(Page.get_context(page, request))
     context.update(publicity_context(page, request, now=now, form=form))
     return TemplateResponse(request, page.get_template(request), context)
