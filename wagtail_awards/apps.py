@@ -7,3 +7,8 @@ class WagtailAwardsConfig(AppConfig):
     label = "wagtail_awards"
     verbose_name = _("Awards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .checks import register_checks
+
+        register_checks()

@@ -100,6 +100,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Applicants' files: outside the code (example_site/) and outside MEDIA_ROOT and STATIC_ROOT, which are public.
+WAGTAIL_AWARDS_PRIVATE_ROOT = VAR_DIR / "awards-private"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,20 +1,78 @@
 """Applicant registration: a Django user plus the unit the user applies for."""
 
 import django.forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import BaseUserCreationForm, UsernameField
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
 
+#: Fields a new account also asks for when the user model has them.
+NAME_FIELDS = ("first_name",)
 
-class RegistrationForm(UserCreationForm):
-    email = django.forms.EmailField(
-        label=_("E-mail address"), help_text=_("Receipts and password resets are sent here.")
-    )
-    first_name = django.forms.CharField(label=_("Your name"), max_length=150)
 
-    class Meta(UserCreationForm.Meta):
-        fields = ("username", "first_name", "email")
+def account_field_names(user_model):
+    """The user model's fields a new account is made of: ``USERNAME_FIELD``, the name fields it has, its
+    ``EMAIL_FIELD`` and its ``REQUIRED_FIELDS``, each once, in that order."""
+    names = [user_model.USERNAME_FIELD]
+    names += [name for name in NAME_FIELDS if _has_field(user_model, name)]
+    names += [user_model.get_email_field_name(), *user_model.REQUIRED_FIELDS]
+    return tuple(dict.fromkeys(name for name in names if _has_field(user_model, name)))
+
+
+def _has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _field_classes(user_model):
+    field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    plain_text = isinstance(field, models.CharField) and not isinstance(field, models.EmailField)
+    return {user_model.USERNAME_FIELD: UsernameField} if plain_text else {}
+
+
+class AccountForm(BaseUserCreationForm):
+    """A new user of ``AUTH_USER_MODEL`` with a password, built from ``get_user_model()``'s own fields.
+
+    It asks for the fields of :func:`account_field_names`, requires the e-mail address (receipts and password
+    resets go there), and refuses a username that differs from an existing one only in case. Forms that create
+    site users (registration, invitations) subclass it, so they work with a custom user model.
+    """
+
+    class Meta:
+        model = get_user_model()
+        fields = account_field_names(model)
+        field_classes = _field_classes(model)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self._meta.model.get_email_field_name()
+        if email in self.fields:
+            self.fields[email].required = True
+            self.fields[email].label = _("E-mail address")
+            self.fields[email].help_text = _("Receipts and password resets are sent here.")
+        for name in NAME_FIELDS:
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].label = _("Your name")
+
+    def clean(self):
+        cleaned = super().clean()
+        model = self._meta.model
+        name = model.USERNAME_FIELD
+        value = cleaned.get(name)
+        if isinstance(value, str) and model._default_manager.filter(**{f"{name}__iexact": value}).exists():
+            self.add_error(name, self.instance.unique_error_message(model, [name]))
+        return cleaned
+
+
+class RegistrationForm(AccountForm):
+    """The account part of an applicant's registration."""
 
 
 class UnitForm(django.forms.Form):
