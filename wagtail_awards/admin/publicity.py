@@ -107,7 +107,7 @@ class AwardButtonHelper(ButtonHelper):
 class AwardAdmin(ModelAdmin):
     model = Award
     menu_label = gettext_lazy("Award list")
-    menu_icon = "trophy"
+    menu_icon = "success"
     list_display = ("application", "prize_rank", "most_popular", "status", "federation_subsidised", "subsidy")
     list_filter = ("status", "most_popular", "federation_subsidised", "application__call__title")
     search_fields = ("application__project_name", "application__unit_name")
@@ -172,7 +172,7 @@ def cancel_award_view(request, pk):
             "can_cancel": award.status == AwardStatus.PROPOSED,
             "page_title": _("Cancel award"),
             "header_title": _("Cancel award"),
-            "header_icon": "trophy",
+            "header_icon": "success",
         },
     )
 

@@ -67,7 +67,7 @@ class RoundView(WagtailAdminTemplateMixin, View):
     roles = ("province_admin",)
     #: A model permission (``app_label.codename``) the user must hold as well.
     permission = None
-    header_icon = "trophy"
+    header_icon = "order"
     #: Lists offer a choice of call; screens of one object do not.
     call_switcher = False
 

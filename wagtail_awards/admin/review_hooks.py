@@ -70,7 +70,7 @@ review_menu = Menu(
             "ranking",
             roles=review.RankingView.roles,
             permission=review.RankingView.permission,
-            icon_name="trophy",
+            icon_name="order",
             order=500,
         ),
     ]
