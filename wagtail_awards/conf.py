@@ -13,8 +13,9 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_HOLIDAY_SUBDIVISION``     ``None``            Subdivision for the ``holidays`` calendar.
 ``WAGTAIL_AWARDS_CLOSING_SOON_DAYS``       ``3``               Days before a deadline shown as "closing soon".
 ``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
-``WAGTAIL_AWARDS_PRIVATE_ROOT``            ``None``            Directory of uploaded application files; default
-                                                               ``awards-private`` beside ``MEDIA_ROOT``.
+``WAGTAIL_AWARDS_PRIVATE_ROOT``            required            Directory of applicants' and objectors' files,
+                                                               outside the code, ``MEDIA_ROOT`` and ``STATIC_ROOT``
+                                                               (checked: ``wagtail_awards.E004``–``E006``).
 ``WAGTAIL_AWARDS_MAX_UPLOAD_SIZE``         ``52428800``        Bytes per uploaded file of a field without its own
                                                                limit (each upload field sets its own, in MB).
 ``WAGTAIL_AWARDS_RECEIPT_FROM``            ``None``            Sender of application receipts; default

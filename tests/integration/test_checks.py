@@ -286,3 +286,16 @@ def test_base_template_without_the_blocks():
 def test_the_example_sites_base_passes():
     with override_settings(WAGTAIL_AWARDS_BASE_TEMPLATE="base.html"):
         assert ids() == set()
+
+
+def test_files_are_refused_without_a_private_root(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.files.base import ContentFile
+
+    from wagtail_awards.storage import private_storage
+
+    with override_settings(WAGTAIL_AWARDS_PRIVATE_ROOT=None), pytest.raises(ImproperlyConfigured):
+        private_storage().save("a.pdf", ContentFile(b"%PDF-1.4"))
+    with override_settings(WAGTAIL_AWARDS_PRIVATE_ROOT=tmp_path / "private"):
+        name = private_storage().save("a.pdf", ContentFile(b"%PDF-1.4"))
+    assert (tmp_path / "private" / name).read_bytes() == b"%PDF-1.4"
