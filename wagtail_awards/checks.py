@@ -24,6 +24,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.module_loading import import_string
 
 from .conf import awards_settings
+from .forms.accounts import PRIVILEGED_FIELDS
 
 #: Blocks every base template must have (see README, "Using the app in a site").
 BASE_TEMPLATE_BLOCKS = ("title", "extra_css", "content", "extra_js")
@@ -264,7 +265,9 @@ def user_model_errors(user_model):
                 field = user_model._meta.get_field(name) if name else None
             except FieldDoesNotExist:
                 field = None
-            if field is None:
+            if name in PRIVILEGED_FIELDS:
+                problems.append(f"{attribute} names {name!r}, which a visitor registering must not set")
+            elif field is None:
                 problems.append(f"{attribute} names {name!r}, which is not a field of the model")
             elif not field.concrete or field.many_to_many or not field.editable:
                 problems.append(f"{attribute} names {name!r}, which a registration form cannot fill")

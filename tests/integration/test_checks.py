@@ -299,3 +299,24 @@ def test_files_are_refused_without_a_private_root(tmp_path):
     with override_settings(WAGTAIL_AWARDS_PRIVATE_ROOT=tmp_path / "private"):
         name = private_storage().save("a.pdf", ContentFile(b"%PDF-1.4"))
     assert (tmp_path / "private" / name).read_bytes() == b"%PDF-1.4"
+
+
+@isolate_apps("wagtail_awards")
+def test_required_fields_that_would_let_a_visitor_grant_rights_are_reported_and_never_asked():
+    from django.contrib.auth.models import PermissionsMixin
+
+    from wagtail_awards.forms.accounts import account_field_names
+
+    class Member(AbstractBaseUser, PermissionsMixin):
+        class Meta:
+            app_label = "wagtail_awards"
+
+        email = models.EmailField(unique=True)
+        is_staff = models.BooleanField(default=False)
+        USERNAME_FIELD = "email"
+        REQUIRED_FIELDS = ["is_staff", "groups"]
+
+    assert account_field_names(Member) == ("email",)
+    (error,) = awards_checks.user_model_errors(Member)
+    assert "'is_staff', which a visitor registering must not set" in error.msg
+    assert "'groups', which a visitor registering must not set" in error.msg

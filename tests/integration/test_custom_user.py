@@ -55,3 +55,28 @@ def test_the_default_user_model_keeps_its_form_and_refuses_a_username_differing_
     assert not form.is_valid()
     assert list(form.errors) == ["username"]
     assert RegistrationForm({**data, "username": "li"}).is_valid()
+
+
+def test_a_visitor_cannot_make_themself_staff(client, db):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import make_org, make_site
+    from wagtail_awards.enums import OrganizationKind
+
+    make_site()
+    city = make_org("南京市教育工会", OrganizationKind.CITY)
+    school = make_org("南京市第一中学工会", parent=city)
+    data = {
+        "account-username": "mallory",
+        "account-first_name": "M",
+        "account-email": "m@example.com",
+        "account-password1": "a-Long-pass-2021",
+        "account-password2": "a-Long-pass-2021",
+        "account-is_staff": "on",
+        "account-is_superuser": "on",
+        "account-groups": "1",
+        "unit-unit": school.pk,
+    }
+    assert client.post("/awards/accounts/register/", data).status_code == 302
+    user = get_user_model().objects.get(username="mallory")
+    assert not user.is_staff and not user.is_superuser and not user.groups.exists()

@@ -11,15 +11,20 @@ from ..enums import RECOMMENDING_KINDS, OrganizationKind
 
 #: Fields a new account also asks for when the user model has them.
 NAME_FIELDS = ("first_name",)
+#: Fields a visitor never sets, whatever ``REQUIRED_FIELDS`` says (the system check reports them there).
+PRIVILEGED_FIELDS = frozenset(
+    {"password", "is_active", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"}
+)
 
 
 def account_field_names(user_model):
     """The user model's fields a new account is made of: ``USERNAME_FIELD``, the name fields it has, its
-    ``EMAIL_FIELD`` and its ``REQUIRED_FIELDS``, each once, in that order."""
+    ``EMAIL_FIELD`` and its ``REQUIRED_FIELDS``, each once, in that order, never a privileged one."""
     names = [user_model.USERNAME_FIELD]
     names += [name for name in NAME_FIELDS if _has_field(user_model, name)]
     names += [user_model.get_email_field_name(), *user_model.REQUIRED_FIELDS]
-    return tuple(dict.fromkeys(name for name in names if _has_field(user_model, name)))
+    allowed = (name for name in names if _has_field(user_model, name) and name not in PRIVILEGED_FIELDS)
+    return tuple(dict.fromkeys(allowed))
 
 
 def _has_field(model, name):
@@ -31,6 +36,8 @@ def _has_field(model, name):
 
 
 def _field_classes(user_model):
+    if not _has_field(user_model, user_model.USERNAME_FIELD):
+        return {}  # the system check wagtail_awards.E007 says so
     field = user_model._meta.get_field(user_model.USERNAME_FIELD)
     plain_text = isinstance(field, models.CharField) and not isinstance(field, models.EmailField)
     return {user_model.USERNAME_FIELD: UsernameField} if plain_text else {}
