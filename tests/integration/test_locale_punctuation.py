@@ -202,3 +202,16 @@ def test_the_receipt_in_english(client, english_site):
     body = mail.outbox[-1].body
     assert re.search(r"Submitted: \w{3,5}\.? \d{1,2}, \d{4}", body)
     assert CHINESE.findall(body) == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_text_put_into_translated_sentences_stays_escaped(client, english_site, language):
+    call = english_site["call"]
+    call.addressees = "<script>alert(1)</script>"
+    call.save_revision().publish()
+    Application.objects.filter(pk=english_site["application"].pk).update(project_name="<b>bold</b>")
+    client.cookies["django_language"] = language
+    notice = client.get(call.url).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in notice and "<script>alert(1)" not in notice
+    publicity_html = client.get(english_site["publicity"].url).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in publicity_html and "<b>bold</b>" not in publicity_html
