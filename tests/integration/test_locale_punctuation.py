@@ -2,9 +2,7 @@
 English dates on every public page in English, and Chinese punctuation around the same content in Chinese."""
 
 import datetime as dt
-import json
 import re
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -14,20 +12,14 @@ from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from tests.factories import make_org, make_user
+from tests.package_site.english_call import english_call, publish
 from wagtail_awards.domain import publicity
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
     Award,
-    CallCriterion,
     CallIndexPage,
-    CallPage,
-    CallPrizeLevel,
-    CallQuota,
-    CallTheme,
-    PublicityPage,
-    VotingPage,
 )
 from wagtail_awards.views.publicity import period_label
 
@@ -35,12 +27,6 @@ pytestmark = pytest.mark.django_db
 
 # Chinese characters and full-width punctuation: none may come from the app on an English page of English content.
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-
-
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 @pytest.fixture
@@ -56,30 +42,7 @@ def build_english_site():
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "localhost", "root_page": index, "site_name": "Union awards"}
     )
-    call = CallPage(
-        title="Quality service projects",
-        slug="call",
-        issuer="The province union",
-        year=now.year,
-        addressees="All member unions",
-        application_opens=now - dt.timedelta(days=5),
-        application_deadline=now + dt.timedelta(days=5),
-        voting_opens=now - dt.timedelta(days=1),
-        voting_closes=now + dt.timedelta(days=2),
-        publicity_starts=now - dt.timedelta(days=1),
-        most_popular_label="Most popular project",
-        contact_name="Li",
-        contact_phone="025-83536268",
-    )
-    call.themes = [CallTheme(name="Service")]
-    call.quotas = [CallQuota(organization_kind=OrganizationKind.CITY, min_count=1, max_count=3)]
-    call.criteria = [CallCriterion(name="Impact", weight=Decimal(100))]
-    call.prize_levels = [CallPrizeLevel(rank=1, name="First prize", count=3, subsidy=Decimal(1000))]
-    publish(index, call)
-    form_page = publish(call, ApplicationFormPage(title="Apply online", slug="apply"))
-    body = [{"type": "voting", "value": {"call": call.pk, "heading": "Vote", "intro": "", "show_tallies": "during"}}]
-    publish(call, VotingPage(title="Online vote", slug="vote", body=json.dumps(body)))
-    publicity_page = publish(call, PublicityPage(title="Publicity", slug="publicity"))
+    call, form_page, _, publicity_page = english_call(index, slug="call", addressees="All member unions")
 
     province = make_org("Province union", OrganizationKind.PROVINCE)
     city = make_org("City union", OrganizationKind.CITY, province, "Nanjing")

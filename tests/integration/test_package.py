@@ -132,7 +132,8 @@ def test_the_readme_steps_on_a_new_wagtail_site(tmp_path):
     assert commands == ["python manage.py migrate", "python manage.py check --fail-level WARNING"]
     assert (packages / "wagtail_awards" / "templates").is_dir()
 
-    shutil.copy(ROOT / "tests" / "package_site" / "crawl.py", site / "crawl.py")
+    for script in ("crawl.py", "english_call.py"):
+        shutil.copy(ROOT / "tests" / "package_site" / script, site / script)
     output = run([sys.executable, "crawl.py"], site, env, timeout=300)
     (tmp_path / "crawl.json").write_text(output)  # what each URL answered, for a failure's reader
     result = json.loads(output)

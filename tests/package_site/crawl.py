@@ -5,7 +5,6 @@ opens every public page and every admin screen of the app, following links, as a
 Prints one JSON object: where ``wagtail_awards`` was imported from, and what each URL answered.
 """
 
-import datetime as dt
 import json
 import os
 import re
@@ -18,13 +17,13 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings.dev")
 django.setup()
 
-from decimal import Decimal  # noqa: E402
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from english_call import english_call, publish  # noqa: E402 (copied beside this script)
 from wagtail.models import Page  # noqa: E402
 
 import wagtail_awards  # noqa: E402
@@ -32,12 +31,8 @@ from wagtail_awards.models import (  # noqa: E402
     Application,
     ApplicationFile,
     ApplicationFormPage,
-    CallCriterion,
     CallIndexPage,
     CallPage,
-    CallPrizeLevel,
-    CallQuota,
-    CallTheme,
     Membership,
     Organization,
     PublicityPage,
@@ -56,12 +51,6 @@ APP_ADMIN = re.compile(r"^/admin/(wagtail_awards|awards)/")
 LIMIT = 400
 
 
-def publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page.specific_class.objects.get(pk=page.pk)
-
-
 def build():
     now = timezone.now()
     with open("organisations.csv", "w", encoding="utf-8") as handle:
@@ -76,29 +65,7 @@ def build():
 
     home = Page.objects.get(depth=2)
     index = publish(home, CallIndexPage(title="Awards", slug="calls"))
-    call = CallPage(
-        title="Call for projects",
-        slug=str(now.year),
-        issuer="The province union",
-        year=now.year,
-        application_opens=now - dt.timedelta(days=10),
-        application_deadline=now + dt.timedelta(days=10),
-        voting_opens=now - dt.timedelta(days=1),
-        voting_closes=now + dt.timedelta(days=3),
-        publicity_starts=now - dt.timedelta(days=1),
-        most_popular_label="Most popular project",
-        contact_name="Li",
-        contact_phone="025-83536268",
-    )
-    call.themes = [CallTheme(name="Service")]
-    call.quotas = [CallQuota(organization_kind="city", min_count=1, max_count=3)]
-    call.criteria = [CallCriterion(name="Impact", weight=Decimal(100))]
-    call.prize_levels = [CallPrizeLevel(rank=1, name="First prize", count=1, subsidy=Decimal(1000))]
-    call = publish(index, call)
-    form_page = publish(call, ApplicationFormPage(title="Apply online", slug="apply"))
-    body = [{"type": "voting", "value": {"call": call.pk, "heading": "", "intro": "", "show_tallies": "during"}}]
-    publish(call, VotingPage(title="Online vote", slug="vote", body=json.dumps(body)))
-    publish(call, PublicityPage(title="Publicity", slug="publicity"))
+    call, form_page, _, _ = english_call(index, slug=str(now.year))
 
     application = Application.objects.create(
         call=call,
