@@ -15,6 +15,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 import wagtail_awards
+from tests.integration.test_applicant_accounts import account
 from wagtail_awards.domain.voting import CANDIDATE_STATUSES
 from wagtail_awards.models import Application, CallPage, PublicityPage, VotingPage
 
@@ -71,14 +72,8 @@ def assert_layout(html, url, *, site_base):
 
 
 def register(client):
-    data = {
-        "account-username": "zhang",
-        "account-first_name": "张老师",
-        "account-email": "zhang@example.com",
-        "account-password1": "a-Long-pass-2021",
-        "account-password2": "a-Long-pass-2021",
-        "unit-unit": Application.objects.first().organization_id,
-    }
+    # The registration data of the accounts tests, so that both follow the form.
+    data = account(**{"unit-unit": Application.objects.first().organization_id})
     return client.post(reverse("wagtail_awards:register"), data, follow=True)
 
 
