@@ -20,7 +20,7 @@ from django.shortcuts import resolve_url
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode, ExtendsNode
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve, reverse
 from django.utils.module_loading import import_string
 
 from .conf import awards_settings
@@ -61,7 +61,7 @@ def check_app_urls(**kwargs):
                 1,
             )
         ]
-    if path == "/applications/":
+    if path == get_script_prefix() + "applications/":
         return [
             _warning(
                 "The app's URLs are included at the site's root: pages with the slugs of its URLs "
