@@ -130,7 +130,7 @@ def test_chinese_pages_put_chinese_punctuation_around_the_same_content(client, e
     assert re.search(r"申报截止时间： ?\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d ?（[^）]+）", form)
     publicity_html = client.get(english_site["publicity"].url).content.decode()
     assert "Project 1（School union）" in publicity_html
-    assert "公示期间撤销：" in text(client.get(english_site["publicity"].url))
+    assert "已撤销：虚假 — Copied" in text(client.get(english_site["publicity"].url))
 
 
 @pytest.mark.parametrize(
