@@ -84,7 +84,11 @@ def world(site_root):
             submitted_at=timezone.now(),
         )
         assignment = ReviewAssignment.objects.create(
-            application=application, reviewer=reviewer, comment=payload, total=Decimal("-1.5"), submitted_at=timezone.now()
+            application=application,
+            reviewer=reviewer,
+            comment=payload,
+            total=Decimal("-1.5"),
+            submitted_at=timezone.now(),
         )
         assignment.scores.create(criterion=criterion, criterion_name=criterion.name, value=Decimal(7))
         Award.objects.create(application=application, prize_rank=1, most_popular=index == 0)

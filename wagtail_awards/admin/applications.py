@@ -89,7 +89,16 @@ class ApplicationAdmin(ModelAdmin):
     list_filter = (CallFilter, "organization__city", "status", "theme")
     search_fields = ("reference", "project_name", "unit_name", "organization__name", "reviewing_unit")
     list_select_related = ("call", "organization")
-    list_export = ("reference", "project_name", "unit_name", "organization", "city", "theme", "status_label", "submitted_at")
+    list_export = (
+        "reference",
+        "project_name",
+        "unit_name",
+        "organization",
+        "city",
+        "theme",
+        "status_label",
+        "submitted_at",
+    )
     inspect_view_enabled = True
     inspect_view_class = ApplicationInspectView
     inspect_view_fields = (
