@@ -219,7 +219,7 @@ def test_upload_handler_stops_passing_data_on_at_the_limit(rf):
     """Past the limit, no more bytes of the file reach the handlers that would keep it (memory or temp file)."""
     from django.core.files.uploadhandler import MemoryFileUploadHandler
 
-    from wagtail_awards.uploads import LimitedUploadHandler
+    from wagtail_awards.uploads import LimitedUploadHandler, RefusedUpload
 
     class Counting(MemoryFileUploadHandler):
         seen = 0
@@ -233,11 +233,11 @@ def test_upload_handler_stops_passing_data_on_at_the_limit(rf):
 
     limit = 1024 * 1024
     request = rf.post("/", {"materials": upload("big.pdf", PDF + bytes(8 * limit)), "other": upload("ok.pdf", PDF)})
-    handler = LimitedUploadHandler(request, limits={"materials": limit}, default_limit=10 * limit)
+    handler = LimitedUploadHandler(request, limits={"materials": limit, "other": 10 * limit}, allow_anonymous=True)
     request.upload_handlers = [handler, Counting(request)]
     assert "materials" not in request.FILES
     assert request.FILES["other"].read() == PDF
-    assert handler.errors == [("materials", "big.pdf", limit)]
+    assert handler.errors == [RefusedUpload("materials", "big.pdf", limit, "size")]
     assert Counting.seen <= limit + 64 * 1024 + len(PDF)
 
 

@@ -17,6 +17,7 @@ from ..domain.applications import (
     DraftData,
     NewFile,
 )
+from ..uploads import refusal_message
 
 #: Allowed types of a file field the editor left empty.
 DEFAULT_EXTENSIONS = "pdf, doc, docx, jpg, png"
@@ -107,12 +108,9 @@ class ApplicationForm(BaseForm):
     def clean(self):
         cleaned = super().clean()
         # Files the upload handler refused while they streamed in (too large) never reached the form.
-        for field_name, file_name, limit in self.upload_errors:
-            message = gettext("“%(name)s” is too large: at most %(limit)s are accepted.") % {
-                "name": file_name,
-                "limit": file_rules.format_size(limit),
-            }
-            self.add_error(field_name if field_name in self.fields else None, message)
+        for refusal in self.upload_errors:
+            field_name = refusal.field_name if refusal.field_name in self.fields else None
+            self.add_error(field_name, refusal_message(refusal))
         return cleaned
 
     def upload_fields(self):
