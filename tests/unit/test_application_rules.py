@@ -188,3 +188,30 @@ class TestContent:
     def test_format_size(self):
         assert files.format_size(20 * MB) == "20 MB"
         assert files.format_size(1536) == "1.5 KB"
+
+
+class TestStorageBounds:
+    def test_file_counts_are_within_each_fields_limit(self):
+        rules.check_file_counts(existing={"materials": 3}, adding={"materials": 2}, limits={"materials": 5})
+        with pytest.raises(rules.ApplicationRefused) as exc:
+            rules.check_file_counts(existing={"materials": 4}, adding={"materials": 2}, limits={"materials": 5})
+        assert exc.value.code == "too_many_files" and exc.value.fields == ["materials"]
+        assert "5" in exc.value.message
+
+    def test_a_field_without_a_limit_is_not_counted_here(self):
+        rules.check_file_counts(existing={}, adding={"materials": 9}, limits={})
+
+    def test_storage_quota_counts_what_the_unit_keeps(self):
+        rules.check_storage_quota(used=9 * MB, adding=MB, quota=10 * MB)
+        with pytest.raises(rules.ApplicationRefused) as exc:
+            rules.check_storage_quota(used=9 * MB, adding=MB + 1, quota=10 * MB)
+        assert exc.value.code == "quota" and "10 MB" in exc.value.message
+        rules.check_storage_quota(used=99 * MB, adding=MB, quota=0)  # 0: no quota
+        rules.check_storage_quota(used=99 * MB, adding=0, quota=10 * MB)  # removing files is always possible
+
+    def test_open_drafts_are_capped(self):
+        rules.check_open_drafts(open_drafts=4, limit=5)
+        with pytest.raises(rules.ApplicationRefused) as exc:
+            rules.check_open_drafts(open_drafts=5, limit=5)
+        assert exc.value.code == "drafts" and "5" in exc.value.message
+        rules.check_open_drafts(open_drafts=500, limit=0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from ..enums import ApplicationStatus
 from . import transitions
@@ -95,6 +95,52 @@ def can_withdraw(*, status: str, now: dt.datetime, deadline: dt.datetime) -> boo
     return status == ApplicationStatus.SUBMITTED and now <= deadline
 
 
+def check_file_counts(*, existing: Mapping[str, int], adding: Mapping[str, int], limits: Mapping[str, int]) -> None:
+    """Refuse when a field would hold more files than its limit (``limits``: field name → most files; a field
+    without one is not limited here).
+
+    ``existing`` counts the files kept (after removals), ``adding`` the new ones, per field name.
+    """
+    over = [name for name, count in adding.items() if name in limits and existing.get(name, 0) + count > limits[name]]
+    if over:
+        raise ApplicationRefused(
+            _("At most %(count)d files are accepted here; remove one first.") % {"count": limits[over[0]]},
+            code="too_many_files",
+            fields=over,
+        )
+
+
+def check_storage_quota(*, used: int, adding: int, quota: int) -> None:
+    """Refuse when a unit keeping ``used`` bytes of files would pass its ``quota`` by adding ``adding`` (0: none)."""
+    from .files import format_size
+
+    if quota and adding and used + adding > quota:
+        raise ApplicationRefused(
+            _(
+                "Nothing was saved: your unit's files would take %(total)s, more than the %(quota)s it may keep. "
+                "Remove files it no longer needs or send smaller ones."
+            )
+            % {"total": format_size(used + adding), "quota": format_size(quota)},
+            code="quota",
+        )
+
+
+def check_open_drafts(*, open_drafts: int, limit: int) -> None:
+    """Refuse a new draft when the unit already has ``limit`` drafts open in the call (0: no limit)."""
+    if limit and open_drafts >= limit:
+        raise ApplicationRefused(
+            ngettext(
+                "Nothing was saved: your unit already has %(count)d draft open in this call, the most allowed. "
+                "Continue it from “My applications”.",
+                "Nothing was saved: your unit already has %(count)d drafts open in this call, the most allowed. "
+                "Continue one of them from “My applications”.",
+                open_drafts,
+            )
+            % {"count": open_drafts},
+            code="drafts",
+        )
+
+
 # Rules on the database
 
 
@@ -144,6 +190,8 @@ class DraftData:
     declaration: bool = False
     new_files: list[NewFile] = field(default_factory=list)
     remove_file_ids: list[int] = field(default_factory=list)
+    #: Field name → most files the field holds (counted again under the application's row lock).
+    max_files: dict = field(default_factory=dict)
 
 
 def _call_window(call, now):
@@ -156,13 +204,19 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
     A new draft is keyed by ``token`` (a UUID from the form): replaying the same POST updates the application
     it created instead of creating a second one. A withdrawn application edited again goes back to draft.
     Side effects: writes ``Application`` and ``ApplicationFile`` rows, stores new files, deletes removed ones
-    after commit, logs ``wagtail_awards.save_draft``. Refuses after the deadline and on a locked application.
+    after commit, logs ``wagtail_awards.save_draft``. Refuses after the deadline, on a locked application, for a
+    new draft past ``WAGTAIL_AWARDS_MAX_OPEN_DRAFTS``, for more files than a field holds (counted under the
+    application's row lock) and past the unit's ``WAGTAIL_AWARDS_UNIT_STORAGE_QUOTA``; then nothing is saved.
     """
-    from ..models import Application
+    from ..models import Application, Organization
 
     now = now or timezone.now()
     _call_window(call, now)
     with transaction.atomic():
+        if application is None or data.new_files:
+            # A unit's new drafts and new files take turns (the unit's row, then the application's, always in this
+            # order): its open drafts and its storage are counted with nobody adding to them meanwhile.
+            Organization.objects.select_for_update().filter(pk=organization.pk).first()
         if application is None:
             application = _application_for_token(call=call, user=user, organization=organization, token=token)
         else:
@@ -189,6 +243,8 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
             old.delete()
             # The stored file goes only once the row is gone for good.
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        if data.new_files:
+            _check_room(application=application, data=data)
         for new in data.new_files:
             _store_file(application=application, new=new, user=user)
         from wagtail.log_actions import log
@@ -197,7 +253,29 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
     return application
 
 
+def _check_room(*, application, data: DraftData):
+    """Under the row locks: the fields' file counts and the unit's storage quota with the new files."""
+    from django.db.models import Sum
+
+    from ..conf import awards_settings
+    from ..models import ApplicationFile
+
+    adding = {}
+    for new in data.new_files:
+        adding[new.field_name] = adding.get(new.field_name, 0) + 1
+    check_file_counts(existing=file_counts(application=application), adding=adding, limits=data.max_files)
+    used = ApplicationFile.objects.filter(application__organization_id=application.organization_id).aggregate(
+        total=Sum("size")
+    )["total"]
+    check_storage_quota(
+        used=used or 0,
+        adding=sum(new.checked.size for new in data.new_files),
+        quota=int(awards_settings.UNIT_STORAGE_QUOTA or 0),
+    )
+
+
 def _application_for_token(*, call, user, organization, token):
+    from ..conf import awards_settings
     from ..models import Application
 
     token = _as_uuid(token)
@@ -205,6 +283,12 @@ def _application_for_token(*, call, user, organization, token):
         existing = Application.objects.select_for_update().filter(submission_token=token).first()
         if existing is not None:
             return existing
+    check_open_drafts(
+        open_drafts=Application.objects.filter(
+            call=call, organization=organization, status=ApplicationStatus.DRAFT
+        ).count(),
+        limit=int(awards_settings.MAX_OPEN_DRAFTS or 0),
+    )
     fields = dict(
         call=call,
         applicant=user,

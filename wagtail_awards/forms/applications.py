@@ -123,6 +123,7 @@ class ApplicationForm(BaseForm):
             field = self.fields[name]
             if isinstance(field, UploadField):
                 data.new_files.extend(NewFile(field_name=name, upload=u, checked=c) for u, c in value)
+                data.max_files[name] = field.max_files
             elif name in FIXED_TEXT_FIELDS:
                 data.fixed[name] = value or ""
             elif name == DECLARATION_FIELD:

@@ -149,6 +149,10 @@ def _save_application(request, *, page, handler, units):
         for name in refused.fields:
             if name in form.fields:
                 form.add_error(name, _("Required before submitting."))
+    if refused.code == "too_many_files":
+        for name in refused.fields:
+            if name in form.fields:
+                form.add_error(name, refused.message)
     if application is not None and application.pk and refused.code in ("incomplete", "past_award"):
         messages.warning(request, _("Your draft was saved, but it cannot be submitted yet."))
     messages.error(request, refused.message)
