@@ -41,6 +41,14 @@ def max_request_size() -> int:
     return int(awards_settings.MAX_REQUEST_SIZE)
 
 
+def zip_limits() -> dict:
+    """The ZIP expansion limits of the settings, as keyword arguments of ``domain.files.check_file``."""
+    return {
+        "zip_max_size": int(awards_settings.ZIP_MAX_SIZE),
+        "zip_max_ratio": int(awards_settings.ZIP_MAX_RATIO),
+    }
+
+
 def declared_length(request) -> int:
     """The body length the client declared (0 when missing or not a number)."""
     try:

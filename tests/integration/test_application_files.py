@@ -1,7 +1,9 @@
 """Uploads through the site: every bad file refused with its message and nothing stored; downloads only for
 those allowed, as attachments that are never sniffed."""
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,18 @@ from wagtail_awards.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+SCRIPT_PDF = PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
+
+
+def _bomb():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", bytes(256 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+#: About 250 KB that a reviewer's word processor would expand to 256 MB.
+BOMB_DOCX = _bomb()
 
 
 @pytest.fixture
@@ -47,6 +61,9 @@ def stored_files():
         ("materials", "page.html", HTML, "“page.html”：此处不接受该类型的文件。"),
         ("materials", "empty.pdf", b"", "“empty.pdf”是空文件。"),
         ("plan", "plan.docx", b"PK\x03\x04" + bytes(20), "“plan.docx”：此处不接受该类型的文件。可上传：pdf。"),
+        ("materials", "script.pdf", SCRIPT_PDF, "“script.pdf”含有可自动运行的内容（JS、JavaScript、OpenAction）"),
+        ("materials", "bomb.docx", BOMB_DOCX, "“bomb.docx”解压后远大于文件本身（最多200 MB），属于损坏或有害文件"),
+        ("materials", "u16.jpg", b"\xff\xd8\xff" + "<script>x</script>".encode("utf-16"), "“u16.jpg”含有网页代码"),
     ],
 )
 def test_bad_file_refused_with_its_message_and_nothing_stored(client, world, field, name, content, message):

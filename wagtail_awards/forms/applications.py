@@ -17,7 +17,7 @@ from ..domain.applications import (
     DraftData,
     NewFile,
 )
-from ..uploads import refusal_message
+from ..uploads import refusal_message, zip_limits
 
 #: Allowed types of a file field the editor left empty.
 DEFAULT_EXTENSIONS = "pdf, doc, docx, jpg, png"
@@ -67,7 +67,11 @@ class UploadField(django.forms.Field):
                     (
                         upload,
                         file_rules.check_file(
-                            name=upload.name, stream=upload, allowed=self.allowed_extensions, max_size=self.max_size
+                            name=upload.name,
+                            stream=upload,
+                            allowed=self.allowed_extensions,
+                            max_size=self.max_size,
+                            **zip_limits(),
                         ),
                     )
                 )
