@@ -413,21 +413,87 @@ def withdraw(*, application, user, now=None):
     return application
 
 
-def send_receipt(*, application, request=None) -> bool:
+def send_receipt(*, application, request=None, base_url: str = "") -> bool:
     """E-mail the applicant a receipt with the reference number. Returns whether a message was sent.
 
-    Side effects: sends one e-mail through Django's configured backend (nothing when the user has no address).
+    ``base_url`` (or ``request``) gives the site's address for the link to the application. Side effects: sends one
+    e-mail through Django's configured backend (nothing when the user has no address); a failure raises.
     """
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
+    from ..conf import awards_settings
+
     email = getattr(application.applicant, "email", "")
     if not email:
         return False
-    context = {"application": application, "request": request}
+    if request is not None and not base_url:
+        base_url = f"{request.scheme}://{request.get_host()}"
+    context = {"application": application, "base_url": base_url}
     subject = render_to_string("wagtail_awards/applications/receipt_subject.txt", context).strip()
     body = render_to_string("wagtail_awards/applications/receipt_body.txt", context)
-    from ..conf import awards_settings
-
     send_mail(subject, body, awards_settings.RECEIPT_FROM, [email])
     return True
+
+
+def queue_receipt(*, application, base_url: str = "") -> None:
+    """Mark the receipt of a newly submitted application as due and send it once the transaction commits.
+
+    Call inside the submission's transaction. The e-mail never fails the submission: it is sent after commit, and a
+    failure is logged and recorded on the application for :func:`send_due_receipts` to try again.
+    """
+    from ..models import Application
+
+    Application.objects.filter(pk=application.pk).update(receipt_due=True, receipt_error="")
+    transaction.on_commit(lambda: deliver_receipt(application_id=application.pk, base_url=base_url), robust=True)
+
+
+def deliver_receipt(*, application_id: int, base_url: str = "") -> bool:
+    """Send the due receipt of one application; return whether it is now done (sent, or nothing to send).
+
+    The application's row is locked while sending and a row another process is sending is skipped, so a receipt is
+    sent once even when the command runs while the submission's own sending is under way. Never raises for a mail
+    failure: logs it, counts the attempt and keeps the receipt due.
+    """
+    import logging
+
+    from ..models import Application
+
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(skip_locked=True)
+            .select_related("applicant", "call", "organization")
+            .filter(pk=application_id, receipt_due=True)
+            .first()
+        )
+        if application is None:
+            return False
+        application.receipt_attempts += 1
+        try:
+            sent = send_receipt(application=application, base_url=base_url)
+        except Exception as exc:  # noqa: BLE001 - any backend error (SMTP, network, configuration) is recorded
+            logging.getLogger(__name__).exception("The receipt of application %s was not sent", application.pk)
+            application.receipt_error = f"{type(exc).__name__}: {exc}"[:255]
+            application.save(update_fields=["receipt_attempts", "receipt_error"])
+            return False
+        application.receipt_due = False
+        application.receipt_error = ""
+        application.receipt_sent_at = timezone.now() if sent else None
+        application.save(update_fields=["receipt_due", "receipt_error", "receipt_sent_at", "receipt_attempts"])
+        return True
+
+
+def send_due_receipts(*, base_url: str = "", max_attempts: int | None = None) -> tuple[int, int]:
+    """Try every due receipt once more (oldest submission first); return ``(done, still due)``. Idempotent."""
+    from ..models import Application
+
+    due = Application.objects.filter(receipt_due=True)
+    if max_attempts is not None:
+        due = due.filter(receipt_attempts__lt=max_attempts)
+    done = failed = 0
+    for application_id in due.order_by("submitted_at", "pk").values_list("pk", flat=True):
+        if deliver_receipt(application_id=application_id, base_url=base_url):
+            done += 1
+        else:
+            failed += 1
+    return done, failed

@@ -134,12 +134,15 @@ def _save_application(request, *, page, handler, units):
                     application = _submit(request, page=page, application=application)
                 except rules.ApplicationRefused as exc:
                     refused = exc  # the draft stays saved
+                else:
+                    if application.newly_submitted:
+                        # Sent once this transaction commits; a mail failure never undoes or hides the submission.
+                        base_url = f"{request.scheme}://{request.get_host()}"
+                        rules.queue_receipt(application=application, base_url=base_url)
     except rules.ApplicationRefused as exc:
         refused = exc
     if refused is None:
         if submitting:
-            if getattr(application, "newly_submitted", False):
-                rules.send_receipt(application=application, request=request)
             return redirect("wagtail_awards:application_submitted", pk=application.pk)
         messages.success(request, _("Your draft was saved. You may come back and change it until the deadline."))
         return redirect(f"{page.url}?application={application.pk}")
