@@ -63,13 +63,13 @@ HTML_MARKERS = (b"<script", b"<html", b"<!doctype html", b"<iframe", b"<body", b
 #: attribute text between may hold any byte but control characters and ``<>``, so binary data rarely runs long.
 _EVENT_HANDLER = re.compile(rb"<[a-z][a-z0-9:-]*(?:[\s/][^<>\x00-\x08\x0b\x0e-\x1f]{0,400}?)?[\s/\"']on[a-z]{3,}\s*=")
 _PRINTABLE = rb"[\x09\x0a\x0d\x20-\x7e]"
-#: Runs of ASCII text written in UTF-16 or UTF-32 (either byte order, with or without a byte order mark), and the
-#: step that takes their ASCII bytes back out.
+#: ASCII text written in UTF-16 or UTF-32 (either byte order, with or without a byte order mark) from a ``<`` on,
+#: and the step that takes its ASCII bytes back out. Each starts with a literal, so a search skips ahead quickly.
 _WIDE_TEXT = (
-    (re.compile(rb"(?:" + _PRINTABLE + rb"\x00){4,}"), 0, 2),
-    (re.compile(rb"(?:\x00" + _PRINTABLE + rb"){4,}"), 1, 2),
-    (re.compile(rb"(?:" + _PRINTABLE + rb"\x00\x00\x00){4,}"), 0, 4),
-    (re.compile(rb"(?:\x00\x00\x00" + _PRINTABLE + rb"){4,}"), 3, 4),
+    (re.compile(rb"<\x00(?:" + _PRINTABLE + rb"\x00){3,}"), 0, 2),
+    (re.compile(rb"\x00<(?:\x00" + _PRINTABLE + rb"){3,}"), 1, 2),
+    (re.compile(rb"<\x00\x00\x00(?:" + _PRINTABLE + rb"\x00\x00\x00){3,}"), 0, 4),
+    (re.compile(rb"\x00\x00\x00<(?:\x00\x00\x00" + _PRINTABLE + rb"){3,}"), 3, 4),
 )
 #: Bytes of one chunk kept for the next, so a marker or a tag split between two chunks is still seen.
 _OVERLAP = 4096
@@ -214,7 +214,7 @@ _PDF_DELIMITERS = rb"[\x00\t\n\x0c\r ()<>\[\]{}/%]"
 
 
 def _pdf_name(name: str) -> bytes:
-    """A pattern for ``/name`` however it is written: each character as itself or as a ``#xx`` escape."""
+    """A pattern for a name after its ``/``, however it is written: each character as itself or as ``#xx``."""
     parts = []
     for char in name:
         code = ord(char)
@@ -227,17 +227,22 @@ def _pdf_name(name: str) -> bytes:
             + (b"%x%X" % (code & 15, code & 15))
             + rb"])"
         )
-    return rb"/" + b"".join(parts)
+    return b"".join(parts)
 
 
-#: Long names, looked for everywhere (stream data too: by chance they do not occur in binary data).
-_PDF_LONG = re.compile(b"|".join(rb"(?P<%s>%s)" % (n.encode(), _pdf_name(n)) for n in PDF_ACTIVE_NAMES if len(n) > 3))
+#: Long names, looked for everywhere (stream data too: by chance they do not occur in binary data). The ``/``
+#: stands before the alternatives so that a search skips from one ``/`` to the next.
+_PDF_LONG = re.compile(
+    rb"/(?:" + b"|".join(rb"(?P<%s>%s)" % (n.encode(), _pdf_name(n)) for n in PDF_ACTIVE_NAMES if len(n) > 3) + rb")"
+)
 #: Short names (``/JS``, ``/AA``, ``/XFA``): whole names only, looked for outside stream data, where a 3-byte run
 #: would turn up by chance in about one compressed file in twelve of 20 MB.
 _PDF_SHORT = re.compile(
-    b"|".join(
-        rb"(?P<%s>%s)(?=%s|$)" % (n.encode(), _pdf_name(n), _PDF_DELIMITERS) for n in PDF_ACTIVE_NAMES if len(n) <= 3
-    )
+    rb"/(?:"
+    + b"|".join(rb"(?P<%s>%s)" % (n.encode(), _pdf_name(n)) for n in PDF_ACTIVE_NAMES if len(n) <= 3)
+    + rb")(?="
+    + _PDF_DELIMITERS
+    + rb"|$)"
 )
 _PDF_STREAM = re.compile(rb">>[\x00\t\n\x0c\r ]*stream(?:\r\n|\n|\r)")
 _PDF_DESTINATION = re.compile(rb"[\x00\t\n\x0c\r ]*\[")
