@@ -209,3 +209,15 @@ def test_objection_over_the_total_cap_is_refused_before_it_is_read(in_publicity)
     data = objection_data(awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 4 * MB))
     response = client.post(reverse("wagtail_awards:objection", args=[page.pk]), data)
     assert response.status_code == 413 and written() == 0
+
+
+def test_objection_url_keeps_the_pages_privacy(in_publicity):
+    from wagtail.models import PageViewRestriction
+
+    _call, page, awards = in_publicity
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    client, token = csrf_client()
+    data = objection_data(awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", MB))
+    response = client.post(reverse("wagtail_awards:objection", args=[page.pk]), data)
+    assert response.status_code == 302 and response["Location"] == page.url
+    assert written() == 0 and not Objection.objects.exists()

@@ -138,7 +138,9 @@ def objection(request, page_id):
     is exempt from it, installs the limit (anonymous visitors may send the one evidence file), then checks the token.
     """
     page = get_object_or_404(PublicityPage.objects.live(), pk=page_id).specific
-    if request.method != "POST":
+    # The page's privacy (login, password, groups) holds here as on the page, which asks for what is missing.
+    restricted = any(not restriction.accept_request(request) for restriction in page.get_view_restrictions())
+    if request.method != "POST" or restricted:
         return HttpResponseRedirect(page.url)
     if body_too_large(request):
         return request_too_large(request, back_url=page.url + "#objection")
