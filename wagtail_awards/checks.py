@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 
 from .conf import awards_settings
 from .forms.accounts import PRIVILEGED_FIELDS
+from .uploads import UploadPolicyHandler
 
 #: Blocks every base template must have (see README, "Using the app in a site").
 BASE_TEMPLATE_BLOCKS = ("title", "extra_css", "content", "extra_js")
@@ -244,6 +245,28 @@ def check_public_roots_writable(**kwargs):
     return messages
 
 
+# Uploads ----------------------------------------------------------------------------------------------------------
+
+
+def check_upload_handlers(**kwargs):
+    """W005: the app's request-size policy is the first upload handler, so it applies to every request."""
+    handlers = list(settings.FILE_UPLOAD_HANDLERS)
+    try:
+        first = import_string(handlers[0]) if handlers else None
+    except ImportError:
+        first = None
+    if isinstance(first, type) and issubclass(first, UploadPolicyHandler):
+        return []
+    return [
+        _warning(
+            "wagtail_awards.uploads.UploadPolicyHandler is not the first of FILE_UPLOAD_HANDLERS: file bytes from "
+            "anonymous visitors and past the request-size limit reach the other handlers on the site's own forms.",
+            'Put "wagtail_awards.uploads.UploadPolicyHandler" first in FILE_UPLOAD_HANDLERS.',
+            5,
+        )
+    ]
+
+
 # User model -------------------------------------------------------------------------------------------------------
 
 
@@ -342,6 +365,12 @@ def check_base_template(**kwargs):
 def register_checks():
     for check in (check_app_urls, check_login_url, check_captcha_urls):
         checks.register(check, checks.Tags.urls)
-    for check in (check_time_zone, check_private_root, check_public_roots_writable, check_base_template):
+    for check in (
+        check_time_zone,
+        check_private_root,
+        check_public_roots_writable,
+        check_upload_handlers,
+        check_base_template,
+    ):
         checks.register(check)
     checks.register(check_user_model, checks.Tags.models)

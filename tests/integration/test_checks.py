@@ -320,3 +320,19 @@ def test_required_fields_that_would_let_a_visitor_grant_rights_are_reported_and_
     (error,) = awards_checks.user_model_errors(Member)
     assert "'is_staff', which a visitor registering must not set" in error.msg
     assert "'groups', which a visitor registering must not set" in error.msg
+
+
+@pytest.mark.parametrize(
+    "handlers",
+    [
+        ["django.core.files.uploadhandler.MemoryFileUploadHandler"],  # Django's default
+        [
+            "django.core.files.uploadhandler.MemoryFileUploadHandler",
+            "wagtail_awards.uploads.UploadPolicyHandler",
+        ],
+        [],
+    ],
+)
+def test_the_upload_policy_must_be_the_first_handler(handlers):
+    with override_settings(FILE_UPLOAD_HANDLERS=handlers):
+        assert ids() == {"wagtail_awards.W005"}

@@ -1,12 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Membership, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
 
 
 class OrganizationAdmin(ModelAdmin):
     model = Organization
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
     list_display = ("name", "kind", "parent", "city")
@@ -18,6 +20,7 @@ class OrganizationAdmin(ModelAdmin):
 
 class MembershipAdmin(ModelAdmin):
     model = Membership
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Memberships")
     menu_icon = "user"
     list_display = ("user", "organization", "role")
@@ -28,6 +31,7 @@ class MembershipAdmin(ModelAdmin):
 
 class CalendarExceptionAdmin(ModelAdmin):
     model = CalendarException
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
     list_display = ("day", "is_working_day", "note")
