@@ -1,39 +1,28 @@
 """Applications in the Wagtail admin: a list with filters and search, an inspect view with answers and files, and
 the history of every status change. Past awards are listed here too (imported with ``import_past_awards``).
 
-What a user sees is scoped by ``domain.permissions``: province administrators see everything, a recommender only
-the applicants of their own organisation, a reviewer only assigned applications. Other admin screens may subclass
-:class:`ApplicationAdmin` and narrow :meth:`ApplicationAdmin.get_queryset` further.
+What a user sees is scoped by :mod:`wagtail_awards.access` (the round's rows: province administrators see every
+application from submitted on, a recommender only the applicants of their own organisation, a reviewer only
+assigned applications). Other admin screens may subclass :class:`ApplicationAdmin` and narrow
+:meth:`ApplicationAdmin.get_queryset` further.
 """
 
 from django.contrib.admin import SimpleListFilter
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView, InspectView
 
-from ..domain import permissions
+from .. import access
 from ..models import Application, PastAward
+from .policy import PolicyPermissionHelper
 
 
-class ApplicationPermissionHelper(PermissionHelper):
+class ApplicationPermissionHelper(PolicyPermissionHelper):
     """Applications change through the site and the round's own screens, never through a generic edit form."""
 
-    def user_can_list(self, user):
-        return permissions.is_province_admin(user) or super().user_can_list(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
-
-    def user_can_inspect_obj(self, user, obj):
-        return self.inspect_view_enabled and permissions.can_view_application(user, obj)
+    list_action = "round.projects"
+    inspect_action = "application.view"
 
 
 class ApplicationInspectView(InspectView):
@@ -54,7 +43,7 @@ class ApplicationInspectView(InspectView):
 
 class ApplicationHistoryView(HistoryView):
     def check_action_permitted(self, user):
-        return permissions.can_view_application(user, self.instance)
+        return access.can(user, "application.history", self.instance)
 
 
 def _form_page_model():
@@ -112,7 +101,7 @@ class ApplicationAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         """Only what ``request.user`` may see (the hook other screens narrow further)."""
-        return permissions.visible_applications(request.user, super().get_queryset(request))
+        return access.visible_applications(request.user, access.Purpose.ROUND, super().get_queryset(request))
 
     def city(self, obj):
         return obj.organization.city
@@ -121,8 +110,15 @@ class ApplicationAdmin(ModelAdmin):
     city.admin_order_field = "organization__city"
 
 
+class PastAwardPermissionHelper(PolicyPermissionHelper):
+    """Past awards are the province's records: province administrators list, add, change and import them."""
+
+    list_action = create_action = inspect_action = edit_action = delete_action = "past_awards.manage"
+
+
 class PastAwardAdmin(ModelAdmin):
     model = PastAward
+    permission_helper_class = PastAwardPermissionHelper
     menu_label = _("Past awards")
     menu_icon = "history"
     list_display = ("year", "project_name", "unit_name", "prize")
@@ -154,7 +150,7 @@ class PastAwardAdmin(ModelAdmin):
         from ..domain.past_awards import import_past_awards, read_rows
         from ..forms.applications import PastAwardImportForm
 
-        if not permissions.is_province_admin(request.user):
+        if not access.can(request.user, "past_awards.manage"):
             raise PermissionDenied
         form = PastAwardImportForm(request.POST or None, request.FILES or None)
         errors = []

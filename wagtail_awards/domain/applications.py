@@ -174,8 +174,10 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
                 _("This application has been submitted and is locked."), code="locked", application=application
             )
         for name in FIXED_TEXT_FIELDS:
-            if name in data.fixed:
+            if name in data.fixed and name != "unit_name":
                 setattr(application, name, (data.fixed[name] or "").strip())
+        # The unit's name is its organisation's, never typed: past awards and lists meet on the organisation.
+        application.unit_name = organization.name
         application.answers = {**application.answers, **data.answers}
         application.declaration = bool(data.declaration)
         application.save()
