@@ -166,7 +166,7 @@ class UnitInvitation(models.Model):
         verbose_name_plural = _("invitations")
 
     def __str__(self):
-        return f"{self.organization} · {self.note or self.created_at:%Y-%m-%d}"
+        return f"{self.organization} · {self.note or self.created_at.date().isoformat()}"
 
 
 class VerifiedEmail(models.Model):
