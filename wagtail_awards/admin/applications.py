@@ -7,13 +7,17 @@ assigned applications). Other admin screens may subclass :class:`ApplicationAdmi
 :meth:`ApplicationAdmin.get_queryset` further.
 """
 
+from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView, InspectView
 
 from .. import access
+from ..domain.applications import decide_past_award
 from ..models import Application, PastAward
 from .policy import PolicyPermissionHelper
 
@@ -28,6 +32,12 @@ class ApplicationPermissionHelper(PolicyPermissionHelper):
 class ApplicationInspectView(InspectView):
     def get_context_data(self, **kwargs):
         application = self.instance
+        if application.past_award_matches and application.past_award_cleared_at is None:
+            kwargs.update(
+                past_award_matches=application.past_award_matches,
+                may_decide_past_award=access.can(self.request.user, "application.decide_past_award", application),
+                past_award_url=reverse("wagtail_awards_application_past_award", args=[application.pk]),
+            )
         form_page = application.call.get_children().type(_form_page_model()).live().specific().first()
         labels = {f.clean_name: f.label for f in form_page.get_form_fields()} if form_page else {}
         kwargs.update(
@@ -52,6 +62,35 @@ def _form_page_model():
     return ApplicationFormPage
 
 
+class PastAwardFilter(SimpleListFilter):
+    """Applications near an earlier award, waiting for a province administrator's decision."""
+
+    title = _("past awards")
+    parameter_name = "past_award"
+
+    def lookups(self, request, model_admin):
+        return [("near", _("Near an earlier award, to check"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "near":
+            return queryset.exclude(past_award_matches=[]).filter(past_award_cleared_at__isnull=True)
+        return queryset
+
+
+def past_award_view(request, pk):
+    """A province administrator decides on an application near an earlier award (POST): same project or not."""
+    application = get_object_or_404(Application, pk=pk)
+    if request.method != "POST" or not access.can(request.user, "application.decide_past_award", application):
+        raise PermissionDenied
+    same = request.POST.get("decision") == "same"
+    decide_past_award(application=application, same=same, by=request.user, reason=request.POST.get("reason", "")[:500])
+    messages.success(
+        request,
+        _("Marked ineligible: the same project as an earlier award.") if same else _("Cleared: not an earlier award."),
+    )
+    return redirect(reverse("wagtail_awards_application_modeladmin_inspect", args=[application.pk]))
+
+
 class CallFilter(SimpleListFilter):
     """By call (Django's related-field filter needs ``django.contrib.admin``, which a Wagtail site may not run)."""
 
@@ -73,7 +112,7 @@ class ApplicationAdmin(ModelAdmin):
     menu_label = _("Applications")
     menu_icon = "form"
     list_display = ("reference", "project_name", "organization", "city", "theme", "status", "submitted_at")
-    list_filter = (CallFilter, "organization__city", "status", "theme")
+    list_filter = (CallFilter, "organization__city", "status", "theme", PastAwardFilter)
     search_fields = ("reference", "project_name", "unit_name", "organization__name", "reviewing_unit")
     list_select_related = ("call", "organization")
     inspect_view_enabled = True
@@ -98,6 +137,17 @@ class ApplicationAdmin(ModelAdmin):
     inspect_template_name = "wagtail_awards/admin/applications/inspect.html"
     history_view_class = ApplicationHistoryView
     permission_helper_class = ApplicationPermissionHelper
+
+    def get_admin_urls_for_registration(self):
+        from django.urls import path
+
+        return super().get_admin_urls_for_registration() + (
+            path(
+                "wagtail_awards/application/<int:pk>/past-award/",
+                past_award_view,
+                name="wagtail_awards_application_past_award",
+            ),
+        )
 
     def get_queryset(self, request):
         """Only what ``request.user`` may see (the hook other screens narrow further)."""
@@ -142,9 +192,6 @@ class PastAwardAdmin(ModelAdmin):
         import tempfile
         from pathlib import Path
 
-        from django.contrib import messages
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import redirect
         from django.template.response import TemplateResponse
 
         from ..domain.past_awards import import_past_awards, read_rows

@@ -49,14 +49,18 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
-def is_near(a: str, b: str, *, ratio: float = NEAR_MATCH_RATIO) -> bool:
-    """Whether two different spellings probably name the same thing (one inside the other, or alike)."""
+def is_near(a: str, b: str, *, ratio: float = NEAR_MATCH_RATIO, numbers_matter: bool = True) -> bool:
+    """Whether two different spellings probably name the same thing (one inside the other, or alike).
+
+    With ``numbers_matter`` (units: 第一中学 is not 第二中学) names with different numbers are never near; for
+    projects (“…（二期）”) pass ``False``.
+    """
     x, y = normalise_name(a), normalise_name(b)
     if not x or not y:
         return False
     if x == y:
         return True
-    if _NUMERALS.findall(x) != _NUMERALS.findall(y):
+    if numbers_matter and _NUMERALS.findall(x) != _NUMERALS.findall(y):
         return False
     shorter, longer = sorted((x, y), key=len)
     if len(shorter) >= 4 and shorter in longer:
