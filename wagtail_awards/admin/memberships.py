@@ -93,7 +93,7 @@ def decide_view(request, pk, decision):
     membership = get_object_or_404(Membership.objects.select_related("user", "organization"), pk=pk)
     if not access.can(request.user, "membership.decide", membership):
         raise PermissionDenied
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     index = reverse("wagtail_awards_membership_modeladmin_index")
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"]
