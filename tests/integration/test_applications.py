@@ -222,15 +222,17 @@ def test_past_award_cannot_apply(client, world, frozen):
     login(client, world)
     response = client.post(save_url(world), complete_data(action="submit"))
     assert response.status_code == 400
-    assert "已于2019年获评" in response.content.decode()
+    assert "已于2019年获奖，不能再次申报" in response.content.decode()
     assert Application.objects.get().status == ApplicationStatus.DRAFT
 
 
-def test_past_award_of_another_unit_does_not_block(client, world, frozen):
+def test_past_award_of_another_unit_does_not_block_but_is_flagged(client, world, frozen):
     PastAward.objects.create(year=2019, project_name="教职工心理健康服务", unit_name="苏州中学工会")
     login(client, world)
     client.post(save_url(world), complete_data(action="submit"))
-    assert Application.objects.get().status == ApplicationStatus.SUBMITTED
+    application = Application.objects.get()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert [m["unit_name"] for m in application.past_award_matches] == ["苏州中学工会"]
 
 
 def test_replayed_new_submission_creates_one_application(client, world, frozen):
