@@ -18,6 +18,7 @@ from wagtail_modeladmin.views import HistoryView, InspectView
 
 from .. import access
 from ..domain.applications import decide_past_award
+from ..exports import FormulaSafeIndexView
 from ..models import Application, PastAward
 from .policy import PolicyPermissionHelper
 
@@ -109,12 +110,23 @@ class CallFilter(SimpleListFilter):
 
 class ApplicationAdmin(ModelAdmin):
     model = Application
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Applications")
     menu_icon = "form"
     list_display = ("reference", "project_name", "organization", "city", "theme", "status", "submitted_at")
     list_filter = (CallFilter, "organization__city", "status", "theme", PastAwardFilter)
     search_fields = ("reference", "project_name", "unit_name", "organization__name", "reviewing_unit")
     list_select_related = ("call", "organization")
+    list_export = (
+        "reference",
+        "project_name",
+        "unit_name",
+        "organization",
+        "city",
+        "theme",
+        "status_label",
+        "submitted_at",
+    )
     inspect_view_enabled = True
     inspect_view_class = ApplicationInspectView
     inspect_view_fields = (
@@ -159,6 +171,11 @@ class ApplicationAdmin(ModelAdmin):
     city.short_description = _("city")
     city.admin_order_field = "organization__city"
 
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    status_label.short_description = _("status")
+
 
 class PastAwardPermissionHelper(PolicyPermissionHelper):
     """Past awards are the province's records: province administrators list, add, change and import them."""
@@ -169,6 +186,7 @@ class PastAwardPermissionHelper(PolicyPermissionHelper):
 class PastAwardAdmin(ModelAdmin):
     model = PastAward
     permission_helper_class = PastAwardPermissionHelper
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Past awards")
     menu_icon = "history"
     list_display = ("year", "project_name", "unit_name", "prize")

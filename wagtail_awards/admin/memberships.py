@@ -20,6 +20,7 @@ from .. import access
 from ..conf import awards_settings
 from ..domain import accounts
 from ..enums import MembershipStatus
+from ..exports import FormulaSafeIndexView
 from ..models import Membership
 from .policy import PolicyPermissionHelper
 
@@ -177,6 +178,7 @@ def invite_view(request):
 
 class MembershipAdmin(ModelAdmin):
     model = Membership
+    index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Members and requests")
     menu_icon = "user"
     list_display = ("member", "email", "organization", "role", "status", "requested_at", "new_unit")

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
 from .memberships import MembershipAdmin
@@ -17,6 +18,7 @@ class CalendarPermissionHelper(PolicyPermissionHelper):
 
 class OrganizationAdmin(ModelAdmin):
     model = Organization
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
     list_display = ("name", "kind", "parent", "city", "approved")
@@ -29,6 +31,7 @@ class OrganizationAdmin(ModelAdmin):
 
 class CalendarExceptionAdmin(ModelAdmin):
     model = CalendarException
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
     list_display = ("day", "is_working_day", "note")
