@@ -13,7 +13,6 @@ from django.apps import apps
 from django.conf import ENVIRONMENT_VARIABLE, settings
 from django.contrib.auth import get_user_model
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.shortcuts import resolve_url
@@ -24,7 +23,7 @@ from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve,
 from django.utils.module_loading import import_string
 
 from .conf import awards_settings
-from .forms.accounts import PRIVILEGED_FIELDS
+from .domain.user_fields import PRIVILEGED_FIELDS, fillable, has_field
 from .uploads import UploadPolicyHandler
 
 #: Blocks every base template must have (see README, "Using the app in a site").
@@ -270,12 +269,25 @@ def check_upload_handlers(**kwargs):
 # User model -------------------------------------------------------------------------------------------------------
 
 
+#: The longest e-mail address registration accepts; the login name (USERNAME_FIELD) must hold it.
+EMAIL_LENGTH = 150
+
+
+def _holds_text(field, length=None):
+    if not isinstance(field, models.CharField):
+        return False
+    return length is None or field.max_length is None or field.max_length >= length
+
+
 def user_model_errors(user_model):
-    """What registration needs of a user model: a password, and its username, e-mail and required fields as
-    concrete fields a form can fill (E007)."""
+    """What registration needs of a user model (E007): a password; an ``is_active`` field (an account waits
+    inactive until its address is confirmed); the e-mail address as login name (``USERNAME_FIELD``) and as
+    ``EMAIL_FIELD``; ``REQUIRED_FIELDS`` that a form can fill and that grant no rights."""
     problems = []
     if not callable(getattr(user_model, "set_password", None)):
         problems.append("it has no set_password() (subclass AbstractBaseUser)")
+    if not fillable(user_model, "is_active"):
+        problems.append("it has no is_active field (an account stays inactive until its address is confirmed)")
     email = user_model.get_email_field_name() if hasattr(user_model, "get_email_field_name") else None
     names = {
         "USERNAME_FIELD": [getattr(user_model, "USERNAME_FIELD", None)],
@@ -284,26 +296,25 @@ def user_model_errors(user_model):
     }
     for attribute, fields in names.items():
         for name in fields:
-            try:
-                field = user_model._meta.get_field(name) if name else None
-            except FieldDoesNotExist:
-                field = None
+            field = user_model._meta.get_field(name) if name and has_field(user_model, name) else None
             if name in PRIVILEGED_FIELDS:
                 problems.append(f"{attribute} names {name!r}, which a visitor registering must not set")
             elif field is None:
                 problems.append(f"{attribute} names {name!r}, which is not a field of the model")
-            elif not field.concrete or field.many_to_many or not field.editable:
+            elif not fillable(user_model, name):
                 problems.append(f"{attribute} names {name!r}, which a registration form cannot fill")
-            elif attribute == "EMAIL_FIELD" and not isinstance(field, models.CharField):
-                problems.append(f"EMAIL_FIELD names {name!r}, which does not hold text")
+            elif attribute != "REQUIRED_FIELDS" and not _holds_text(field, EMAIL_LENGTH):
+                problems.append(
+                    f"{attribute} names {name!r}, which cannot hold an e-mail address of {EMAIL_LENGTH} characters"
+                )
     if not problems:
         return []
     label = user_model._meta.label
     return [
         _error(
-            f"The user model {label} cannot be used to register applicants: " + "; ".join(problems) + ".",
-            "Registration builds its form from USERNAME_FIELD, EMAIL_FIELD and REQUIRED_FIELDS, and receipts and "
-            "password resets go to the EMAIL_FIELD.",
+            f"The user model {label} cannot be used to register accounts: " + "; ".join(problems) + ".",
+            "Registration uses the e-mail address as USERNAME_FIELD and EMAIL_FIELD (receipts and password resets "
+            "go there), asks for the other REQUIRED_FIELDS and keeps the account inactive until it is confirmed.",
             7,
         )
     ]

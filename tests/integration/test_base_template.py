@@ -9,13 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from wagtail.models import Page
 
 import wagtail_awards
-from tests.integration.test_applicant_accounts import account
+from tests.factories import register
 from wagtail_awards.domain.voting import CANDIDATE_STATUSES
 from wagtail_awards.models import Application, CallPage, PublicityPage, VotingPage
 
@@ -45,6 +46,8 @@ def app_urls():
         reverse("wagtail_awards:my_applications"),
         reverse("wagtail_awards:application_detail", args=[application.pk]),
         reverse("wagtail_awards:choose_unit"),
+        reverse("wagtail_awards:account"),
+        reverse("wagtail_awards:join"),
         reverse("wagtail_awards:vote", args=[voting_page.get_parent().pk, candidate.pk]),
     ]
 
@@ -53,6 +56,7 @@ def anonymous_urls():
     return [
         reverse("wagtail_awards:login"),
         reverse("wagtail_awards:register"),
+        reverse("wagtail_awards:register_sent"),
         reverse("wagtail_awards:password_reset"),
         reverse("wagtail_awards:password_reset_done"),
         reverse("wagtail_awards:password_reset_confirm", args=["MQ", "set-password"]),
@@ -71,12 +75,6 @@ def assert_layout(html, url, *, site_base):
         assert html.index("example_site/site.css") < html.index("wagtail_awards/css/awards.css"), url
 
 
-def register(client):
-    # The registration data of the accounts tests, so that both follow the form.
-    data = account(**{"unit-unit": Application.objects.first().organization_id})
-    return client.post(reverse("wagtail_awards:register"), data, follow=True)
-
-
 @pytest.mark.parametrize(("base", "site_base"), [(APP_BASE, False), (SITE_BASE, True)])
 def test_every_page_extends_the_configured_base(demo, client, base, site_base):
     publicity = PublicityPage.objects.live().get(slug="publicity", url_path__contains="/publicity-")
@@ -90,11 +88,18 @@ def test_every_page_extends_the_configured_base(demo, client, base, site_base):
         assert response.status_code == 200 and "awards-form__error" in response.content.decode()
         assert_layout(response.content.decode(), "objection", site_base=site_base)
 
-        # Messages show once, whichever base shows them.
-        response = register(client)
+        # A confirmation link that does not work (a view's own answer, status 400).
+        response = client.get(reverse("wagtail_awards:verify_email", args=["MQ", "not-a-token"]))
+        assert response.status_code == 400
+        assert_layout(response.content.decode(), "verify failed", site_base=site_base)
+
+        # Messages show once, whichever base shows them: registering, then the e-mailed link.
+        assert register(client, "zhang@example.com", confirm=False).status_code == 302
+        link = re.search(r"https?://[^/\s]+(/\S+/verify/\S+)", mail.outbox[-1].body).group(1)
+        response = client.get(link, follow=True)
         assert response.status_code == 200
         assert response.content.decode().count("awards-message--success") == 1
-        assert_layout(response.content.decode(), "registered", site_base=site_base)
+        assert_layout(response.content.decode(), "confirmed", site_base=site_base)
         client.logout()
 
         assert client.login(username="applicant", password="awards-demo")
@@ -140,10 +145,40 @@ def test_every_page_template_extends_the_layout():
             continue
         pages.append(relative)
         if relative == "layout.html":
-            assert match.group(1) == "awards_base_template"
+            assert match.group(1) == 'awards_base_template|default:"wagtail_awards/base.html"'
             continue
         assert match.group(1) == '"wagtail_awards/layout.html"', relative
         for block in ("extra_css", "extra_js", "content", "body_class"):
             for body in re.findall(r"\{%\s*block " + block + r"\s*%\}(.{0,20})", source):
                 assert body.startswith("{{ block.super }}"), (relative, block)
     assert len(pages) >= 17
+
+
+@pytest.mark.parametrize(("base", "site_base"), [(APP_BASE, False), (SITE_BASE, True)])
+def test_the_lockout_page_of_django_axes_is_inside_the_configured_base(db, base, site_base):
+    from django.test import Client
+
+    from tests.factories import make_site, make_user
+
+    make_site()
+    make_user("li", password="pw-Li-2021")
+    login = reverse("wagtail_awards:login")
+    with override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=2, WAGTAIL_AWARDS_BASE_TEMPLATE=base):
+        for _ in range(2):
+            Client().post(login, {"username": "li", "password": "wrong"})
+        locked = Client().post(login, {"username": "li", "password": "pw-Li-2021"})
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.content.decode()
+    assert_layout(locked.content.decode(), "locked out", site_base=site_base)
+
+
+def test_a_page_rendered_without_the_layout_variable_falls_back_to_the_apps_base(db, rf):
+    """Another app's view that renders one of the app's templates by itself (no layout variable) gets a page."""
+    from django.template.loader import render_to_string
+
+    from tests.factories import make_site
+
+    make_site()
+    with override_settings(WAGTAIL_AWARDS_BASE_TEMPLATE=SITE_BASE):
+        html = render_to_string("wagtail_awards/accounts/locked_out.html", {}, request=rf.get("/"))
+    assert_layout(html, "no variable", site_base=False)

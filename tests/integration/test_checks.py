@@ -195,6 +195,7 @@ def test_a_custom_user_model_with_what_registration_needs_passes():
 
         email_address = models.EmailField(unique=True)
         staff_number = models.CharField(max_length=20)
+        is_active = models.BooleanField(default=True)
         USERNAME_FIELD = "email_address"
         EMAIL_FIELD = "email_address"
         REQUIRED_FIELDS = ["staff_number"]
@@ -220,10 +221,13 @@ def test_a_custom_user_model_missing_what_registration_needs():
     errors = awards_checks.user_model_errors(Member)
     assert [e.id for e in errors] == ["wagtail_awards.E007"]
     text = errors[0].msg
-    # No EMAIL_FIELD ("email" by default) for receipts and password resets, a many-to-many and an unknown field.
+    # No EMAIL_FIELD ("email" by default) for receipts and password resets, a many-to-many and an unknown field,
+    # a login name too short for an e-mail address, no is_active field to wait for the address's confirmation.
     assert "EMAIL_FIELD names 'email'" in text
     assert "'units', which a registration form cannot fill" in text
     assert "'nickname', which is not a field" in text
+    assert "USERNAME_FIELD names 'number', which cannot hold an e-mail address" in text
+    assert "no is_active field" in text
 
 
 @isolate_apps("wagtail_awards")
@@ -305,7 +309,7 @@ def test_files_are_refused_without_a_private_root(tmp_path):
 def test_required_fields_that_would_let_a_visitor_grant_rights_are_reported_and_never_asked():
     from django.contrib.auth.models import PermissionsMixin
 
-    from wagtail_awards.forms.accounts import account_field_names
+    from wagtail_awards.domain.user_fields import extra_account_fields
 
     class Member(AbstractBaseUser, PermissionsMixin):
         class Meta:
@@ -316,7 +320,7 @@ def test_required_fields_that_would_let_a_visitor_grant_rights_are_reported_and_
         USERNAME_FIELD = "email"
         REQUIRED_FIELDS = ["is_staff", "groups"]
 
-    assert account_field_names(Member) == ("email",)
+    assert extra_account_fields(Member) == ()
     (error,) = awards_checks.user_model_errors(Member)
     assert "'is_staff', which a visitor registering must not set" in error.msg
     assert "'groups', which a visitor registering must not set" in error.msg

@@ -1,93 +1,92 @@
-"""Applicant registration: a Django user plus the unit the user applies for."""
+"""Accounts on the site: registration (an e-mail address, a name, a password and a question), and the request to
+join a unit (an existing grassroots union, or a new one under a city union, university or institute)."""
 
 import django.forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import BaseUserCreationForm, UsernameField
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from ..captcha import OneTimeCaptchaField
+from ..domain.user_fields import NAME_FIELD, extra_account_fields, has_field
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
-
-#: Fields a new account also asks for when the user model has them.
-NAME_FIELDS = ("first_name",)
-#: Fields a visitor never sets, whatever ``REQUIRED_FIELDS`` says (the system check reports them there).
-PRIVILEGED_FIELDS = frozenset(
-    {"password", "is_active", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"}
-)
+from ..models import Organization
 
 
-def account_field_names(user_model):
-    """The user model's fields a new account is made of: ``USERNAME_FIELD``, the name fields it has, its
-    ``EMAIL_FIELD`` and its ``REQUIRED_FIELDS``, each once, in that order, never a privileged one."""
-    names = [user_model.USERNAME_FIELD]
-    names += [name for name in NAME_FIELDS if _has_field(user_model, name)]
-    names += [user_model.get_email_field_name(), *user_model.REQUIRED_FIELDS]
-    allowed = (name for name in names if _has_field(user_model, name) and name not in PRIVILEGED_FIELDS)
-    return tuple(dict.fromkeys(allowed))
+class RegistrationForm(django.forms.Form):
+    """A new account. The e-mail address is the login name; whether it is taken is never said on the page (the
+    address's owner gets an e-mail either way)."""
 
-
-def _has_field(model, name):
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
-def _field_classes(user_model):
-    if not _has_field(user_model, user_model.USERNAME_FIELD):
-        return {}  # the system check wagtail_awards.E007 says so
-    field = user_model._meta.get_field(user_model.USERNAME_FIELD)
-    plain_text = isinstance(field, models.CharField) and not isinstance(field, models.EmailField)
-    return {user_model.USERNAME_FIELD: UsernameField} if plain_text else {}
-
-
-class AccountForm(BaseUserCreationForm):
-    """A new user of ``AUTH_USER_MODEL`` with a password, built from ``get_user_model()``'s own fields.
-
-    It asks for the fields of :func:`account_field_names`, requires the e-mail address (receipts and password
-    resets go there), and refuses a username that differs from an existing one only in case. Forms that create
-    site users (registration, invitations) subclass it, so they work with a custom user model.
-    """
-
-    class Meta:
-        model = get_user_model()
-        fields = account_field_names(model)
-        field_classes = _field_classes(model)
+    email = django.forms.EmailField(
+        label=_("E-mail address"),
+        max_length=150,
+        help_text=_("You log in with it; a link to confirm it is sent there."),
+    )
+    first_name = django.forms.CharField(label=_("Your name"), max_length=150)
+    password1 = django.forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=django.forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = django.forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=django.forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    captcha = OneTimeCaptchaField(label=_("Question"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        email = self._meta.model.get_email_field_name()
-        if email in self.fields:
-            self.fields[email].required = True
-            self.fields[email].label = _("E-mail address")
-            self.fields[email].help_text = _("Receipts and password resets are sent here.")
-        for name in NAME_FIELDS:
-            if name in self.fields:
-                self.fields[name].required = True
-                self.fields[name].label = _("Your name")
+        # Built for AUTH_USER_MODEL: no name without a name field, and a custom model's other required fields.
+        User = get_user_model()
+        if not has_field(User, NAME_FIELD):
+            del self.fields[NAME_FIELD]
+        self.extra_fields = extra_account_fields(User)
+        self.fields.update(fields_for_model(User, fields=self.extra_fields))
+        for name in self.extra_fields:
+            self.fields[name].required = True
+        self.order_fields(["email", NAME_FIELD, *self.extra_fields])
+
+    def account_values(self) -> dict:
+        """The values of the user model's own fields besides the address: the name and the extra fields."""
+        names = [name for name in (NAME_FIELD, *self.extra_fields) if name in self.fields]
+        return {name: self.cleaned_data[name] for name in names}
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
-        model = self._meta.model
-        name = model.USERNAME_FIELD
-        value = cleaned.get(name)
-        if isinstance(value, str) and model._default_manager.filter(**{f"{name}__iexact": value}).exists():
-            self.add_error(name, self.instance.unique_error_message(model, [name]))
+        one, two = cleaned.get("password1"), cleaned.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords differ."))
+        elif one:
+            User = get_user_model()
+            values = {name: cleaned.get(name) for name in (NAME_FIELD, *self.extra_fields) if name in self.fields}
+            probe = User(**{User.USERNAME_FIELD: cleaned.get("email") or "", **values})
+            try:
+                password_validation.validate_password(one, probe)
+            except django.forms.ValidationError as error:
+                self.add_error("password1", error)
         return cleaned
 
 
-class RegistrationForm(AccountForm):
-    """The account part of an applicant's registration."""
+class LoginForm(AuthenticationForm):
+    """Django's login form, its first field named for what site users type."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address or user name")
 
 
 class UnitForm(django.forms.Form):
-    """Pick an existing grassroots unit, or name a new one under a city union, university or institute."""
+    """Ask to join an existing grassroots unit, or name a new one under a city union, university or institute.
+    Optional at registration (a voter needs no unit); the request waits for approval."""
 
     unit = django.forms.ModelChoiceField(
         label=_("Your unit"),
-        queryset=None,
+        queryset=Organization.objects.none(),
         required=False,
         help_text=_("The grassroots union you apply for."),
     )
@@ -96,19 +95,33 @@ class UnitForm(django.forms.Form):
     )
     parent = django.forms.ModelChoiceField(
         label=_("It belongs to"),
-        queryset=None,
+        queryset=Organization.objects.none(),
         required=False,
         help_text=_("The city education union, university or institute above the new unit."),
     )
+    note = django.forms.CharField(
+        label=_("Note for the approver"),
+        max_length=500,
+        required=False,
+        widget=django.forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. your position in the unit's union and a telephone number."),
+    )
 
-    def __init__(self, *args, **kwargs):
-        from ..models import Organization
-
+    def __init__(self, *args, required=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Organization.objects.filter(kind=OrganizationKind.GRASSROOTS).order_by("name")
-        self.fields["parent"].queryset = Organization.objects.filter(kind__in=RECOMMENDING_KINDS).order_by(
-            "kind", "name"
-        )
+        self.required = required
+        self.fields["unit"].queryset = Organization.objects.filter(
+            kind=OrganizationKind.GRASSROOTS, approved=True
+        ).order_by("name")
+        self.fields["parent"].queryset = Organization.objects.filter(
+            kind__in=RECOMMENDING_KINDS, approved=True
+        ).order_by("kind", "name")
+
+    @property
+    def wanted(self) -> bool:
+        """Whether the form asks for a unit (at registration it may be left empty)."""
+        data = self.cleaned_data
+        return bool(data.get("unit") or (data.get("new_unit_name") or "").strip())
 
     def clean(self):
         cleaned = super().clean()
@@ -116,7 +129,13 @@ class UnitForm(django.forms.Form):
         if unit and name:
             raise django.forms.ValidationError(_("Choose a unit from the list or name a new one, not both."))
         if not unit and not name:
-            raise django.forms.ValidationError(_("Choose your unit or give the name of a new one."))
+            if self.required:
+                raise django.forms.ValidationError(_("Choose your unit or give the name of a new one."))
+            return cleaned
         if name and not parent:
             self.add_error("parent", _("Choose the city union, university or institute your unit belongs to."))
         return cleaned
+
+
+class InvitationForm(django.forms.Form):
+    code = django.forms.CharField(label=_("Invitation code"), max_length=100)
