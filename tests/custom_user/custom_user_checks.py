@@ -89,3 +89,9 @@ def test_the_models_required_fields_are_required(client, school):
     response = client.post(reverse("wagtail_awards:register"), account(**{"account-staff_number": ""}))
     assert response.status_code == 400
     assert not get_user_model().objects.exists()
+
+
+def test_the_models_own_text_fields_refuse_spreadsheet_formulas(client, school):
+    response = client.post(reverse("wagtail_awards:register"), account(**{"account-display_name": "=HYPERLINK(1)"}))
+    assert response.status_code == 400
+    assert not get_user_model().objects.exists()

@@ -33,7 +33,7 @@ def test_registration_with_a_custom_user_model():
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout
 
 
 def test_the_default_user_model_keeps_its_form(db):

@@ -8,6 +8,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from ..captcha import OneTimeCaptchaField
+from ..domain.cells import FORMULA_TRIGGERS
 from ..domain.user_fields import NAME_FIELD, extra_account_fields, has_field
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
 from ..models import Organization
@@ -58,6 +59,12 @@ class RegistrationForm(django.forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # A name or address that a spreadsheet would run as a formula has no business in Wagtail's own reports
+        # and exports (site history names users there); the app's exports neutralise such text, Wagtail's do not.
+        for name in ("email", NAME_FIELD, *self.extra_fields):
+            value = cleaned.get(name)
+            if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+                self.add_error(name, _("It may not start with = + - or @."))
         one, two = cleaned.get("password1"), cleaned.get("password2")
         if one and two and one != two:
             self.add_error("password2", _("The two passwords differ."))
