@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField
 from ..domain import files as file_rules
 from ..domain.applications import RESERVED_NAMES
 from ..forms.applications import DEFAULT_EXTENSIONS, ApplicationFormBuilder
+from ..forms.pages import AwardsFormPageForm
 
 #: Wagtail's field types and the application's own.
 APPLICATION_FIELD_CHOICES = (
@@ -109,6 +110,7 @@ class ApplicationFormPage(AbstractForm):
     )
 
     form_builder = ApplicationFormBuilder
+    base_form_class = AwardsFormPageForm
     landing_page_template = "wagtail_awards/applications/confirmation.html"
     template = "wagtail_awards/applications/form_page.html"
 
@@ -139,6 +141,9 @@ class ApplicationFormPage(AbstractForm):
 
     class Meta:
         verbose_name = _("application form page")
+
+    def default_slug(self, data):
+        return "apply"
 
     @cached_property
     def call(self):

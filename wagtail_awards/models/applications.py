@@ -51,7 +51,8 @@ class Application(models.Model):
     answers = models.JSONField(_("other answers"), default=dict, blank=True)
     declaration = models.BooleanField(_("declaration accepted"), default=False)
 
-    reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, blank=True)
+    # Unique within its call (see Meta): a call copied with the same year numbers its applications afresh.
+    reference = models.CharField(_("reference number"), max_length=20, null=True, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
     )
@@ -69,6 +70,9 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["call", "status"]),
             models.Index(fields=["recommending_organization", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "reference"], name="awards_unique_reference_per_call"),
         ]
 
     def __str__(self):

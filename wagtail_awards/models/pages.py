@@ -14,8 +14,10 @@ from wagtail.models import Orderable, Page
 
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
-from ..domain import schedule
+from ..domain import rounds, schedule
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
+from ..forms.pages import AwardsPageForm
+from .panels import CalendarNoticePanel
 
 
 class CallIndexPage(Page):
@@ -55,7 +57,8 @@ class CallPage(Page):
         _("applications open"), null=True, blank=True, help_text=_("Empty: open from publication.")
     )
     application_deadline = models.DateTimeField(
-        _("application deadline"), help_text=_("The last instant an application is accepted (local time).")
+        _("application deadline"),
+        help_text=_("The last minute an application is accepted (local time); all of that minute counts."),
     )
     recommendation_deadline = models.DateTimeField(_("recommendation deadline"), null=True, blank=True)
     review_deadline = models.DateTimeField(_("expert review deadline"), null=True, blank=True)
@@ -106,6 +109,7 @@ class CallPage(Page):
         FieldRowPanel([FieldPanel("recommendation_deadline"), FieldPanel("review_deadline")]),
         FieldRowPanel([FieldPanel("voting_opens"), FieldPanel("voting_closes")]),
         FieldRowPanel([FieldPanel("publicity_starts"), FieldPanel("publicity_working_days")]),
+        CalendarNoticePanel(),
     ]
     edit_handler = TabbedInterface(
         [
@@ -120,12 +124,20 @@ class CallPage(Page):
     parent_page_types = ["wagtail_awards.CallIndexPage"]
     subpage_types = ["wagtail_awards.ApplicationFormPage", "wagtail_awards.PublicityPage", "wagtail_awards.VotingPage"]
     template = "wagtail_awards/pages/call_page.html"
+    base_form_class = AwardsPageForm
 
     class Meta:
         verbose_name = _("call")
         verbose_name_plural = _("calls")
 
+    def default_slug(self, data):
+        """A new call's address is its year: ``/2027/``."""
+        return str(data.get("year") or "")
+
     def clean(self):
+        # The admin's date-time widget has no seconds: a deadline entered as 23:59 means the whole of that minute.
+        for name in rounds.DEADLINE_FIELDS:
+            setattr(self, name, schedule.end_of_minute(getattr(self, name)))
         super().clean()
         errors = {}
         deadline = self.application_deadline
@@ -157,6 +169,17 @@ class CallPage(Page):
         from ..workdays import period_end
 
         return period_end(self.publicity_starts, self.publicity_working_days) - dt.timedelta(microseconds=1)
+
+    def calendar_estimated_years(self) -> list[int]:
+        """The years of the publicity period whose working days the calendar only estimates (see
+        ``workdays.is_estimated_year``): the period shown may move once the official schedule is known."""
+        if not self.publicity_starts:
+            return []
+        from ..workdays import estimated_years, local_tz
+
+        return estimated_years(
+            self.publicity_starts.astimezone(local_tz()).date(), self.publicity_ends.astimezone(local_tz()).date()
+        )
 
     def stages(self, *, now=None):
         return schedule.stage_spans(

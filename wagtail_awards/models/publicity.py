@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..enums import AwardStatus, CancelReason, ObjectionStatus
+from ..forms.pages import AwardsPageForm
 from .applications import private_storage
 
 
@@ -121,10 +122,14 @@ class PublicityPage(Page):
     subpage_types = []
     max_count_per_parent = 1
     template = "wagtail_awards/publicity/publicity_page.html"
+    base_form_class = AwardsPageForm
 
     class Meta:
         verbose_name = _("publicity page")
         verbose_name_plural = _("publicity pages")
+
+    def default_slug(self, data):
+        return "publicity"
 
     def get_call(self):
         """The parent call, in one query."""
