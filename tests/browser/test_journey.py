@@ -342,7 +342,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     form.locator("input[name=captcha_1]").fill("PASSED")
     form.locator("button[type=submit]").click()
     public.wait_for_selector(".awards-message--success")
-    assert "异议已收到" in public.locator(".awards-messages").inner_text()
+    assert "异议已收到" in public.locator("[data-objection-filed]").inner_text()
     assert Objection.objects.filter(application=target).count() == 1
     shot(public, "publicity")
 

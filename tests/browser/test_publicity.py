@@ -35,7 +35,7 @@ def test_objection_then_cancellation_shows_on_the_publicity_page(migrated_live_s
     form.locator("input[name=captcha_1]").fill("passed")
     form.locator("button[type=submit]").click()
     page.wait_for_selector(".awards-message--success")
-    assert "异议已收到" in page.locator(".awards-messages").inner_text()
+    assert "异议已收到" in page.locator("[data-objection-filed]").inner_text()
     assert Objection.objects.filter(application=target.application).count() == 1
     screenshot(page, "publicity-objection-filed")
 

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import HistoryView, InspectView
+from wagtail_modeladmin.views import HistoryView
 
 from ..domain import permissions
 from ..models import Application, PastAward
+from .display import WordsInspectView
 
 
 class ApplicationPermissionHelper(PermissionHelper):
@@ -36,14 +37,12 @@ class ApplicationPermissionHelper(PermissionHelper):
         return self.inspect_view_enabled and permissions.can_view_application(user, obj)
 
 
-class ApplicationInspectView(InspectView):
+class ApplicationInspectView(WordsInspectView):
     def get_context_data(self, **kwargs):
         application = self.instance
-        form_page = application.call.get_children().type(_form_page_model()).live().specific().first()
-        labels = {f.clean_name: f.label for f in form_page.get_form_fields()} if form_page else {}
         kwargs.update(
             application=application,
-            answers=[(labels.get(name, name), value) for name, value in application.answers.items()],
+            answers=application.labelled_answers(),
             files=[
                 (item, reverse("wagtail_awards:application_file", args=[item.pk])) for item in application.files.all()
             ],
@@ -57,26 +56,28 @@ class ApplicationHistoryView(HistoryView):
         return permissions.can_view_application(user, self.instance)
 
 
-def _form_page_model():
-    from ..models import ApplicationFormPage
-
-    return ApplicationFormPage
-
-
 class CallFilter(SimpleListFilter):
     """By call (Django's related-field filter needs ``django.contrib.admin``, which a Wagtail site may not run)."""
 
     title = _("call")
     parameter_name = "call"
+    #: The lookup of the call's id from the listed model.
+    lookup = "call_id"
 
     def lookups(self, request, model_admin):
         from ..models import CallPage
 
-        return [(str(call.pk), call.title) for call in CallPage.objects.order_by("-year")]
+        return [(str(call.pk), label) for call, label in CallPage.menu()]
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(call_id=int(value)) if value and value.isdigit() else queryset
+        return queryset.filter(**{self.lookup: int(value)}) if value and value.isdigit() else queryset
+
+
+class ProjectCallFilter(CallFilter):
+    """By the call of the project (for awards and objections)."""
+
+    lookup = "application__call_id"
 
 
 class ApplicationAdmin(ModelAdmin):

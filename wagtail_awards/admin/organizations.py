@@ -3,6 +3,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from ..models import CalendarException, Membership, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
+from .display import WordsInspectView, yes_or_blank
 
 
 class OrganizationAdmin(ModelAdmin):
@@ -14,6 +15,7 @@ class OrganizationAdmin(ModelAdmin):
     search_fields = ("name", "city")
     list_select_related = ("parent",)
     inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
 
 
 class MembershipAdmin(ModelAdmin):
@@ -30,8 +32,13 @@ class CalendarExceptionAdmin(ModelAdmin):
     model = CalendarException
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
-    list_display = ("day", "is_working_day", "note")
+    list_display = ("day", "working_day", "note")
     list_filter = ("is_working_day",)
+
+    def working_day(self, obj):
+        return yes_or_blank(obj.is_working_day)
+
+    working_day.short_description = _("is a working day")
 
 
 class AwardsAdminGroup(ModelAdminGroup):

@@ -26,9 +26,7 @@ class NextRoundMenuItem(PageMenuItem):
         return reverse(f"{rounds.NAMESPACE}:next", args=[self.page.pk])
 
     def is_shown(self, user):
-        return issubclass(self.page.specific_class or object, CallPage) and rounds.may_start_next_round(
-            user, self.page
-        )
+        return issubclass(self.page.specific_class or object, CallPage) and rounds.may_start_next_round(user, self.page)
 
 
 @hooks.register("register_page_header_buttons")

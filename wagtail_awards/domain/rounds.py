@@ -8,9 +8,12 @@ never changed blindly (“2021年以来” may be right next year too).
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
 
 #: The dates of a call, in the order of its stages.
 DATE_FIELDS = (
@@ -117,3 +120,24 @@ def date_changes(
             yield DateChange(
                 field=name, old=value, new=move_date(value, years=years, same_weekday=same_weekday, tz=tz), tz=tz
             )
+
+
+def menu_labels(calls: Iterable[tuple[object, int, str]]) -> dict[object, str]:
+    """Short, distinct names for a menu of calls, from ``(key, year, stage label)``: “2026年度评选”; calls of the
+    same year add their current stage (“2025年度评选 · 专家评审”), and a number when that is the same too."""
+    calls = list(calls)
+    per_year = Counter(year for _key, year, _stage in calls)
+    labels = {}
+    for key, year, stage in calls:
+        if per_year[year] == 1:
+            labels[key] = _("%(year)s round") % {"year": year}
+        else:
+            labels[key] = _("%(year)s round · %(stage)s") % {"year": year, "stage": stage}
+    seen = Counter()
+    repeated = Counter(labels.values())
+    for key, _year, _stage in calls:
+        label = labels[key]
+        if repeated[label] > 1:
+            seen[label] += 1
+            labels[key] = f"{label} ({seen[label]})"
+    return labels

@@ -161,6 +161,10 @@ class ApplicationFormPage(AbstractForm):
         """Name → label of every field that must be filled before submission."""
         return self.get_form_class().required_items
 
+    def answer_fields(self):
+        """``(name, label)`` of the fields whose answers are stored in ``Application.answers`` (not the files)."""
+        return [(f.clean_name, f.label) for f in self.get_form_fields() if f.field_type not in ("file", "files")]
+
     def upload_limits(self):
         """Name → maximum bytes per file, for every upload field (for the streaming upload handler)."""
         from ..forms.applications import UploadField

@@ -130,6 +130,21 @@ class CallPage(Page):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
 
+    @classmethod
+    def menu(cls, *, include=None, now=None):
+        """``(call, short label)`` of the published calls, newest first, for a menu of calls (drafts and copies
+        in progress are left out; ``include`` is listed whatever its state, e.g. the call on screen)."""
+        now = now or timezone.now()
+        calls = list(cls.objects.live().order_by("-year", "-pk"))
+        if include is not None and all(call.pk != include.pk for call in calls):
+            calls.append(include)
+        stages = {}
+        for call in calls:
+            current = next((span for span in call.stages(now=now) if span.current), None)
+            stages[call.pk] = str(current.label) if current else ""
+        labels = rounds.menu_labels((call.pk, call.year, stages[call.pk]) for call in calls)
+        return [(call, labels[call.pk]) for call in calls]
+
     def default_slug(self, data):
         """A new call's address is its year: ``/2027/``."""
         return str(data.get("year") or "")

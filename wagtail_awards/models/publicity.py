@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -67,7 +68,7 @@ class Objection(models.Model):
     application = models.ForeignKey(
         "wagtail_awards.Application", verbose_name=_("project"), on_delete=models.CASCADE, related_name="objections"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("a person's name", "name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100)
     content = models.TextField(_("content"))
     file = models.FileField(
