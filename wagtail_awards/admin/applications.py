@@ -9,6 +9,7 @@ the applicants of their own organisation, a reviewer only assigned applications.
 from django.contrib.admin import SimpleListFilter
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn, UserColumn
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView
@@ -52,6 +53,13 @@ class ApplicationInspectView(WordsInspectView):
 
 
 class ApplicationHistoryView(HistoryView):
+    # wagtail-modeladmin names the user column in English ("User", "system"), outside any catalogue.
+    columns = [
+        Column("message", label=_("Action")),
+        UserColumn("user", label=_("User"), blank_display_name=_("System")),
+        DateColumn("timestamp", label=_("Date")),
+    ]
+
     def check_action_permitted(self, user):
         return permissions.can_view_application(user, self.instance)
 
