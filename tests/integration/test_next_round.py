@@ -44,7 +44,9 @@ def world(site_root):
     call.voting_opens, call.voting_closes = local(2021, 11, 15, 9), local(2021, 11, 21, 23, 59, 59)
     call.publicity_starts = local(2021, 11, 29, 9)
     call.save_revision().publish()
-    vote_body = [{"type": "voting", "value": {"call": call.pk, "heading": "网络投票", "intro": "", "show_tallies": "after"}}]
+    vote_body = [
+        {"type": "voting", "value": {"call": call.pk, "heading": "网络投票", "intro": "", "show_tallies": "after"}}
+    ]
     voting = VotingPage(title="2021年度网络投票", slug="vote", body=json.dumps(vote_body))
     call.add_child(instance=voting)
     voting.save_revision().publish()
@@ -324,5 +326,7 @@ def test_the_submission_after_the_whole_minute_is_late(client, world):
         assert client.post(save_url(world), complete_data(action="submit")).status_code == 302
     client.force_login(world.users["b"])
     with time_machine.travel(local(2021, 10, 20, 0, 0, 0), tick=False):
-        data = complete_data(action="submit", unit_name="南京市金陵中学工会", token="6f0c7c4e-7a53-4c6f-9a51-0d7f1d3c2a11")
+        data = complete_data(
+            action="submit", unit_name="南京市金陵中学工会", token="6f0c7c4e-7a53-4c6f-9a51-0d7f1d3c2a11"
+        )
         assert client.post(save_url(world), data).status_code == 400

@@ -28,7 +28,25 @@ from wagtail_awards.models import (
 pytestmark = pytest.mark.django_db
 
 #: Latin-letter words a Chinese reader meets as they are: file types, units, the admin's own name.
-ALLOWED = {"PDF", "XLSX", "CSV", "DOCX", "DOC", "JPG", "JPEG", "PNG", "Word", "MB", "KB", "UTF", "GB", "Wagtail", "URL", "IP", "ID"}
+ALLOWED = {
+    "PDF",
+    "XLSX",
+    "CSV",
+    "DOCX",
+    "DOC",
+    "JPG",
+    "JPEG",
+    "PNG",
+    "Word",
+    "MB",
+    "KB",
+    "UTF",
+    "GB",
+    "Wagtail",
+    "URL",
+    "IP",
+    "ID",
+}
 #: Whole strings Wagtail 8 writes into its templates without marking them for translation (nothing to translate):
 #: the header's ``<nav aria-label="Actions">`` and the hidden search button's ``value="Search"``.
 LIBRARY_LITERALS = {"Actions", "Search"}
@@ -158,7 +176,9 @@ def test_the_new_round_report_is_free_of_english(demo, client):
 
     client.force_login(get_user_model().objects.get(username="editor"))
     call = CallPage.objects.order_by("-year").first()
-    response = client.post(reverse("wagtail_awards_rounds:next", args=[call.pk]), {"year": call.year + 5, "dates": "weekday"})
+    response = client.post(
+        reverse("wagtail_awards_rounds:next", args=[call.pk]), {"year": call.year + 5, "dates": "weekday"}
+    )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     report = english_report({response.url: page}, allowed=ALLOWED, allowed_strings=LIBRARY_LITERALS)
@@ -205,7 +225,7 @@ def test_the_checker_finds_english_it_is_shown():
     html = (
         '<body><p>申报</p><button title="Close">×</button><script>var English = 1;</script>'
         '<input placeholder="Search all pages…"><a href="https://example.com/x.pdf">申报书.pdf</a><p>By 状态</p>'
-        '<div hidden><p>Hidden</p></div><p>Shown</p></body>'
+        "<div hidden><p>Hidden</p></div><p>Shown</p></body>"
     )
     strings = visible_strings(html)
     assert english_words(strings, allowed=ALLOWED) == {"Close", "Search", "all", "pages", "By", "Shown"}

@@ -47,7 +47,10 @@ def test_the_notice_that_names_a_weekday_asks_for_same_weekday_dates():
 
 def test_the_year_is_replaced_only_where_it_stands_alone():
     assert rounds.replace_year("关于开展2021年度申报工作的通知", 2021, 2027) == "关于开展2027年度申报工作的通知"
-    assert rounds.replace_year("编号20210 与 120219 不变，2021-10-19 变", 2021, 2027) == "编号20210 与 120219 不变，2027-10-19 变"
+    assert (
+        rounds.replace_year("编号20210 与 120219 不变，2021-10-19 变", 2021, 2027)
+        == "编号20210 与 120219 不变，2027-10-19 变"
+    )
 
 
 def test_mentions_of_the_old_year_are_listed_with_their_context():
