@@ -24,8 +24,8 @@ from wagtail_awards.domain import applications as rules
 from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
-    CallPage,
     CalendarException,
+    CallPage,
     PublicityPage,
     Vote,
     VotingPage,
