@@ -37,6 +37,14 @@ class Counted:
         locator.check()
 
 
+def site_login(page, base, username):
+    page.goto(base + "/awards/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
 def new_page(browser, **options):
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     page = context.new_page()
@@ -91,10 +99,7 @@ def test_the_editor_makes_next_years_round_in_ten_actions_and_an_applicant_appli
     pdf = tmp_path / "申报书.pdf"
     pdf.write_bytes(PDF)
     applicant = new_page(browser, viewport={"width": 390, "height": 800}, is_mobile=True)
-    applicant.goto(base + "/awards/accounts/login/")
-    applicant.get_by_label("用户名").fill("applicant")
-    applicant.get_by_label("密码").fill(PASSWORD)
-    applicant.get_by_role("button", name="登录").click()
+    site_login(applicant, base, "applicant")
     applicant.goto(base + new.url)
     applicant.get_by_role("link", name="在线申报").first.click()
     applicant.wait_for_url(re.compile(rf"/{this_year + 1}/apply/$"))
@@ -123,10 +128,7 @@ def test_after_a_vote_the_thanks_are_in_view_on_the_voted_card(demo_site, browse
     base = demo_site.url
     voting = VotingPage.objects.get(slug="vote", url_path__contains="vote-")
     page = new_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True)
-    page.goto(base + "/awards/accounts/login/")
-    page.get_by_label("用户名").fill("applicant")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    site_login(page, base, "applicant")
     page.goto(base + voting.url)
     page.wait_for_selector("[data-vote-answer]")
     page.fill("[data-vote-answer]", "passed")

@@ -306,20 +306,12 @@ def in_publicity(site_root):
 
 
 def test_an_objection_is_confirmed_and_its_text_is_in_the_admin(client, in_publicity):
-    from wagtail_awards.captcha import new_challenge
+    from tests.integration.test_publicity import objection_data
 
     call, page, awards = in_publicity
     application = awards[1].application
-    data = {
-        "application": application.pk,
-        "name": "张老师",
-        "contact": "13800000000",
-        "content": "该项目申报材料与实际开展情况不符。",
-        "captcha_0": new_challenge(),
-        "captcha_1": "passed",
-    }
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
-        response = client.post(page.url, data)
+        response = client.post(page.url, objection_data(application))
         filed = client.get(response["Location"]).content.decode()
         again = client.get(page.url).content.decode()
     confirmation = re.search(r"data-objection-filed>(.*?)</div>", filed, re.S).group(1)
