@@ -327,7 +327,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     province.goto(f"{base}/admin/awards/votes/{call.pk}/")
     with province.expect_navigation():
         province.get_by_role("button", name="确认最受教职工欢迎项目").click()
-    assert "已确认“教工心理健康驿站”为最受教职工欢迎项目" in province.content()
+    assert "已确认《教工心理健康驿站》为最受教职工欢迎项目" in province.content()
     publicity_page = PublicityPage(title="2026年度优质项目公示", slug="publicity")
     CallPage.objects.get(pk=call.pk).add_child(instance=publicity_page)
     publicity_page.save_revision().publish()

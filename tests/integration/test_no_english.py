@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page
 
-from tests.visible_text import english_report
+from tests.visible_text import english_report, visible_strings
 from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
@@ -169,6 +169,9 @@ def test_every_admin_screen_of_the_app_is_free_of_english(demo, client):
     pages = fetch_all(client, admin_urls())
     report = english_report(pages, allowed=ALLOWED | usernames(), allowed_strings=LIBRARY_LITERALS)
     assert not report, "English on admin screens:\n" + "\n".join(f"{url}: {strings}" for url, strings in report.items())
+    # One way of addressing the reader: 您, also in Wagtail's own strings (which say 你).
+    informal = {url: [s for s in visible_strings(html) if "你" in s] for url, html in pages.items()}
+    assert not any(informal.values()), {url: strings for url, strings in informal.items() if strings}
 
 
 def test_the_new_round_report_is_free_of_english(demo, client):

@@ -339,7 +339,7 @@ def test_the_award_list_names_prizes_shows_words_finds_references_and_agrees_wit
     assert "False" not in page and "True" not in page and "icon-no.svg" not in page and "icon-yes.svg" not in page
     # 奖补 of a proposed award is what the subsidy screen says: the first (一等奖 and most popular) gets 10000.
     subsidies = text(client.get(reverse("wagtail_awards_subsidies") + f"?call={call.pk}"))
-    assert "10000" in subsidies
+    assert "10000" in subsidies and "2021年度评选" in subsidies  # the call menu's short name
     assert "10000" in cells[[i for i, row in enumerate(cells) if "一等奖" in row][0]]
     assert not re.search(r"(?<![\d.])0\.00", " ".join(cells))  # no proposed award at 0.00
     found = text(client.get("/admin/wagtail_awards/award/?q=2021-0002"))

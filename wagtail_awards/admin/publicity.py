@@ -243,6 +243,9 @@ def subsidy_view(request):
     if not request.user.has_perm("wagtail_awards.view_award") and not is_province_admin(request.user):
         raise PermissionDenied
     calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
+    labels = {option.pk: label for option, label in CallPage.menu()}
+    for option in calls:
+        option.menu_label = labels.get(option.pk, option.title)
     call = None
     if request.GET.get("call", "").isdigit():
         call = next((c for c in calls if c.pk == int(request.GET["call"])), None)
