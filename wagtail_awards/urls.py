@@ -5,6 +5,7 @@ from django.urls import include, path
 from . import views
 from .account_urls import urlpatterns as account_urls
 from .views import applications as application_views
+from .views import publicity as publicity_views
 from .views import voting as voting_views
 
 app_name = "wagtail_awards"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("applications/<int:pk>/submitted/", application_views.application_submitted, name="application_submitted"),
     path("applications/<int:pk>/withdraw/", application_views.withdraw_application, name="application_withdraw"),
     path("files/<int:pk>/", application_views.download_file, name="application_file"),
+    path("objection/<int:page_id>/", publicity_views.objection, name="objection"),
     path("accounts/", include(account_urls)),
     path("vote/challenge/", voting_views.challenge, name="vote_challenge"),
     path("vote/<int:call_id>/<int:application_id>/", voting_views.vote, name="vote"),

@@ -15,6 +15,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView
 
 from ..domain import permissions
+from ..exports import FormulaSafeIndexView
 from ..models import Application, PastAward
 from .display import WordsInspectView
 
@@ -90,12 +91,23 @@ class ProjectCallFilter(CallFilter):
 
 class ApplicationAdmin(ModelAdmin):
     model = Application
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Applications")
     menu_icon = "form"
     list_display = ("reference", "project_name", "organization", "city", "theme", "status", "submitted_at")
     list_filter = (CallFilter, "organization__city", "status", "theme")
     search_fields = ("reference", "project_name", "unit_name", "organization__name", "reviewing_unit")
     list_select_related = ("call", "organization")
+    list_export = (
+        "reference",
+        "project_name",
+        "unit_name",
+        "organization",
+        "city",
+        "theme",
+        "status_label",
+        "submitted_at",
+    )
     inspect_view_enabled = True
     inspect_view_class = ApplicationInspectView
     inspect_view_fields = (
@@ -129,9 +141,15 @@ class ApplicationAdmin(ModelAdmin):
     city.short_description = _("city")
     city.admin_order_field = "organization__city"
 
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    status_label.short_description = _("status")
+
 
 class PastAwardAdmin(ModelAdmin):
     model = PastAward
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Past awards")
     menu_icon = "history"
     list_display = ("year", "project_name", "unit_name", "prize")

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Membership, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
 from .display import WordsInspectView, yes_or_blank
@@ -8,6 +9,7 @@ from .display import WordsInspectView, yes_or_blank
 
 class OrganizationAdmin(ModelAdmin):
     model = Organization
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
     list_display = ("name", "kind", "parent", "city")
@@ -20,6 +22,7 @@ class OrganizationAdmin(ModelAdmin):
 
 class MembershipAdmin(ModelAdmin):
     model = Membership
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Memberships")
     menu_icon = "user"
     list_display = ("user", "organization", "role")
@@ -30,6 +33,7 @@ class MembershipAdmin(ModelAdmin):
 
 class CalendarExceptionAdmin(ModelAdmin):
     model = CalendarException
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
     list_display = ("day", "working_day", "note")
