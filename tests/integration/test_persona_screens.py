@@ -355,3 +355,21 @@ def test_a_recommender_sees_no_english_flag_in_the_application_list(client, site
     page = text(client.get(f"/admin/wagtail_awards/application/inspect/{application.pk}/"))
     assert "True" not in page and "False" not in page and " 是 " in page
     assert Role.PROVINCE_ADMIN
+
+
+def test_the_award_list_reads_a_fixed_number_of_queries_whatever_the_number_of_awards(client, in_publicity):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.publicity_factories import make_award
+
+    call, _page, _awards = in_publicity
+    client.force_login(make_user("province-admin", is_superuser=True, is_staff=True))
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/wagtail_awards/award/")
+    for _ in range(8):
+        make_award(call, rank=2)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/admin/wagtail_awards/award/").content.decode()
+    assert page.count("二等奖") >= 9
+    assert len(many.captured_queries) == len(few.captured_queries)
