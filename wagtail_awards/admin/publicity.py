@@ -13,33 +13,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, Panel
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from .. import access
 from ..domain import publicity, subsidy
-from ..enums import AwardStatus, Role
+from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
-from ..models import Award, CallPage, Membership, Objection
+from ..models import Award, CallPage, Objection
 from .applications import ProjectCallFilter
 from .display import WordsInspectView, yes_or_blank
+from .policy import PolicyPermissionHelper
 
 
-def is_province_admin(user) -> bool:
-    """A superuser, or a member of an organisation with the province administrator role."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.PROVINCE_ADMIN).exists()
+class ObjectionPermissionHelper(PolicyPermissionHelper):
+    """Objections come from the site; province administrators handle them (status, finding, reply)."""
+
+    list_action = inspect_action = edit_action = "objections.handle"
 
 
-class NoCreatePermissionHelper(PermissionHelper):
-    """Rows come from the site or from earlier stages; the admin handles them but never adds or deletes them."""
+class AwardPermissionHelper(PolicyPermissionHelper):
+    """Awards come from the review; province administrators see them and edit the federation flag."""
 
-    def user_can_create(self, user):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
+    list_action = inspect_action = "awards.view"
+    edit_action = "awards.edit"
 
 
 class ObjectionFactsPanel(Panel):
@@ -72,7 +70,7 @@ class ObjectionAdmin(ModelAdmin):
     inspect_view_enabled = True
     inspect_view_class = WordsInspectView
     inspect_view_fields = ("application", "name", "contact", "content", "file_name", "status", "finding", "reply")
-    permission_helper_class = NoCreatePermissionHelper
+    permission_helper_class = ObjectionPermissionHelper
     panels = [ObjectionFactsPanel(), FieldPanel("status"), FieldPanel("finding"), FieldPanel("reply")]
 
     def content_excerpt(self, obj):
@@ -98,7 +96,7 @@ class ObjectionAdmin(ModelAdmin):
 
     def file_view(self, request, pk):
         """The evidence file, as a download, to users who may see objections."""
-        if not self.permission_helper.user_can_list(request.user):
+        if not access.can(request.user, "objections.handle"):
             raise PermissionDenied
         objection = get_object_or_404(Objection, pk=pk)
         if not objection.file:
@@ -115,7 +113,7 @@ class AwardButtonHelper(ButtonHelper):
     @cached_property
     def may_cancel(self):
         # Once per listing, not once per row.
-        return is_province_admin(self.request.user)
+        return access.can(self.request.user, "awards.cancel")
 
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
@@ -142,7 +140,7 @@ class AwardAdmin(ModelAdmin):
     list_select_related = ("application", "application__call")
     inspect_view_enabled = True
     inspect_view_class = WordsInspectView
-    permission_helper_class = NoCreatePermissionHelper
+    permission_helper_class = AwardPermissionHelper
     button_helper_class = AwardButtonHelper
     # Prizes are decided in the review stage; here only the federation flag is edited.
     form_fields_exclude = (
@@ -201,7 +199,7 @@ class AwardAdmin(ModelAdmin):
 
 def cancel_award_view(request, pk):
     """Cancel a proposed award (虚假、错报、内容不实); province administrators only."""
-    if not is_province_admin(request.user):
+    if not access.can(request.user, "awards.cancel"):
         raise PermissionDenied
     award = get_object_or_404(Award.objects.select_related("application", "application__call"), pk=pk)
     call = award.application.call
@@ -241,7 +239,7 @@ def cancel_award_view(request, pk):
 
 def subsidy_view(request):
     """The subsidy table (奖补) of one call with totals; ``?format=xlsx`` downloads it as a spreadsheet."""
-    if not request.user.has_perm("wagtail_awards.view_award") and not is_province_admin(request.user):
+    if not access.can(request.user, "subsidies.view"):
         raise PermissionDenied
     calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
     labels = {option.pk: label for option, label in CallPage.menu()}
@@ -294,7 +292,7 @@ def _xlsx(call, table, levels):
 
 class SubsidyMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("wagtail_awards.view_award") or is_province_admin(request.user)
+        return access.can(request.user, "subsidies.view")
 
 
 class PublicityAdminGroup(ModelAdminGroup):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_awards', '0005_application_receipt'),
+        ('wagtail_awards', '0006_people_and_access'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
