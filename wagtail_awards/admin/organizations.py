@@ -22,13 +22,19 @@ class OrganizationAdmin(ModelAdmin):
     index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
-    list_display = ("name", "kind", "parent", "city", "approved")
+    list_display = ("name", "kind", "parent", "city", "approved_flag")
     list_filter = ("kind", "city", "approved")
     search_fields = ("name", "city")
     list_select_related = ("parent",)
     inspect_view_enabled = True
     inspect_view_class = WordsInspectView
+    inspect_view_fields = ("name", "kind", "parent", "city", "approved")
     permission_helper_class = OrganizationPermissionHelper
+
+    def approved_flag(self, obj):
+        return yes_or_blank(obj.approved)
+
+    approved_flag.short_description = Organization._meta.get_field("approved").verbose_name
 
 
 class CalendarExceptionAdmin(ModelAdmin):
