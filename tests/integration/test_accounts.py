@@ -138,10 +138,12 @@ def _unit_choices(client):
         ({"captcha_1": "WRONG"}, "验证题回答错误"),
         ({"password2": "other-Pass-2021"}, "两次输入的密码不一致"),
         ({"password1": "123", "password2": "123"}, "密码"),
+        ({"first_name": '=HYPERLINK("http://evil.test/")'}, "不能以 = + - 或 @ 开头"),
+        ({"email": "=cmd@example.com"}, "不能以 = + - 或 @ 开头"),
     ],
 )
 def test_registration_refusals_create_nothing(client, orgs, data, message):
-    account_keys = {"captcha_1", "password1", "password2"}
+    account_keys = {"captcha_1", "password1", "password2", "first_name", "email"}
     post = {
         "account-email": "zhang@example.com",
         "account-first_name": "张老师",

@@ -101,3 +101,14 @@ def test_a_new_account_gets_nothing_of_a_unit_until_approved_and_nothing_once_re
     remove = reverse("wagtail_awards_membership_decide", args=[membership.pk, "remove"])
     assert recommender.post(remove, {"note": "已调离"}).status_code == 302
     assert set(reach(stranger, unit_world).values()) == {False}
+
+
+def test_the_rounds_log_labels_are_inert_in_wagtails_exports(site_root):
+    """Wagtail's site history export writes labels as they are: the app's log model stores them inert."""
+    from wagtail.log_actions import log
+
+    from wagtail_awards.models import AwardsLogEntry
+
+    unit = make_org('=HYPERLINK("http://evil.test/","x")', parent=make_org("南京市教育工会", OrganizationKind.CITY))
+    log(unit, "wagtail.edit")
+    assert AwardsLogEntry.objects.get().label == '\'=HYPERLINK("http://evil.test/","x")'

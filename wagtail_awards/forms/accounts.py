@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from ..captcha import OneTimeCaptchaField
+from ..domain.cells import FORMULA_TRIGGERS
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
 from ..models import Organization
 
@@ -39,6 +40,11 @@ class RegistrationForm(django.forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # A name or address that a spreadsheet would run as a formula has no business in Wagtail's own reports
+        # and exports (site history names users there); the app's exports neutralise such text, Wagtail's do not.
+        for name in ("email", "first_name"):
+            if (cleaned.get(name) or "").startswith(FORMULA_TRIGGERS):
+                self.add_error(name, _("It may not start with = + - or @."))
         one, two = cleaned.get("password1"), cleaned.get("password2")
         if one and two and one != two:
             self.add_error("password2", _("The two passwords differ."))

@@ -3,9 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 
 from ..access import can
+from ..domain.cells import neutralise
 
 
 class AwardsLogEntryManager(ModelLogEntryManager):
+    def get_instance_title(self, instance):
+        """The entry's label, as Wagtail's reports show and export it: inert if it would be a spreadsheet formula."""
+        return neutralise(super().get_instance_title(instance))
+
     def viewable_by_user(self, user):
         """Wagtail's reports (site history and its exports, object histories) ask this: the round's entries —
         applications, recommendations, reviews and scores, votes, awards, memberships — are for province
