@@ -8,6 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 
+import wagtail_awards
+
 SITE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SITE_DIR.parent
 # Everything the site writes at run time (database, uploads) stays under var/, outside the source tree.
@@ -107,6 +109,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# Chinese for the strings of Wagtail and wagtail-modeladmin that the app's screens show and their own catalogues
+# lack (or word otherwise than the app's glossary); a site using the app adds this directory the same way.
+LOCALE_PATHS = [wagtail_awards.LIBRARY_LOCALE_PATH]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -138,6 +143,7 @@ FILE_UPLOAD_HANDLERS = [
 LOGIN_URL = "wagtail_awards:login"  # site users log in on the site; the Wagtail admin has its own login
 
 WAGTAIL_SITE_NAME = "江苏省教育科技工会 · 评优"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from outside (and no broken images without a network)
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
@@ -146,6 +152,7 @@ WAGTAIL_I18N_ENABLED = False
 
 # django-simple-captcha: arithmetic challenges are easier to read on a phone than distorted letters.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"  # as written in Chinese schools, not the programmer's "*"
 CAPTCHA_TIMEOUT = 10  # minutes
 
 WAGTAIL_AWARDS_TIME_ZONE = "Asia/Shanghai"

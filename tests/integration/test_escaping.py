@@ -138,7 +138,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     assert escape("O'Brien & Co _b_.pdf") in html
     read(applicant, reverse("wagtail_awards:my_applications"), "project", "person")
     # A draft again (withdrawn): the form shows every value back in its inputs.
-    applicant.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]))
+    applicant.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]), {"confirm": "1"})
     assert Application.objects.get(pk=application.pk).status == "withdrawn"
     read(applicant, f"{form_page.url}?application={application.pk}", *texts, "unit")
     Application.objects.filter(pk=application.pk).update(status="submitted")

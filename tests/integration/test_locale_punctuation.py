@@ -117,7 +117,7 @@ def test_english_pages_of_english_content_have_no_chinese_punctuation_or_dates(c
     form = text(pages[f"{english_site['form_page'].url} (applicant)"])
     assert re.search(r"Application deadline: \w{3,5}\.? \d{1,2}, \d{4} \d\d:\d\d:\d\d \((Open|Closing soon)\)", form)
     publicity_page = text(pages[english_site["publicity"].url])
-    assert "Cancelled in publicity: False information — Copied" in publicity_page
+    assert "Cancelled in publicity: False information (Copied)" in publicity_page
     assert "Project 1 (School union)" in pages[english_site["publicity"].url].content.decode()
 
 
@@ -130,7 +130,7 @@ def test_chinese_pages_put_chinese_punctuation_around_the_same_content(client, e
     assert re.search(r"申报截止时间： ?\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d:\d\d ?（[^）]+）", form)
     publicity_html = client.get(english_site["publicity"].url).content.decode()
     assert "Project 1（School union）" in publicity_html
-    assert "已撤销：虚假 — Copied" in text(client.get(english_site["publicity"].url))
+    assert "公示期间撤销：虚假（Copied）" in text(client.get(english_site["publicity"].url))
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, Panel
 from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
@@ -21,6 +22,8 @@ from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
+from .applications import ProjectCallFilter
+from .display import WordsInspectView, yes_or_blank
 from .policy import PolicyPermissionHelper
 
 
@@ -37,19 +40,43 @@ class AwardPermissionHelper(PolicyPermissionHelper):
     edit_action = "awards.edit"
 
 
+class ObjectionFactsPanel(Panel):
+    """What was filed (project, person, contact, text, evidence), shown above the fields an administrator fills in."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_awards/admin/publicity/objection_facts.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            objection = self.instance
+            context.update(
+                objection=objection,
+                evidence_url=reverse("wagtail_awards_objection_file", args=[objection.pk])
+                if objection.pk and objection.file
+                else "",
+            )
+            return context
+
+
 class ObjectionAdmin(ModelAdmin):
     model = Objection
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
-    list_display = ("application", "name", "contact", "status", "created_at", "evidence")
-    list_filter = ("status", "application__call__title")
+    list_display = ("application", "name", "contact", "content_excerpt", "status", "created_at", "evidence")
+    list_filter = ("status", ProjectCallFilter)
     search_fields = ("name", "contact", "content", "application__project_name")
     list_select_related = ("application",)
     inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
     inspect_view_fields = ("application", "name", "contact", "content", "file_name", "status", "finding", "reply")
     permission_helper_class = ObjectionPermissionHelper
-    form_fields_exclude = ("application", "name", "contact", "content", "file", "file_name", "ip_hash")
+    panels = [ObjectionFactsPanel(), FieldPanel("status"), FieldPanel("finding"), FieldPanel("reply")]
+
+    def content_excerpt(self, obj):
+        return obj.content[:60] + ("…" if len(obj.content) > 60 else "")
+
+    content_excerpt.short_description = gettext_lazy("content")
 
     def evidence(self, obj):
         if not obj.file:
@@ -107,11 +134,12 @@ class AwardAdmin(ModelAdmin):
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Award list")
     menu_icon = "success"
-    list_display = ("application", "prize_rank", "most_popular", "status", "federation_subsidised", "subsidy")
-    list_filter = ("status", "most_popular", "federation_subsidised", "application__call__title")
-    search_fields = ("application__project_name", "application__unit_name")
-    list_select_related = ("application",)
+    list_display = ("application", "prize", "most_popular_flag", "status", "federation_flag", "subsidy_amount")
+    list_filter = ("status", "most_popular", "federation_subsidised", ProjectCallFilter)
+    search_fields = ("application__reference", "application__project_name", "application__unit_name")
+    list_select_related = ("application", "application__call")
     inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
     permission_helper_class = AwardPermissionHelper
     button_helper_class = AwardButtonHelper
     # Prizes are decided in the review stage; here only the federation flag is edited.
@@ -128,6 +156,39 @@ class AwardAdmin(ModelAdmin):
         "subsidy",
         "decided_by",
     )
+
+    def get_queryset(self, request):
+        # Prize names and subsidy rates of every listed call in one query.
+        return super().get_queryset(request).prefetch_related("application__call__prize_levels")
+
+    def prize(self, obj):
+        names = {level.rank: level.name for level in obj.application.call.prize_levels.all()}
+        return names.get(obj.prize_rank, obj.prize_rank or "")
+
+    prize.short_description = gettext_lazy("prize")
+
+    def most_popular_flag(self, obj):
+        return yes_or_blank(obj.most_popular)
+
+    most_popular_flag.short_description = gettext_lazy("most popular")
+
+    def federation_flag(self, obj):
+        return yes_or_blank(obj.federation_subsidised)
+
+    federation_flag.short_description = gettext_lazy("subsidised by the provincial federation")
+
+    def subsidy_amount(self, obj):
+        """As the subsidy screen computes it (a proposed award has no stored amount yet)."""
+        rates = subsidy.rates_for_call(call=obj.application.call)
+        return subsidy.amount_for(
+            prize_rank=obj.prize_rank,
+            most_popular=obj.most_popular,
+            federation_subsidised=obj.federation_subsidised,
+            cancelled=obj.status == AwardStatus.CANCELLED,
+            rates=rates,
+        ).amount
+
+    subsidy_amount.short_description = gettext_lazy("subsidy (yuan)")
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
@@ -181,6 +242,9 @@ def subsidy_view(request):
     if not access.can(request.user, "subsidies.view"):
         raise PermissionDenied
     calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
+    labels = {option.pk: label for option, label in CallPage.menu()}
+    for option in calls:
+        option.menu_label = labels.get(option.pk, option.title)
     call = None
     if request.GET.get("call", "").isdigit():
         call = next((c for c in calls if c.pk == int(request.GET["call"])), None)

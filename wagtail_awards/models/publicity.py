@@ -4,11 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..enums import AwardStatus, CancelReason, ObjectionStatus
+from ..forms.pages import AwardsPageForm
 from ..layout import LayoutPageMixin
 from .applications import private_storage
 
@@ -49,9 +51,14 @@ class Award(models.Model):
     )
     finalised_at = models.DateTimeField(_("made final"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("award")
@@ -67,7 +74,7 @@ class Objection(models.Model):
     application = models.ForeignKey(
         "wagtail_awards.Application", verbose_name=_("project"), on_delete=models.CASCADE, related_name="objections"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("a person's name", "name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100)
     content = models.TextField(_("content"))
     file = models.FileField(
@@ -122,10 +129,14 @@ class PublicityPage(LayoutPageMixin, Page):
     subpage_types = []
     max_count_per_parent = 1
     template = "wagtail_awards/publicity/publicity_page.html"
+    base_form_class = AwardsPageForm
 
     class Meta:
         verbose_name = _("publicity page")
         verbose_name_plural = _("publicity pages")
+
+    def default_slug(self, data):
+        return "publicity"
 
     def get_call(self):
         """The parent call, in one query."""

@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import VotingBodyBlock
+from ..forms.pages import AwardsPageForm
 from ..layout import LayoutPageMixin
 
 
@@ -79,7 +80,11 @@ class VotingPage(LayoutPageMixin, Page):
     parent_page_types = ["wagtail_awards.CallPage"]
     subpage_types = []
     template = "wagtail_awards/pages/voting_page.html"
+    base_form_class = AwardsPageForm
 
     class Meta:
         verbose_name = _("voting page")
         verbose_name_plural = _("voting pages")
+
+    def default_slug(self, data):
+        return "vote"

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import access
 from ..domain import applications as rules
@@ -35,8 +36,9 @@ def render_form(request, *, page, application=None, form=None, status=200):
         if application is not None:
             initial = page.initial_for(application)
         elif organization is not None:
-            recommending = organization.recommending_organization
-            initial = {"unit_name": organization.name, "reviewing_unit": recommending.name if recommending else ""}
+            # The notice: “审核单位”选择省教育科技工会委员会 — the province union reviews, not the city union.
+            province = organization.province
+            initial = {"unit_name": organization.name, "reviewing_unit": province.name if province else ""}
         else:
             initial = {}
         form = page.get_form(page=page, user=request.user, initial=initial)
@@ -155,7 +157,8 @@ def _save_application(request, *, page, handler, units):
     if refused.code == "incomplete":
         for name in refused.fields:
             if name in form.fields:
-                form.add_error(name, _("Required before submitting."))
+                ticked = isinstance(form.fields[name], forms.BooleanField)
+                form.add_error(name, _("Tick this before submitting.") if ticked else _("Required before submitting."))
     if refused.code == "too_many_files":
         for name in refused.fields:
             if name in form.fields:
@@ -185,16 +188,6 @@ def _ints(values):
     return result
 
 
-def _display(value):
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    if isinstance(value, list | tuple):
-        return rules.list_separator().join(str(v) for v in value)
-    return value
-
-
 def _visible_or_404(request, pk):
     application = get_object_or_404(
         Application.objects.select_related("call", "organization", "recommending_organization"), pk=pk
@@ -216,10 +209,7 @@ def application_detail(request, pk, *, submitted=False):
     application = _visible_or_404(request, pk)
     form_page = _form_page(application)
     now = timezone.now()
-    labels = {}
-    if form_page:
-        labels = {f.clean_name: f.label for f in form_page.get_form_fields()}
-    answers = [(labels.get(name, name), _display(value)) for name, value in application.answers.items()]
+    answers = rules.labelled_answers(answers=application.answers, fields=form_page.answer_fields() if form_page else [])
     open_now = application.call.application_state(now=now) in ("open", "closing_soon")
     context = {
         "application": application,
@@ -242,11 +232,18 @@ def application_submitted(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_application(request, pk):
+    """Withdraw a submitted application: GET (or a POST without ``confirm``) asks first, a confirmed POST does it."""
     application = _visible_or_404(request, pk)
     if not access.can(request.user, "application.withdraw", application):
         raise PermissionDenied
+    if request.method == "GET" or request.POST.get("confirm") != "1":
+        response = TemplateResponse(
+            request, "wagtail_awards/applications/withdraw_confirm.html", layout_context({"application": application})
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     try:
         rules.withdraw(application=application, user=request.user)
     except rules.ApplicationRefused as exc:

@@ -92,10 +92,23 @@ def publicity_context(page, request, *, now, form=None):
     }
 
 
+#: Session key of the objection just filed, so the page after the redirect confirms it instead of showing an empty
+#: form (which invites filing again).
+OBJECTION_FILED = "wagtail_awards_objection_filed"
+
+
 def serve_publicity_page(page, request, *args, **kwargs):
-    """GET renders; POST files an objection and redirects (post/redirect/get)."""
+    """GET renders; POST files an objection and redirects (post/redirect/get) to a confirmation of it."""
     if request.method != "POST":
-        return TemplateResponse(request, page.get_template(request), page.get_context(request))
+        context = page.get_context(request)
+        session = getattr(request, "session", None)
+        filed = session.pop(OBJECTION_FILED, None) if session is not None else None
+        if filed and filed.get("page") == page.pk:
+            context["objection_filed"] = filed
+        response = TemplateResponse(request, page.get_template(request), context)
+        if filed:
+            response["Cache-Control"] = "private, no-store"
+        return response
     now = timezone.now()
     call = page.get_call()
     period = publicity.call_countdown(call=call, now=now)
@@ -124,7 +137,14 @@ def serve_publicity_page(page, request, *args, **kwargs):
         except publicity.PublicityError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(target)
-        messages.success(request, _("Your objection has been received. Thank you."))
+        if getattr(request, "session", None) is not None:
+            request.session[OBJECTION_FILED] = {
+                "page": page.pk,
+                "project": _project_label(application),
+                "filed": date_format(timezone.localtime(now), "DATETIME_FORMAT"),
+            }
+        else:
+            messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
     context = layout_context(Page.get_context(page, request))
     context.update(publicity_context(page, request, now=now, form=form))
