@@ -4,6 +4,7 @@ The app itself reads its own options through ``wagtail_awards.conf``; this modul
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -119,8 +120,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
 
-# django-simple-captcha: arithmetic challenges are easier to read on a phone than distorted letters.
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+# django-simple-captcha: arithmetic with two-digit numbers (47 + 36, 13 × 7) is easier to read on a phone than
+# distorted letters; the question is spoken (in English) when Debian's flite is installed.
+CAPTCHA_CHALLENGE_FUNCT = "wagtail_awards.captcha.arithmetic_challenge"
+CAPTCHA_FONT_SIZE = 26
+CAPTCHA_LETTER_ROTATION = (-20, 20)
 CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_FLITE_PATH = shutil.which("flite")
 
 WAGTAIL_AWARDS_TIME_ZONE = "Asia/Shanghai"

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wagtail.contrib.forms.utils import get_field_clean_name
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import make_application, make_org, make_user
 from tests.integration.round_world import PDF, build_world
-from wagtail_awards.captcha import new_challenge
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Award, CallPage, PublicityPage
 
@@ -189,7 +189,7 @@ def test_the_vote_never_fails(client, voting, data, extra, device, which):
         application_id = {"candidate": voting["candidate"].pk, "other": voting["call"].pk, "missing": 999999}[which]
         data = {**extra, **data}
         if data.get("captcha_0") == "live":
-            data["captcha_0"] = new_challenge()
+            data["captcha_0"] = bound_challenge(client, "vote")[0]
         if device is not None:
             client.cookies["awards_device"] = device
         url = reverse("wagtail_awards:vote", args=[call.pk, application_id])
@@ -226,7 +226,7 @@ def publicity(world):
 )
 def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
     with own_example():
-        data = {**extra, **fields, "captcha_0": new_challenge()}
+        data = {**extra, **fields, "captcha_0": bound_challenge(client, "objection")[0]}
         if data.get("application") == "listed":
             data["application"] = str(publicity["award"].application_id)
         if evidence:

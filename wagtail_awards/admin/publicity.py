@@ -44,14 +44,24 @@ class ObjectionAdmin(ModelAdmin):
     model = Objection
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
-    list_display = ("application", "name", "contact", "status", "created_at", "evidence")
+    list_display = ("application", "name", "contact", "status", "created_at", "repeats", "evidence")
     list_filter = ("status", "application__call__title")
     search_fields = ("name", "contact", "content", "application__project_name")
     list_select_related = ("application",)
     inspect_view_enabled = True
-    inspect_view_fields = ("application", "name", "contact", "content", "file_name", "status", "finding", "reply")
+    inspect_view_fields = (
+        "application",
+        "name",
+        "contact",
+        "content",
+        "file_name",
+        "repeats",
+        "status",
+        "finding",
+        "reply",
+    )
     permission_helper_class = NoCreatePermissionHelper
-    form_fields_exclude = ("application", "name", "contact", "content", "file", "file_name", "ip_hash")
+    form_fields_exclude = ("application", "name", "contact", "content", "file", "file_name", "ip_hash", "fingerprint")
 
     def evidence(self, obj):
         if not obj.file:

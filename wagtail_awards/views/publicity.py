@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from ..addresses import client_address
 from ..domain import publicity
 from ..enums import AwardStatus
 from ..forms.publicity import ObjectionForm
@@ -72,7 +73,7 @@ def publicity_context(page, request, *, now, form=None):
         if a.status == AwardStatus.PROPOSED
     ]
     if period and period.is_open and form is None:
-        form = ObjectionForm(projects=projects)
+        form = ObjectionForm(projects=projects, request=request)
     return {
         "call": call,
         "now": now,
@@ -99,25 +100,40 @@ def serve_publicity_page(page, request, *args, **kwargs):
         messages.error(request, _("Objections can be filed only during the publicity period."))
         return HttpResponseRedirect(target)
     form = ObjectionForm(
-        request.POST, request.FILES, projects=publicity_context(page, request, now=now)["objection_projects"]
+        request.POST,
+        request.FILES,
+        projects=publicity_context(page, request, now=now)["objection_projects"],
+        request=request,
     )
     if form.is_valid():
         application = Application.objects.select_related("award").get(pk=form.cleaned_data["application"])
         try:
-            publicity.file_objection(
+            objection = publicity.file_objection(
                 application=application,
                 call=call,
                 name=form.cleaned_data["name"],
                 contact=form.cleaned_data["contact"],
                 content=form.cleaned_data["content"],
                 file=form.cleaned_data.get("file"),
-                ip_hash=publicity.hash_address(address=request.META.get("REMOTE_ADDR", ""), secret=settings.SECRET_KEY),
+                ip_hash=publicity.hash_address(address=client_address(request), secret=settings.SECRET_KEY),
                 now=now,
             )
+        except publicity.ObjectionLimited as exc:
+            messages.error(request, str(exc))
+            context = Page.get_context(page, request)
+            context.update(publicity_context(page, request, now=now))
+            return TemplateResponse(request, page.get_template(request), context, status=429)
         except publicity.PublicityError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(target)
-        messages.success(request, _("Your objection has been received. Thank you."))
+        if objection.repeats > 1:
+            messages.info(
+                request,
+                _("This objection had been received already; it is now counted %(count)d times.")
+                % {"count": objection.repeats},
+            )
+        else:
+            messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
     context = Page.get_context(page, request)
     context.update(publicity_context(page, request, now=now, form=form))
