@@ -21,6 +21,7 @@ import secrets
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection
 from django.forms.fields import MultiValueField
@@ -182,9 +183,14 @@ def issue_challenge(request, *, purpose: str, now=None) -> str | None:
     return new_challenge(purpose=purpose, session=request.session)
 
 
+def speech_program() -> str | None:
+    """``CAPTCHA_FLITE_PATH``, read at each call (the library reads its settings once, at import)."""
+    return getattr(settings, "CAPTCHA_FLITE_PATH", None)
+
+
 def audio_url(key: str) -> str | None:
     """The spoken question of ``key``, when the site has a speech synthesiser (``CAPTCHA_FLITE_PATH``)."""
-    return reverse("captcha-audio", kwargs={"key": key}) if captcha_settings.CAPTCHA_FLITE_PATH else None
+    return reverse("captcha-audio", kwargs={"key": key}) if speech_program() else None
 
 
 # The question

@@ -6,7 +6,6 @@ Both are limited like every new question (:func:`wagtail_awards.captcha.challeng
 import subprocess
 import tempfile
 
-from captcha.conf import settings as captcha_settings
 from captcha.models import CaptchaStore
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -41,7 +40,8 @@ def audio(request, key):
 
     Synthesis runs a program, so each request counts as a new question against the client's address.
     """
-    if not captcha_settings.CAPTCHA_FLITE_PATH:
+    program = captcha.speech_program()
+    if not program:
         raise Http404
     store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
     if store is None:
@@ -50,7 +50,7 @@ def audio(request, key):
         return HttpResponse(str(captcha.TOO_MANY_QUESTIONS), status=429, content_type="text/plain; charset=utf-8")
     with tempfile.NamedTemporaryFile(suffix=".wav") as out:
         done = subprocess.run(
-            [captcha_settings.CAPTCHA_FLITE_PATH, "-t", captcha.spoken_question(store.challenge), "-o", out.name],
+            [program, "-t", captcha.spoken_question(store.challenge), "-o", out.name],
             capture_output=True,
             timeout=20,
             check=False,
