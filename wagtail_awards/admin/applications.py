@@ -10,11 +10,12 @@ from django.contrib.admin import SimpleListFilter
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView, InspectView
 
 from ..domain import permissions
+from ..domain.ids import parse_id
 from ..models import Application, PastAward
+from .base import AwardsModelAdmin
 
 
 class ApplicationPermissionHelper(PermissionHelper):
@@ -75,11 +76,11 @@ class CallFilter(SimpleListFilter):
         return [(str(call.pk), call.title) for call in CallPage.objects.order_by("-year")]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(call_id=int(value)) if value and value.isdigit() else queryset
+        call_id = parse_id(self.value())
+        return queryset.filter(call_id=call_id) if call_id else queryset
 
 
-class ApplicationAdmin(ModelAdmin):
+class ApplicationAdmin(AwardsModelAdmin):
     model = Application
     menu_label = _("Applications")
     menu_icon = "form"
@@ -121,7 +122,7 @@ class ApplicationAdmin(ModelAdmin):
     city.admin_order_field = "organization__city"
 
 
-class PastAwardAdmin(ModelAdmin):
+class PastAwardAdmin(AwardsModelAdmin):
     model = PastAward
     menu_label = _("Past awards")
     menu_icon = "history"

@@ -1,11 +1,12 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
 from ..models import CalendarException, Membership, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
+from .base import AwardsModelAdmin
 
 
-class OrganizationAdmin(ModelAdmin):
+class OrganizationAdmin(AwardsModelAdmin):
     model = Organization
     menu_label = _("Organisations")
     menu_icon = "group"
@@ -16,7 +17,7 @@ class OrganizationAdmin(ModelAdmin):
     inspect_view_enabled = True
 
 
-class MembershipAdmin(ModelAdmin):
+class MembershipAdmin(AwardsModelAdmin):
     model = Membership
     menu_label = _("Memberships")
     menu_icon = "user"
@@ -26,7 +27,7 @@ class MembershipAdmin(ModelAdmin):
     list_select_related = ("user", "organization")
 
 
-class CalendarExceptionAdmin(ModelAdmin):
+class CalendarExceptionAdmin(AwardsModelAdmin):
     model = CalendarException
     menu_label = _("Working-day exceptions")
     menu_icon = "date"

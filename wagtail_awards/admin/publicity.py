@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
 from ..domain import publicity, subsidy
+from ..domain.ids import parse_id
 from ..enums import AwardStatus, Role
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Membership, Objection
+from .base import AwardsModelAdmin
 
 
 def is_province_admin(user) -> bool:
@@ -40,7 +42,7 @@ class NoCreatePermissionHelper(PermissionHelper):
         return False
 
 
-class ObjectionAdmin(ModelAdmin):
+class ObjectionAdmin(AwardsModelAdmin):
     model = Objection
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
@@ -114,7 +116,7 @@ class AwardButtonHelper(ButtonHelper):
         return buttons
 
 
-class AwardAdmin(ModelAdmin):
+class AwardAdmin(AwardsModelAdmin):
     model = Award
     menu_label = gettext_lazy("Award list")
     menu_icon = "trophy"
@@ -193,8 +195,9 @@ def subsidy_view(request):
         raise PermissionDenied
     calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
     call = None
-    if request.GET.get("call", "").isdigit():
-        call = next((c for c in calls if c.pk == int(request.GET["call"])), None)
+    call_id = parse_id(request.GET.get("call", ""))
+    if call_id:
+        call = next((c for c in calls if c.pk == call_id), None)
     call = call or (calls[0] if calls else None)
     table = subsidy.table_for_call(call=call) if call else None
     levels = {level.rank: level.name for level in call.prize_levels.all()} if call else {}

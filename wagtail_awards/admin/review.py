@@ -28,6 +28,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from ..domain import recommendation as rec_rules
 from ..domain import review as rules
+from ..domain.ids import parse_id
 from ..enums import RECOMMENDING_KINDS, ApplicationStatus, RecommendationDecision
 from ..forms.review import AssignForm, AutoAssignForm, DecisionForm, PrizeForm, ScoreForm, UnlockForm
 from ..models import (
@@ -83,9 +84,12 @@ class RoundView(WagtailAdminTemplateMixin, View):
     def call(self):
         raw = self.request.GET.get("call") or self.request.POST.get("call")
         if raw:
-            if not str(raw).isdigit():
+            call_id = parse_id(raw)
+            if call_id is None:
                 raise Http404
-            return get_object_or_404(CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels"), pk=raw)
+            return get_object_or_404(
+                CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels"), pk=call_id
+            )
         call = rules.current_call()
         if call is None:
             raise Http404(_("There is no call yet."))
@@ -271,9 +275,10 @@ class RecommendView(ExportMixin, RoundView):
         if not self.user_roles.province_admin:
             allowed = allowed.filter(pk__in=self.user_roles.recommender_org_ids)
         if raw:
-            if not str(raw).isdigit():
+            org_id = parse_id(raw)
+            if org_id is None:
                 raise Http404
-            return get_object_or_404(allowed, pk=raw)
+            return get_object_or_404(allowed, pk=org_id)
         if self.user_roles.province_admin:
             return None
         return allowed.order_by("name").first()
@@ -429,10 +434,10 @@ class SubmitListView(RoundView):
     template_name = TEMPLATES + "submit.html"
 
     def post(self, request):
-        raw = request.POST.get("org", "")
-        if not raw.isdigit() or int(raw) not in self.user_roles.recommender_org_ids:
+        org_id = parse_id(request.POST.get("org", ""))
+        if org_id is None or org_id not in self.user_roles.recommender_org_ids:
             raise Http404
-        organization = get_object_or_404(Organization, pk=raw)
+        organization = get_object_or_404(Organization, pk=org_id)
         rec_list = rec_rules.get_list(call=self.call, organization=organization)
         target = review_url("recommend", call=self.call) + f"&org={organization.pk}"
         try:
