@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "example_site.demo",
     "wagtail_modeladmin",
     "captcha",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wagtail_awards.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +121,29 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
+# The admin's new-version notice fetches from Wagtail's site, which the admin policy (connect-src 'self') refuses.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars from Gravatar would be images from another site too (and tell it who uses the admin): Wagtail's default.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Content-Security-Policy (django-csp): the site's pages load scripts, styles, images and sounds from the site only;
+# nothing inline runs. Wagtail's admin gets the app's admin policy (see wagtail_awards.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # django-simple-captcha: arithmetic with two-digit numbers (47 + 36, 13 × 7) is easier to read on a phone than
 # distorted letters; the question is spoken (in English) when Debian's flite is installed.
