@@ -49,6 +49,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+# Messages wait in the session, not in a cookie of their own (Django deletes that cookie without the Secure flag).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 # Django's defaults, stated so that a change is seen: no full URLs in Referer to other sites, no window.opener.
 SECURE_REFERRER_POLICY = "same-origin"
