@@ -69,3 +69,13 @@ def call_page(site_root):
     from tests.factories import make_call
 
     return make_call(site_root)
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: rate limits count there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()

@@ -5,21 +5,13 @@ import shutil
 
 import pytest
 from captcha.models import CaptchaStore
-from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from tests.captcha_helpers import bound_challenge
 from wagtail_awards import captcha
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

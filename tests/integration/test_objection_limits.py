@@ -2,7 +2,6 @@
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
@@ -12,16 +11,9 @@ from tests.publicity_factories import make_publicity
 from wagtail_awards.domain.publicity import normalise_objection, objection_fingerprint
 from wagtail_awards.models import Objection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 OPEN = local(2021, 10, 8, 10)
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
