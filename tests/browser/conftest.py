@@ -42,6 +42,14 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every browser comes from 127.0.0.1: questions asked by earlier tests must not count against this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def refused_by_policy(context):
     """Collects what the Content-Security-Policy refused in any page of ``context`` (the browser logs each)."""
     refused = []
