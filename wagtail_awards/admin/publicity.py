@@ -17,6 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 
+from .. import converters  # noqa: F401 - registers <awards_id:…>
 from ..domain import publicity, subsidy
 from ..domain.ids import parse_id
 from ..enums import AwardStatus, Role
@@ -78,7 +79,7 @@ class ObjectionAdmin(AwardsModelAdmin):
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/objection/<int:pk>/file/", self.file_view, name="wagtail_awards_objection_file"),
+            path("wagtail_awards/objection/<awards_id:pk>/file/", self.file_view, name="wagtail_awards_objection_file"),
         )
 
     def file_view(self, request, pk):
@@ -144,7 +145,7 @@ class AwardAdmin(AwardsModelAdmin):
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/award/<int:pk>/cancel/", cancel_award_view, name="wagtail_awards_award_cancel"),
+            path("wagtail_awards/award/<awards_id:pk>/cancel/", cancel_award_view, name="wagtail_awards_award_cancel"),
             path("wagtail_awards/subsidies/", subsidy_view, name="wagtail_awards_subsidies"),
         )
 

@@ -26,6 +26,7 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from .. import converters  # noqa: F401 - registers <awards_id:…>
 from ..domain import recommendation as rec_rules
 from ..domain import review as rules
 from ..domain.ids import parse_id
@@ -781,16 +782,16 @@ class RankingView(ExportMixin, RoundView):
 def urlpatterns():
     return [
         path("applications/", ApplicationListView.as_view(), name="applications"),
-        path("applications/<int:pk>/", ApplicationInspectView.as_view(), name="application"),
+        path("applications/<awards_id:pk>/", ApplicationInspectView.as_view(), name="application"),
         path("recommend/", RecommendView.as_view(), name="recommend"),
-        path("recommend/<int:pk>/", DecideView.as_view(), name="decide"),
+        path("recommend/<awards_id:pk>/", DecideView.as_view(), name="decide"),
         path("recommend/submit/", SubmitListView.as_view(), name="submit"),
-        path("recommend/lists/<int:pk>/unlock/", UnlockListView.as_view(), name="unlock"),
+        path("recommend/lists/<awards_id:pk>/unlock/", UnlockListView.as_view(), name="unlock"),
         path("assignments/", AssignmentsView.as_view(), name="assignments"),
-        path("assignments/<int:pk>/add/", AssignView.as_view(), name="assign"),
+        path("assignments/<awards_id:pk>/add/", AssignView.as_view(), name="assign"),
         path("assignments/auto/", AutoAssignView.as_view(), name="auto_assign"),
-        path("assignments/<int:pk>/remove/", UnassignView.as_view(), name="unassign"),
+        path("assignments/<awards_id:pk>/remove/", UnassignView.as_view(), name="unassign"),
         path("scores/", ScoresView.as_view(), name="scores"),
-        path("scores/<int:pk>/", ScoreEditView.as_view(), name="score"),
+        path("scores/<awards_id:pk>/", ScoreEditView.as_view(), name="score"),
         path("ranking/", RankingView.as_view(), name="ranking"),
     ]

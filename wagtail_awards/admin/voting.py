@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .. import converters  # noqa: F401 - registers <awards_id:…>
 from ..conf import awards_settings
 from ..domain import voting
 from ..forms.voting_audit import InvalidateVotesForm
@@ -117,7 +118,7 @@ def audit(request, call_id):
 def register_urls():
     return [
         path("awards/votes/", index, name="wagtail_awards_vote_audit_index"),
-        path("awards/votes/<int:call_id>/", audit, name="wagtail_awards_vote_audit"),
+        path("awards/votes/<awards_id:call_id>/", audit, name="wagtail_awards_vote_audit"),
     ]
 
 
