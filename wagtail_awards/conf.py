@@ -13,8 +13,18 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
 ``WAGTAIL_AWARDS_PRIVATE_ROOT``            ``None``            Directory of uploaded application files; default
                                                                ``awards-private`` beside ``MEDIA_ROOT``.
-``WAGTAIL_AWARDS_MAX_UPLOAD_SIZE``         ``52428800``        Bytes per uploaded file of a field without its own
-                                                               limit (each upload field sets its own, in MB).
+``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``        ``134217728``       Bytes of one request's body (128 MB): a larger one
+                                                               is refused before it is read; files of one request
+                                                               never add up to more. Keep the proxy's body limit
+                                                               (nginx ``client_max_body_size``) the same.
+``WAGTAIL_AWARDS_UNIT_STORAGE_QUOTA``      ``536870912``       Bytes of files one unit may keep across all its
+                                                               applications (512 MB); ``0``: no quota.
+``WAGTAIL_AWARDS_MAX_OPEN_DRAFTS``         ``5``               Drafts one unit may have open in one call at once;
+                                                               ``0``: no limit.
+``WAGTAIL_AWARDS_ZIP_MAX_SIZE``            ``209715200``       Bytes an uploaded ZIP-based file (DOCX, XLSX, PPTX,
+                                                               ZIP) may expand to (200 MB).
+``WAGTAIL_AWARDS_ZIP_MAX_RATIO``           ``100``             How many times its own size such a file may expand
+                                                               to (checked when it expands past 10 MB).
 ``WAGTAIL_AWARDS_RECEIPT_FROM``            ``None``            Sender of application receipts; default
                                                                ``DEFAULT_FROM_EMAIL``.
 ``WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN``     ``True``            Only logged-in users vote; ``False``: anyone, counted
@@ -57,7 +67,11 @@ DEFAULTS = {
     "CLOSING_SOON_DAYS": 3,
     "PUBLICITY_WORKING_DAYS": 5,
     "PRIVATE_ROOT": None,
-    "MAX_UPLOAD_SIZE": 50 * 1024 * 1024,
+    "MAX_REQUEST_SIZE": 128 * 1024 * 1024,
+    "UNIT_STORAGE_QUOTA": 512 * 1024 * 1024,
+    "MAX_OPEN_DRAFTS": 5,
+    "ZIP_MAX_SIZE": 200 * 1024 * 1024,
+    "ZIP_MAX_RATIO": 100,
     "RECEIPT_FROM": None,
     "VOTE_REQUIRES_LOGIN": True,
     "VOTES_PER_DAY": 3,

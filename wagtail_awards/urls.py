@@ -8,6 +8,7 @@ from . import (
 )
 from .account_urls import urlpatterns as account_urls
 from .views import applications as application_views
+from .views import publicity as publicity_views
 from .views import voting as voting_views
 
 app_name = "wagtail_awards"
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("applications/<awards_id:pk>/withdraw/", application_views.withdraw_application, name="application_withdraw"),
     path("files/<awards_id:pk>/", application_views.download_file, name="application_file"),
+    path("objection/<awards_id:page_id>/", publicity_views.objection, name="objection"),
     path("accounts/", include(account_urls)),
     path("vote/challenge/", voting_views.challenge, name="vote_challenge"),
     path("vote/<awards_id:call_id>/<awards_id:application_id>/", voting_views.vote, name="vote"),

@@ -112,6 +112,13 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The app's request-size policy in front of Django's handlers: no file bytes from anonymous visitors, at most
+# WAGTAIL_AWARDS_MAX_REQUEST_SIZE per request; upload views narrow it to their own fields and limits.
+FILE_UPLOAD_HANDLERS = [
+    "wagtail_awards.uploads.UploadPolicyHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "wagtail_awards:login"  # site users log in on the site; the Wagtail admin has its own login
 

@@ -61,7 +61,7 @@ def test_anonymous_is_sent_to_login(client, world, frozen):
     assert response["Location"].startswith(reverse("wagtail_awards:login"))
 
 
-def test_save_draft_then_edit_then_submit(client, world, frozen):
+def test_save_draft_then_edit_then_submit(client, world, frozen, django_capture_on_commit_callbacks):
     login(client, world)
     data = complete_data(materials=None, declaration=None, project_name="初稿")
     response = client.post(save_url(world), data)
@@ -84,7 +84,8 @@ def test_save_draft_then_edit_then_submit(client, world, frozen):
     assert Application.objects.count() == 1
 
     data = complete_data(application=application.pk, materials=None, action="submit")
-    response = client.post(save_url(world), data)
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt goes once the submission is committed
+        response = client.post(save_url(world), data)
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtail_awards:application_submitted", args=[application.pk])
     application.refresh_from_db()
@@ -225,12 +226,13 @@ def test_past_award_of_another_unit_does_not_block(client, world, frozen):
     assert Application.objects.get().status == ApplicationStatus.SUBMITTED
 
 
-def test_replayed_new_submission_creates_one_application(client, world, frozen):
+def test_replayed_new_submission_creates_one_application(client, world, frozen, django_capture_on_commit_callbacks):
     """A double-click or a replayed POST of the same form (same token) never creates two applications."""
     login(client, world)
     data = complete_data(action="submit")
-    first = client.post(save_url(world), data)
-    second = client.post(save_url(world), complete_data(action="submit"))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(save_url(world), data)
+        second = client.post(save_url(world), complete_data(action="submit"))
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Application.objects.count() == 1
@@ -254,13 +256,16 @@ def test_a_new_form_is_a_new_application(client, world, frozen):
     assert sorted(Application.objects.values_list("reference", flat=True)) == ["2021-0001", "2021-0002"]
 
 
-def test_replayed_submit_of_existing_draft_is_harmless(client, world, frozen):
+def test_replayed_submit_of_existing_draft_is_harmless(client, world, frozen, django_capture_on_commit_callbacks):
     login(client, world)
     client.post(save_url(world), complete_data())
     application = Application.objects.get()
     data = complete_data(application=application.pk, materials=None, action="submit")
-    client.post(save_url(world), data)
-    response = client.post(save_url(world), complete_data(application=application.pk, materials=None, action="submit"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(save_url(world), data)
+        response = client.post(
+            save_url(world), complete_data(application=application.pk, materials=None, action="submit")
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.reference == "2021-0001"

@@ -26,6 +26,11 @@ def in_publicity(site_root):
     return make_publicity(site_root)
 
 
+def objection_url(page):
+    """Where the objection form posts (the page's own URL takes objections too, without evidence files)."""
+    return reverse("wagtail_awards:objection", args=[page.pk])
+
+
 def objection_data(client, application, **extra):
     data = {
         "application": application.pk,
@@ -101,7 +106,7 @@ def test_objection_accepted_inside_the_period(client, in_publicity):
     application = awards[1].application
     upload = SimpleUploadedFile("证据.pdf", b"%PDF-1.7\nevidence", content_type="application/pdf")
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
-        response = client.post(page.url, objection_data(client, application, file=upload))
+        response = client.post(objection_url(page), objection_data(client, application, file=upload))
         assert response.status_code == 302
         assert response["Location"].endswith("#objection")
         followed = client.get(response["Location"])
@@ -378,7 +383,7 @@ def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root)
     _call, page, awards = in_publicity
     upload = SimpleUploadedFile("证据.pdf", b"%PDF-1.7\nevidence", content_type="application/pdf")
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
-        client.post(page.url, objection_data(client, awards[0].application, file=upload))
+        client.post(objection_url(page), objection_data(client, awards[0].application, file=upload))
     objection = Objection.objects.get()
     url = reverse("wagtail_awards_objection_file", args=[objection.pk])
     assert client.get(url).status_code == 302  # anonymous: to the admin login

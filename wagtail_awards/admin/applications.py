@@ -14,6 +14,7 @@ from wagtail_modeladmin.views import HistoryView, InspectView
 
 from ..domain import permissions
 from ..domain.ids import parse_id
+from ..exports import FormulaSafeIndexView
 from ..models import Application, PastAward
 from .base import AwardsModelAdmin
 
@@ -82,12 +83,23 @@ class CallFilter(SimpleListFilter):
 
 class ApplicationAdmin(AwardsModelAdmin):
     model = Application
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Applications")
     menu_icon = "form"
     list_display = ("reference", "project_name", "organization", "city", "theme", "status", "submitted_at")
     list_filter = (CallFilter, "organization__city", "status", "theme")
     search_fields = ("reference", "project_name", "unit_name", "organization__name", "reviewing_unit")
     list_select_related = ("call", "organization")
+    list_export = (
+        "reference",
+        "project_name",
+        "unit_name",
+        "organization",
+        "city",
+        "theme",
+        "status_label",
+        "submitted_at",
+    )
     inspect_view_enabled = True
     inspect_view_class = ApplicationInspectView
     inspect_view_fields = (
@@ -121,9 +133,15 @@ class ApplicationAdmin(AwardsModelAdmin):
     city.short_description = _("city")
     city.admin_order_field = "organization__city"
 
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    status_label.short_description = _("status")
+
 
 class PastAwardAdmin(AwardsModelAdmin):
     model = PastAward
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Past awards")
     menu_icon = "history"
     list_display = ("year", "project_name", "unit_name", "prize")

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdminGroup
 
+from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Membership, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
 from .base import AwardsModelAdmin
@@ -8,6 +9,7 @@ from .base import AwardsModelAdmin
 
 class OrganizationAdmin(AwardsModelAdmin):
     model = Organization
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
     list_display = ("name", "kind", "parent", "city")
@@ -19,6 +21,7 @@ class OrganizationAdmin(AwardsModelAdmin):
 
 class MembershipAdmin(AwardsModelAdmin):
     model = Membership
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Memberships")
     menu_icon = "user"
     list_display = ("user", "organization", "role")
@@ -29,6 +32,7 @@ class MembershipAdmin(AwardsModelAdmin):
 
 class CalendarExceptionAdmin(AwardsModelAdmin):
     model = CalendarException
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
     list_display = ("day", "is_working_day", "note")

@@ -1,10 +1,8 @@
 """Admin screens of the publicity stage: objections, awards (with cancellation) and the subsidy table."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +19,7 @@ from .. import converters  # noqa: F401 - registers <awards_id:…>
 from ..domain import publicity, subsidy
 from ..domain.ids import parse_id
 from ..enums import AwardStatus, Role
+from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Membership, Objection
 from .base import AwardsModelAdmin
@@ -45,6 +44,7 @@ class NoCreatePermissionHelper(PermissionHelper):
 
 class ObjectionAdmin(AwardsModelAdmin):
     model = Objection
+    index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
     list_display = ("application", "name", "contact", "status", "created_at", "repeats", "evidence")
@@ -119,6 +119,7 @@ class AwardButtonHelper(ButtonHelper):
 
 class AwardAdmin(AwardsModelAdmin):
     model = Award
+    index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Award list")
     menu_icon = "trophy"
     list_display = ("application", "prize_rank", "most_popular", "status", "federation_subsidised", "subsidy")
@@ -220,33 +221,25 @@ def subsidy_view(request):
 
 
 def _xlsx(call, table, levels):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(call.year)
-    sheet.append([_("Project"), _("Unit"), _("Prize"), _("Most popular"), _("Status"), _("Basis"), _("Subsidy (yuan)")])
-    for line in table.lines:
-        facts = line.facts
-        sheet.append(
-            [
-                facts.project,
-                facts.unit,
-                levels.get(facts.prize_rank, ""),
-                _("Yes") if facts.most_popular else "",
-                str(facts.status),
-                str(line.subsidy.basis.label),
-                float(line.subsidy.amount),
-            ]
-        )
-    sheet.append([_("Total"), "", "", "", "", "", float(table.total)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = [
+        [
+            line.facts.project,
+            line.facts.unit,
+            levels.get(line.facts.prize_rank, ""),
+            _("Yes") if line.facts.most_popular else "",
+            str(line.facts.status),
+            str(line.subsidy.basis.label),
+            float(line.subsidy.amount),
+        ]
+        for line in table.lines
+    ]
+    rows.append([_("Total"), "", "", "", "", "", float(table.total)])
+    return xlsx_response(
+        filename=f"subsidies-{call.year}",
+        headings=[_("Project"), _("Unit"), _("Prize"), _("Most popular"), _("Status"), _("Basis"), _("Subsidy (yuan)")],
+        rows=rows,
+        sheet_title=str(call.year),
     )
-    response["Content-Disposition"] = f'attachment; filename="subsidies-{call.year}.xlsx"'
-    return response
 
 
 class SubsidyMenuItem(MenuItem):

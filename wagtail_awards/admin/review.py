@@ -5,8 +5,8 @@ the screens are per-role work lists with inline forms, which wagtail-modeladmin'
 
 Every view checks, on the server, the user's model permission (from the role groups), the role it needs, and
 scopes its objects through :func:`wagtail_awards.domain.review.visible_applications` (out of scope: 404).
-Lists export to XLSX and CSV through Wagtail's ``SpreadsheetExportMixin`` (``?export=xlsx|csv``), from the
-same scoped query as the screen.
+Lists export to XLSX and CSV (``?export=xlsx|csv``) through the app's formula-safe exporter
+(``wagtail_awards.exports``, with Wagtail's export API), from the same scoped query as the screen.
 """
 
 import datetime
@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from .. import converters  # noqa: F401 - registers <awards_id:…>
 from ..domain import recommendation as rec_rules
 from ..domain import review as rules
 from ..domain.ids import parse_id
 from ..enums import RECOMMENDING_KINDS, ApplicationStatus, RecommendationDecision
+from ..exports import FormulaSafeExportMixin
 from ..forms.review import AssignForm, AutoAssignForm, DecisionForm, PrizeForm, ScoreForm, UnlockForm
 from ..models import (
     Application,
@@ -113,12 +113,12 @@ class RoundView(WagtailAdminTemplateMixin, View):
         return redirect(review_url(name, *args, call=self.call))
 
 
-class ExportMixin(SpreadsheetExportMixin):
-    """Export buttons in the header; ``?export=`` streams the scoped rows instead of the page."""
+class ExportMixin(FormulaSafeExportMixin):
+    """Export buttons in the header; ``?export=`` streams the scoped rows (formula-safe) instead of the page."""
 
     # Scores and totals stay numbers in XLSX; booleans read as a word; times are local, as on the screens.
     custom_value_preprocess = {
-        **SpreadsheetExportMixin.custom_value_preprocess,
+        **FormulaSafeExportMixin.custom_value_preprocess,
         datetime.datetime: {
             "csv": lambda v: timezone.localtime(v).strftime("%Y-%m-%d %H:%M:%S"),
             "xlsx": lambda v: timezone.localtime(v).replace(tzinfo=None),

@@ -61,6 +61,12 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # The form's one-time token: a replayed or double-clicked POST finds the application it created.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # The receipt e-mail is sent after the submission commits; one that could not be sent stays due for
+    # ``manage.py awards_send_receipts``.
+    receipt_due = models.BooleanField(_("receipt due"), default=False, db_index=True, editable=False)
+    receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True, editable=False)
+    receipt_attempts = models.PositiveSmallIntegerField(_("receipt attempts"), default=0, editable=False)
+    receipt_error = models.CharField(_("receipt error"), max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["call", "reference", "pk"]

@@ -4,9 +4,10 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from ..conf import awards_settings
 from ..domain import applications as rules
+from ..domain import files as file_rules
 from ..domain import permissions
 from ..enums import ApplicationStatus
 from ..models import Application, ApplicationFile, ApplicationFormPage
-from ..uploads import LimitedUploadHandler
+from ..uploads import body_too_large, install_upload_limits, max_request_size
 
 
 def render_form(request, *, page, application=None, form=None, status=200):
@@ -55,22 +56,33 @@ def render_form(request, *, page, application=None, form=None, status=200):
 def save_application(request, page_id):
     """Save a draft or submit it ("在线申报"). POST only.
 
-    The size limits of the form's upload fields are installed as an upload handler before the body is read, so
-    this view is exempt from the CSRF middleware and checks the token itself once the handler is in place.
+    Nothing of the body is read until the user is known to be an applicant and the body is within
+    ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``; then the size limits of the form's upload fields are installed as an upload
+    handler (other file fields get 0 bytes). So this view is exempt from the CSRF middleware, which would read the
+    body first, and checks the token itself once the handler is in place.
     """
     page = get_object_or_404(ApplicationFormPage.objects.live(), pk=page_id).specific
-    handler = LimitedUploadHandler(request, limits=page.upload_limits(), default_limit=awards_settings.MAX_UPLOAD_SIZE)
-    request.upload_handlers.insert(0, handler)
-    return _save_application(request, page=page, handler=handler)
-
-
-@csrf_protect
-@login_required
-@require_POST
-def _save_application(request, *, page, handler):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     units = list(permissions.applicant_units(request.user))
     if not units:
         raise PermissionDenied
+    if body_too_large(request):
+        return request_too_large(request, back_url=page.url)
+    handler = install_upload_limits(request, limits=page.upload_limits())
+    return _save_application(request, page=page, handler=handler, units=units)
+
+
+def request_too_large(request, *, back_url):
+    """The answer to a body over ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``, given before any of it is read."""
+    context = {"limit": file_rules.format_size(max_request_size()), "back_url": back_url}
+    return TemplateResponse(request, "wagtail_awards/request_too_large.html", context, status=413)
+
+
+@csrf_protect
+def _save_application(request, *, page, handler, units):
     application = None
     if request.POST.get("application"):
         try:
@@ -122,12 +134,15 @@ def _save_application(request, *, page, handler):
                     application = _submit(request, page=page, application=application)
                 except rules.ApplicationRefused as exc:
                     refused = exc  # the draft stays saved
+                else:
+                    if application.newly_submitted:
+                        # Sent once this transaction commits; a mail failure never undoes or hides the submission.
+                        base_url = f"{request.scheme}://{request.get_host()}"
+                        rules.queue_receipt(application=application, base_url=base_url)
     except rules.ApplicationRefused as exc:
         refused = exc
     if refused is None:
         if submitting:
-            if getattr(application, "newly_submitted", False):
-                rules.send_receipt(application=application, request=request)
             return redirect("wagtail_awards:application_submitted", pk=application.pk)
         messages.success(request, _("Your draft was saved. You may come back and change it until the deadline."))
         return redirect(f"{page.url}?application={application.pk}")
@@ -137,6 +152,10 @@ def _save_application(request, *, page, handler):
         for name in refused.fields:
             if name in form.fields:
                 form.add_error(name, _("Required before submitting."))
+    if refused.code == "too_many_files":
+        for name in refused.fields:
+            if name in form.fields:
+                form.add_error(name, refused.message)
     if application is not None and application.pk and refused.code in ("incomplete", "past_award"):
         messages.warning(request, _("Your draft was saved, but it cannot be submitted yet."))
     messages.error(request, refused.message)
