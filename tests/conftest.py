@@ -71,6 +71,14 @@ def call_page(site_root):
     return make_call(site_root)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits count in the cache: every test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def fresh_cache():
     """An empty cache before and after the test: rate limits count there."""

@@ -116,7 +116,8 @@ def consume_captcha(
     """
     key = (key or "").strip()
     response = (response or "").strip().lower()
-    if not key or not response:
+    if not key or not response or not key.isalnum() or len(key) > 64 or "\x00" in response:
+        # Not a key the library makes (40 hex digits): nothing to look up, and no NUL reaches the database.
         return False
     if purpose is not None and not is_bound(key, purpose=purpose, session=session):
         if burn_on_failure:
@@ -141,7 +142,7 @@ def consume_captcha(
 
 def burn_captcha(*, key: str) -> None:
     """Delete the challenge ``key`` whatever its answer (after a failed or refused attempt)."""
-    if key:
+    if key and key.isalnum() and len(key) <= 64:
         CaptchaStore.objects.filter(hashkey=key).delete()
 
 

@@ -36,6 +36,10 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_VOTE_IP_WINDOW``          ``3600``            Length of that window in seconds.
 ``WAGTAIL_AWARDS_VOTE_BURST``              ``10``              Votes from one IP hash or device in one hour that
                                                                the vote audit flags as a burst.
+``WAGTAIL_AWARDS_REGISTRATION_LIMIT``      ``5``               Accounts one IP address may register per window
+                                                               (shared cache); ``0``: no limit.
+``WAGTAIL_AWARDS_REGISTRATION_WINDOW``     ``3600``            Length of that window in seconds.
+``WAGTAIL_AWARDS_INVITATION_DAYS``         ``30``              Days a unit invitation stays valid by default.
 =========================================  ==================  ==================================================
 
 Abuse limits and the client address:
@@ -84,6 +88,9 @@ DEFAULTS = {
     "TRUSTED_PROXY_COUNT": 0,
     "TRUSTED_PROXIES": (),
     "FORWARDED_FOR_HEADER": "HTTP_X_FORWARDED_FOR",
+    "REGISTRATION_LIMIT": 5,
+    "REGISTRATION_WINDOW": 3600,
+    "INVITATION_DAYS": 30,
 }
 
 PREFIX = "WAGTAIL_AWARDS_"

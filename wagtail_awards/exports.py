@@ -23,21 +23,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.encoding import force_str
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-#: A text starting with one of these is a formula to a spreadsheet program.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from .domain.cells import FORMULA_TRIGGERS, neutralise  # noqa: F401  (the rule itself, re-exported here)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value):
-    """A cell value that no spreadsheet program runs: risky text gets a leading apostrophe; other values as given.
-
-    >>> neutralise('=1+1'), neutralise('项目'), neutralise(-3)
-    ("'=1+1", '项目', -3)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _cell_value(value):

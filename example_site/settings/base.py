@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,7 +55,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it answers a locked-out login before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Logins (the site's and the admin's) are throttled per account and per address by django-axes: after
+# AXES_FAILURE_LIMIT failures either is locked for AXES_COOLOFF_TIME hours; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The address as the rest of the app reads it: the client's, through the trusted proxies only.
+AXES_CLIENT_IP_CALLABLE = "wagtail_awards.addresses.client_address"
+AXES_LOCKOUT_TEMPLATE = "wagtail_awards/accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
 
 ROOT_URLCONF = "example_site.urls"
 

@@ -22,3 +22,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Login throttling is tested on its own (tests/integration/test_accounts.py turns it on); elsewhere tests log in
+# through Django's test client, which gives the authentication backends no request.
+AXES_ENABLED = False

@@ -35,7 +35,7 @@ from wagtail_awards.models import (
     Vote,
 )
 
-from .conftest import screenshot
+from .conftest import register_and_confirm, screenshot
 
 PASSWORD = "Journey-2026-pw"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -189,9 +189,23 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     shot(editor, "notice")
     editor.context.close()
 
-    # 2. Two units register and apply: the first in time, the second just after the deadline.
-    first = new_person(browser)
-    register_and_draft(first, base, call, "langya", "南京市琅琊路小学工会", "“书香教工”读书会")
+    # 2. Two units register and ask to join their units; the city union approves both in the admin.
+    first, second = new_person(browser), new_person(browser)
+    register(first, base, call, "langya", "南京市琅琊路小学工会")
+    register(second, base, call, "jinling", "南京市金陵中学工会")
+    city = new_person(browser)
+    admin_login(city, base, "nanjing")
+    city.goto(base + "/admin/wagtail_awards/membership/?status=pending")
+    for unit in ("南京市琅琊路小学工会", "南京市金陵中学工会"):
+        city.locator("tr", has_text=unit).get_by_role("link", name="批准").click()
+        city.get_by_role("button", name="批准加入").click()
+        city.wait_for_url(re.compile(r"/admin/wagtail_awards/membership/"))
+    assert city.locator("tr", has_text="待审核").count() == 0
+    shot(city, "members")
+    city.context.close()
+
+    # They apply: the first in time, the second just after the deadline.
+    draft(first, base, call, "南京市琅琊路小学工会", "“书香教工”读书会")
     first.locator('input[name="materials"]').set_input_files(str(pdf))
     first.get_by_label("本单位承诺所报材料真实、合法。").check()
     shot(first, "application-form")
@@ -204,8 +218,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     assert "已申报" in first.locator("tr", has_text="“书香教工”读书会").inner_text()
     shot(first, "my-applications")
 
-    second = new_person(browser)
-    register_and_draft(second, base, call, "jinling", "南京市金陵中学工会", "金陵教工运动联盟")
+    draft(second, base, call, "南京市金陵中学工会", "金陵教工运动联盟")
     second.locator('input[name="materials"]').set_input_files(str(pdf))
     second.get_by_label("本单位承诺所报材料真实、合法。").check()
     # The deadline passes while the second unit is still on the form.
@@ -380,19 +393,21 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     province.context.close()
 
 
-def register_and_draft(page, base, call, username, unit, project):
-    """A new applicant: from the notice to the login page, registers, then fills and saves a draft."""
+def register(page, base, call, username, unit):
+    """A new applicant: from the notice to the login page, registers asking to join ``unit`` and confirms the
+    address; the request waits for approval."""
     page.goto(base + call.url)
     page.get_by_role("link", name="在线申报").click()
     assert "/awards/accounts/login/" in page.url
     page.locator("#main").get_by_role("link", name="注册").click()
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("您的姓名").fill(unit)
-    page.get_by_label("电子邮箱").fill(f"{username}@example.com")
-    page.locator("#id_account-password1").fill(PASSWORD)
-    page.locator("#id_account-password2").fill(PASSWORD)
-    page.get_by_label("所在单位").select_option(label=unit)
-    page.get_by_role("button", name="注册").click()
+    register_and_confirm(page, base, f"{username}@example.com", name=unit, unit=unit, password=PASSWORD)
+    assert "待审核" in page.locator("main").inner_text()
+
+
+def draft(page, base, call, unit, project):
+    """An approved applicant fills and saves a draft."""
+    page.goto(base + call.url)
+    page.get_by_role("link", name="在线申报").click()
     page.wait_for_url(re.compile(r"/apply/$"))
     assert page.get_by_label("申报单位名称").input_value() == unit
     assert page.get_by_label("审核单位").input_value() == "南京市教育工会"

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.integration.application_world import BEFORE, PDF, PNG, build, complete_data, save_url, upload
-from wagtail_awards.domain.permissions import visible_applications
+from wagtail_awards.access import visible_applications
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile, Membership, ReviewAssignment
 from wagtail_awards.storage import private_storage
@@ -168,11 +168,18 @@ def test_download_by_superuser(client, world, stored, django_user_model):
     assert client.get(url(stored)).status_code == 200
 
 
-def test_download_by_assigned_reviewer_only(client, world, stored):
+def test_download_by_assigned_reviewer_only_while_in_review(client, world, stored):
+    application = stored.application
+    application.status = ApplicationStatus.RECOMMENDED
+    application.save(update_fields=["status"])
     client.force_login(world.users["reviewer"])
     assert client.get(url(stored)).status_code == 404
-    ReviewAssignment.objects.create(application=stored.application, reviewer=world.users["reviewer"])
+    ReviewAssignment.objects.create(application=application, reviewer=world.users["reviewer"])
     assert client.get(url(stored)).status_code == 200
+    # Out of the expert review (here: not recommended after all), the assignment opens nothing any more.
+    application.status = ApplicationStatus.NOT_RECOMMENDED
+    application.save(update_fields=["status"])
+    assert client.get(url(stored)).status_code == 404
 
 
 def test_download_denied_to_anonymous(client, world, stored):

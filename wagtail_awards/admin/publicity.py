@@ -12,34 +12,34 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 
-from .. import converters  # noqa: F401 - registers <awards_id:…>
+from .. import (
+    access,
+    converters,  # noqa: F401 - registers <awards_id:…>
+)
 from ..domain import publicity, subsidy
 from ..domain.ids import parse_id
-from ..enums import AwardStatus, Role
+from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
-from ..models import Award, CallPage, Membership, Objection
+from ..models import Award, CallPage, Objection
 from .base import AwardsModelAdmin
+from .policy import PolicyPermissionHelper
 
 
-def is_province_admin(user) -> bool:
-    """A superuser, or a member of an organisation with the province administrator role."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.PROVINCE_ADMIN).exists()
+class ObjectionPermissionHelper(PolicyPermissionHelper):
+    """Objections come from the site; province administrators handle them (status, finding, reply)."""
+
+    list_action = inspect_action = edit_action = "objections.handle"
 
 
-class NoCreatePermissionHelper(PermissionHelper):
-    """Rows come from the site or from earlier stages; the admin handles them but never adds or deletes them."""
+class AwardPermissionHelper(PolicyPermissionHelper):
+    """Awards come from the review; province administrators see them and edit the federation flag."""
 
-    def user_can_create(self, user):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
+    list_action = inspect_action = "awards.view"
+    edit_action = "awards.edit"
 
 
 class ObjectionAdmin(AwardsModelAdmin):
@@ -63,7 +63,7 @@ class ObjectionAdmin(AwardsModelAdmin):
         "finding",
         "reply",
     )
-    permission_helper_class = NoCreatePermissionHelper
+    permission_helper_class = ObjectionPermissionHelper
     form_fields_exclude = ("application", "name", "contact", "content", "file", "file_name", "ip_hash", "fingerprint")
 
     def evidence(self, obj):
@@ -84,7 +84,7 @@ class ObjectionAdmin(AwardsModelAdmin):
 
     def file_view(self, request, pk):
         """The evidence file, as a download, to users who may see objections."""
-        if not self.permission_helper.user_can_list(request.user):
+        if not access.can(request.user, "objections.handle"):
             raise PermissionDenied
         objection = get_object_or_404(Objection, pk=pk)
         if not objection.file:
@@ -101,7 +101,7 @@ class AwardButtonHelper(ButtonHelper):
     @cached_property
     def may_cancel(self):
         # Once per listing, not once per row.
-        return is_province_admin(self.request.user)
+        return access.can(self.request.user, "awards.cancel")
 
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
@@ -127,7 +127,7 @@ class AwardAdmin(AwardsModelAdmin):
     search_fields = ("application__project_name", "application__unit_name")
     list_select_related = ("application",)
     inspect_view_enabled = True
-    permission_helper_class = NoCreatePermissionHelper
+    permission_helper_class = AwardPermissionHelper
     button_helper_class = AwardButtonHelper
     # Prizes are decided in the review stage; here only the federation flag is edited.
     form_fields_exclude = (
@@ -153,7 +153,7 @@ class AwardAdmin(AwardsModelAdmin):
 
 def cancel_award_view(request, pk):
     """Cancel a proposed award (虚假、错报、内容不实); province administrators only."""
-    if not is_province_admin(request.user):
+    if not access.can(request.user, "awards.cancel"):
         raise PermissionDenied
     award = get_object_or_404(Award.objects.select_related("application", "application__call"), pk=pk)
     call = award.application.call
@@ -193,7 +193,7 @@ def cancel_award_view(request, pk):
 
 def subsidy_view(request):
     """The subsidy table (奖补) of one call with totals; ``?format=xlsx`` downloads it as a spreadsheet."""
-    if not request.user.has_perm("wagtail_awards.view_award") and not is_province_admin(request.user):
+    if not access.can(request.user, "subsidies.view"):
         raise PermissionDenied
     calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
     call = None
@@ -244,7 +244,7 @@ def _xlsx(call, table, levels):
 
 class SubsidyMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("wagtail_awards.view_award") or is_province_admin(request.user)
+        return access.can(request.user, "subsidies.view")
 
 
 class PublicityAdminGroup(ModelAdminGroup):

@@ -144,32 +144,75 @@ def check_open_drafts(*, open_drafts: int, limit: int) -> None:
 # Rules on the database
 
 
-def past_award_for(*, project_name: str, unit_name: str, before_year: int | None = None):
-    """The ``PastAward`` matching this project and unit on their normalised names, or ``None``."""
-    from ..models import PastAward, normalise_name
+def earlier_awards(*, before_year: int):
+    """Every award before ``before_year``: the site's own (awarded applications) and imported ones. A programme
+    awards some dozens of projects a year, so all are read (two queries) and matched in Python."""
+    from ..models import Application, PastAward
+    from .past_awards import EarlierAward
 
-    project, unit = normalise_name(project_name), normalise_name(unit_name)
-    if not project:
-        return None
-    awards = PastAward.objects.filter(normalised_project=project, normalised_unit=unit)
-    if before_year is not None:
-        awards = awards.filter(year__lt=before_year)
-    return awards.order_by("-year").first()
+    site_awards = Application.objects.filter(
+        call__year__lt=before_year, status=ApplicationStatus.AWARDED
+    ).select_related("call", "organization")
+    found = [
+        EarlierAward("award", a.pk, a.call.year, a.project_name, a.organization.name, a.organization_id)
+        for a in site_awards
+    ]
+    imported = PastAward.objects.filter(year__lt=before_year)
+    found += [EarlierAward("import", p.pk, p.year, p.project_name, p.unit_name, p.organization_id) for p in imported]
+    return found
 
 
 def check_not_awarded_before(*, application) -> None:
-    """Refuse a project already awarded in an earlier year (往年已获评项目不再参评)."""
-    award = past_award_for(
+    """Refuse a project already awarded in an earlier year (往年已获奖项目不再参评); keep near matches on the
+    application for a province administrator to decide (``past_award_matches``), unless one has cleared it."""
+    from .past_awards import match_earlier_awards
+
+    organization = application.organization
+    same, near = match_earlier_awards(
         project_name=application.project_name,
-        unit_name=application.unit_name or application.organization.name,
-        before_year=application.call.year,
+        organization_id=organization.pk,
+        unit_name=organization.name,
+        earlier=earlier_awards(before_year=application.call.year),
     )
-    if award is not None:
+    if same is not None:
         raise ApplicationRefused(
             _("“%(project)s” was already awarded in %(year)s and cannot apply again.")
-            % {"project": application.project_name, "year": award.year},
+            % {"project": same.project_name, "year": same.year},
             code="past_award",
         )
+    if application.past_award_cleared_at is None:
+        application.past_award_matches = [award.as_dict() for award in near]
+
+
+def decide_past_award(*, application, same: bool, by, reason: str = "", now=None):
+    """A province administrator's decision on an application flagged as near an earlier award: the same project
+    (it becomes ineligible, with ``reason``) or another one (cleared: no longer flagged).
+
+    Side effects: saves the application; logs ``past_award_cleared`` or the move to ``ineligible``.
+    """
+    from wagtail.log_actions import log
+
+    from ..models import Application
+
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if same:
+            transitions.move(
+                application=application,
+                target=ApplicationStatus.INELIGIBLE,
+                user=by,
+                reason=reason or _("The same project as an earlier award: earlier winners may not apply again."),
+            )
+        else:
+            application.past_award_cleared_at, application.past_award_cleared_by = now or timezone.now(), by
+            application.save(update_fields=["past_award_cleared_at", "past_award_cleared_by", "updated_at"])
+            log(
+                instance=application,
+                action="wagtail_awards.past_award_cleared",
+                user=by,
+                data={"matches": application.past_award_matches, "reason": reason},
+            )
+    return application
 
 
 @dataclass
@@ -228,8 +271,10 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
                 _("This application has been submitted and is locked."), code="locked", application=application
             )
         for name in FIXED_TEXT_FIELDS:
-            if name in data.fixed:
+            if name in data.fixed and name != "unit_name":
                 setattr(application, name, (data.fixed[name] or "").strip())
+        # The unit's name is its organisation's, never typed: past awards and lists meet on the organisation.
+        application.unit_name = organization.name
         application.answers = {**application.answers, **data.answers}
         application.declaration = bool(data.declaration)
         application.save()
@@ -374,6 +419,7 @@ def submit(*, application, user, required: Mapping[str, str], now=None):
                 fields=missing,
             )
         check_not_awarded_before(application=application)
+        application.save(update_fields=["past_award_matches"])
         if not application.reference:
             # One numbering at a time per call: the call's page row is the lock.
             Page.objects.select_for_update().filter(pk=call.pk).first()

@@ -462,17 +462,16 @@ def invalidate_votes(*, call, votes, reason: str, user) -> int:
     """Mark ``votes`` (a queryset of the call's votes) invalid with ``reason``; returns how many changed.
 
     Side effects: updates the votes in one statement (tallies follow at once) and writes a
-    ``wagtail_awards.invalidate_votes`` log entry on the call with the count, the reason and the selection.
+    ``wagtail_awards.invalidate_votes`` log entry on the call with the count, the reason and the selection (an
+    ``AwardsLogEntry``, not the page's history: only province administrators see the vote's entries).
     """
-    from wagtail.log_actions import log
-
-    from ..models import Vote
+    from ..models import AwardsLogEntry, Vote
 
     with transaction.atomic():
         ids = list(votes.filter(call=call, valid=True).values_list("pk", flat=True))
         changed = Vote.objects.filter(pk__in=ids, valid=True).update(valid=False, invalid_reason=reason[:200])
         if changed:
-            log(
+            AwardsLogEntry.objects.log_action(
                 call,
                 "wagtail_awards.invalidate_votes",
                 user=user,

@@ -193,7 +193,12 @@ class ApplicationFormBuilder(FormBuilder):
                 label=_("Reviewing unit"), help_text=_("The union that reviews your application first."), **text
             ),
             "responsible_department": django.forms.CharField(label=_("Responsible department"), **text),
-            "unit_name": django.forms.CharField(label=_("Applicant unit name"), **text),
+            "unit_name": django.forms.CharField(
+                label=_("Applicant unit name"),
+                help_text=_("Your unit as registered; its recommending organisation or the province union changes it."),
+                disabled=True,
+                **text,
+            ),
             "project_name": django.forms.CharField(label=_("Project name"), **text),
             "theme": django.forms.ChoiceField(label=_("Theme"), choices=[("", "---------"), *themes], required=False),
             MATERIALS_FIELD: UploadField(

@@ -16,9 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from .. import access
 from ..domain import applications as rules
 from ..domain import files as file_rules
-from ..domain import permissions
+from ..domain.accounts import pending_unit_names
 from ..enums import ApplicationStatus
 from ..models import Application, ApplicationFile, ApplicationFormPage
 from ..uploads import body_too_large, install_upload_limits, max_request_size
@@ -26,7 +27,7 @@ from ..uploads import body_too_large, install_upload_limits, max_request_size
 
 def render_form(request, *, page, application=None, form=None, status=200):
     """Render the application form page for a new application or a draft."""
-    units = list(permissions.applicant_units(request.user))
+    units = list(access.applicant_units(request.user))
     organization = application.organization if application else (units[0] if units else None)
     existing = list(application.files.all()) if application else []
     if form is None:
@@ -46,6 +47,7 @@ def render_form(request, *, page, application=None, form=None, status=200):
         existing_files=existing,
         token=request.POST.get("token") or uuid.uuid4(),
         can_apply=organization is not None,
+        pending_units=[] if organization is not None else pending_unit_names(request.user),
     )
     response = TemplateResponse(request, page.get_template(request), context, status=status)
     response["Cache-Control"] = "no-store"
@@ -66,7 +68,7 @@ def save_application(request, page_id):
         return redirect_to_login(request.get_full_path())
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    units = list(permissions.applicant_units(request.user))
+    units = list(access.applicant_units(request.user))
     if not units:
         raise PermissionDenied
     if body_too_large(request):
@@ -89,9 +91,9 @@ def _save_application(request, *, page, handler, units):
             application = Application.objects.get(pk=int(request.POST["application"]), call=page.call)
         except (Application.DoesNotExist, ValueError):
             raise Http404 from None
-        if not permissions.can_view_application(request.user, application):
+        if not access.can(request.user, "application.view", application):
             raise Http404
-        if not permissions.can_edit_application(request.user, application):
+        if not access.can(request.user, "application.edit", application):
             if application.status == ApplicationStatus.SUBMITTED:
                 # A replayed submission: the application is already in.
                 return redirect("wagtail_awards:application_submitted", pk=application.pk)
@@ -109,6 +111,7 @@ def _save_application(request, *, page, handler, units):
         request.FILES,
         page=page,
         user=request.user,
+        initial={"unit_name": organization.name},
         existing_counts=existing_counts,
         upload_errors=handler.errors,
     )
@@ -196,7 +199,7 @@ def _visible_or_404(request, pk):
         Application.objects.select_related("call", "organization", "recommending_organization"), pk=pk
     )
     # Someone not allowed learns nothing, not even that the application exists.
-    if not permissions.can_view_application(request.user, application):
+    if not access.can(request.user, "application.view", application):
         raise Http404
     return application
 
@@ -223,8 +226,8 @@ def application_detail(request, pk, *, submitted=False):
         "files": application.files.all(),
         "form_page": form_page,
         "submitted": submitted,
-        "can_edit": open_now and permissions.can_edit_application(request.user, application),
-        "can_withdraw": permissions.can_withdraw_application(request.user, application)
+        "can_edit": open_now and access.can(request.user, "application.edit", application),
+        "can_withdraw": access.can(request.user, "application.withdraw", application)
         and rules.can_withdraw(status=application.status, now=now, deadline=application.call.application_deadline),
     }
     template = (
@@ -241,7 +244,7 @@ def application_submitted(request, pk):
 @require_POST
 def withdraw_application(request, pk):
     application = _visible_or_404(request, pk)
-    if not permissions.can_withdraw_application(request.user, application):
+    if not access.can(request.user, "application.withdraw", application):
         raise PermissionDenied
     try:
         rules.withdraw(application=application, user=request.user)
@@ -258,9 +261,8 @@ def withdraw_application(request, pk):
 @never_cache
 def my_applications(request):
     """Every application of the user's units, in every call, with its status and reference number."""
-    units = permissions.organization_ids(request.user)
     applications = (
-        Application.objects.filter(organization_id__in=units)
+        access.visible_applications(request.user, access.Purpose.UNIT)
         .select_related("call", "organization")
         .order_by("-call__year", "-updated_at")
     )
@@ -269,7 +271,12 @@ def my_applications(request):
     return TemplateResponse(
         request,
         "wagtail_awards/applications/my_applications.html",
-        {"applications": applications, "open_forms": open_forms, "has_unit": bool(units)},
+        {
+            "applications": applications,
+            "open_forms": open_forms,
+            "has_unit": access.roles(request.user).applicant,
+            "pending_units": pending_unit_names(request.user),
+        },
     )
 
 
@@ -277,7 +284,7 @@ def my_applications(request):
 def download_file(request, pk):
     """Send one uploaded file to a user allowed to see its application, as an attachment that is never sniffed."""
     item = get_object_or_404(ApplicationFile.objects.select_related("application"), pk=pk)
-    if not permissions.can_download_file(request.user, item):
+    if not access.can(request.user, "file.download", item):
         raise Http404
     try:
         handle = item.file.open("rb")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_awards', '0005_application_receipt'),
+        ('wagtail_awards', '0006_people_and_access'),
     ]
 
     operations = [
