@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
 from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
+from .base import AwardsModelAdmin
 from .display import WordsInspectView, yes_or_blank
 from .memberships import MembershipAdmin
 from .policy import PolicyPermissionHelper
@@ -17,7 +18,7 @@ class CalendarPermissionHelper(PolicyPermissionHelper):
     list_action = create_action = edit_action = delete_action = "calendar.manage"
 
 
-class OrganizationAdmin(ModelAdmin):
+class OrganizationAdmin(AwardsModelAdmin):
     model = Organization
     index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
@@ -37,7 +38,7 @@ class OrganizationAdmin(ModelAdmin):
     approved_flag.short_description = Organization._meta.get_field("approved").verbose_name
 
 
-class CalendarExceptionAdmin(ModelAdmin):
+class CalendarExceptionAdmin(AwardsModelAdmin):
     model = CalendarException
     index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
