@@ -5,7 +5,7 @@ from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
 from .base import AwardsModelAdmin
-from .display import WordsInspectView, yes_or_blank
+from .display import WordsInspectView
 from .memberships import MembershipAdmin
 from .policy import PolicyPermissionHelper
 
@@ -23,7 +23,7 @@ class OrganizationAdmin(AwardsModelAdmin):
     index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
-    list_display = ("name", "kind", "parent", "city", "approved_flag")
+    list_display = ("name", "kind", "parent", "city", "approved")
     list_filter = ("kind", "city", "approved")
     search_fields = ("name", "city")
     list_select_related = ("parent",)
@@ -32,10 +32,6 @@ class OrganizationAdmin(AwardsModelAdmin):
     inspect_view_fields = ("name", "kind", "parent", "city", "approved")
     permission_helper_class = OrganizationPermissionHelper
 
-    def approved_flag(self, obj):
-        return yes_or_blank(obj.approved)
-
-    approved_flag.short_description = Organization._meta.get_field("approved").verbose_name
 
 
 class CalendarExceptionAdmin(AwardsModelAdmin):
@@ -43,14 +39,9 @@ class CalendarExceptionAdmin(AwardsModelAdmin):
     index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
-    list_display = ("day", "working_day", "note")
+    list_display = ("day", "is_working_day", "note")
     list_filter = ("is_working_day",)
     permission_helper_class = CalendarPermissionHelper
-
-    def working_day(self, obj):
-        return yes_or_blank(obj.is_working_day)
-
-    working_day.short_description = _("is a working day")
 
 
 class AwardsAdminGroup(ModelAdminGroup):

@@ -28,7 +28,7 @@ from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
 from .applications import ProjectCallFilter
 from .base import AwardsModelAdmin
-from .display import WordsInspectView, yes_or_blank
+from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
 
 
@@ -149,7 +149,7 @@ class AwardAdmin(AwardsModelAdmin):
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Award list")
     menu_icon = "trophy"
-    list_display = ("application", "prize", "most_popular_flag", "status", "federation_flag", "subsidy_amount")
+    list_display = ("application", "prize", "most_popular", "status", "federation_subsidised", "subsidy_amount")
     list_filter = ("status", "most_popular", "federation_subsidised", ProjectCallFilter)
     search_fields = ("application__reference", "application__project_name", "application__unit_name")
     list_select_related = ("application", "application__call")
@@ -181,16 +181,6 @@ class AwardAdmin(AwardsModelAdmin):
         return names.get(obj.prize_rank, obj.prize_rank or "")
 
     prize.short_description = gettext_lazy("prize")
-
-    def most_popular_flag(self, obj):
-        return yes_or_blank(obj.most_popular)
-
-    most_popular_flag.short_description = gettext_lazy("most popular")
-
-    def federation_flag(self, obj):
-        return yes_or_blank(obj.federation_subsidised)
-
-    federation_flag.short_description = gettext_lazy("subsidised by the provincial federation")
 
     def subsidy_amount(self, obj):
         """As the subsidy screen computes it (a proposed award has no stored amount yet)."""
