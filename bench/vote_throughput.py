@@ -66,10 +66,12 @@ def prepare(*, candidates, votes, floor_votes):
 
     from captcha.models import CaptchaStore
     from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
     from wagtail.models import Page, Site
 
+    from wagtail_awards.captcha import VOTE, bound_key
     from wagtail_awards.domain.voting import voting_day
     from wagtail_awards.models import (
         Application,
@@ -146,10 +148,15 @@ def prepare(*, candidates, votes, floor_votes):
     )
     CaptchaStore.objects.filter(challenge="bench").delete()
     expiration = now + dt.timedelta(hours=2)
+    # Questions are bound to a visitor's session: every bench vote comes from one session holding the secret.
+    session = SessionStore()
     captchas = [
-        CaptchaStore(challenge="bench", response=f"{n}", hashkey=uuid.uuid4().hex, expiration=expiration)
+        CaptchaStore(
+            challenge="bench", response=f"{n}", hashkey=bound_key(purpose=VOTE, session=session), expiration=expiration
+        )
         for n in range(votes)
     ]
+    session.save()
     CaptchaStore.objects.bulk_create(captchas, batch_size=1000)
     return {
         "full_call": full.pk,
@@ -159,6 +166,7 @@ def prepare(*, candidates, votes, floor_votes):
         "counters": [c.pk for c in counters],
         "captchas": [(c.hashkey, c.response) for c in captchas],
         "page_url": page.url,
+        "session": session.session_key,
     }
 
 
@@ -281,7 +289,7 @@ def main():
         candidate = data["candidates"][next(sequence) % len(data["candidates"])]
         body, headers = form(
             {"captcha_0": key, "captcha_1": answer, "next": page_url, "csrfmiddlewaretoken": csrf},
-            {"Cookie": f"csrftoken={csrf}"},
+            {"Cookie": f"csrftoken={csrf}; sessionid={data['session']}"},
         )
         return Request("POST", f"/awards/vote/{data['full_call']}/{candidate}/", body, headers)
 

@@ -77,3 +77,13 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: rate limits count there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()

@@ -44,6 +44,25 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_REGISTRATION_WINDOW``     ``3600``            Length of that window in seconds.
 ``WAGTAIL_AWARDS_INVITATION_DAYS``         ``30``              Days a unit invitation stays valid by default.
 =========================================  ==================  ==================================================
+
+Abuse limits and the client address:
+
+==========================================  ==========================  ==============================================
+Setting                                     Default                     Meaning
+==========================================  ==========================  ==============================================
+``WAGTAIL_AWARDS_OBJECTION_IP_LIMIT``       ``10``                      Objections from one address per window
+                                                                        (shared cache); ``0``: no limit.
+``WAGTAIL_AWARDS_OBJECTION_PROJECT_LIMIT``  ``3``                       Objections from one address against one
+                                                                        project per window; ``0``: no limit.
+``WAGTAIL_AWARDS_OBJECTION_WINDOW``         ``86400``                   Length of the objection window in seconds.
+``WAGTAIL_AWARDS_TRUSTED_PROXY_COUNT``      ``0``                       Proxies in front of the app servers; the
+                                                                        client address is read from the forwarded
+                                                                        header only when this or the list is set.
+``WAGTAIL_AWARDS_TRUSTED_PROXIES``          ``()``                      The proxies' addresses or networks, one per
+                                                                        hop, outermost first (instead of a count).
+``WAGTAIL_AWARDS_FORWARDED_FOR_HEADER``     ``"HTTP_X_FORWARDED_FOR"``  The header (``request.META`` key) the
+                                                                        proxies append the client address to.
+==========================================  ==========================  ==============================================
 """
 
 from django.conf import settings
@@ -67,6 +86,12 @@ DEFAULTS = {
     "VOTE_IP_LIMIT": 60,
     "VOTE_IP_WINDOW": 3600,
     "VOTE_BURST": 10,
+    "OBJECTION_IP_LIMIT": 10,
+    "OBJECTION_PROJECT_LIMIT": 3,
+    "OBJECTION_WINDOW": 24 * 3600,
+    "TRUSTED_PROXY_COUNT": 0,
+    "TRUSTED_PROXIES": (),
+    "FORWARDED_FOR_HEADER": "HTTP_X_FORWARDED_FOR",
     "REGISTRATION_LIMIT": 5,
     "REGISTRATION_WINDOW": 3600,
     "INVITATION_DAYS": 30,

@@ -4,6 +4,7 @@ The app itself reads its own options through ``wagtail_awards.conf``; this modul
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,7 @@ INSTALLED_APPS = [
     "example_site.demo",
     "wagtail_modeladmin",
     "captcha",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wagtail_awards.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +71,8 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The address as the rest of the app reads it: the client's, through the trusted proxies only.
+AXES_CLIENT_IP_CALLABLE = "wagtail_awards.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "wagtail_awards.views.accounts.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 
@@ -149,11 +154,37 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
+# The admin's new-version notice fetches from Wagtail's site, which the admin policy (connect-src 'self') refuses.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars from Gravatar would be images from another site too (and tell it who uses the admin): Wagtail's default.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# django-simple-captcha: arithmetic challenges are easier to read on a phone than distorted letters.
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
-CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"  # as written in Chinese schools, not the programmer's "*"
+# Content-Security-Policy (django-csp): the site's pages load scripts, styles, images and sounds from the site only;
+# nothing inline runs. Wagtail's admin gets the app's admin policy (see wagtail_awards.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# django-simple-captcha: arithmetic with two-digit numbers (47 + 36, 13 × 7) is easier to read on a phone than
+# distorted letters; the question is spoken (in English) when Debian's flite is installed.
+CAPTCHA_CHALLENGE_FUNCT = "wagtail_awards.captcha.arithmetic_challenge"
+CAPTCHA_FONT_SIZE = 26
+CAPTCHA_LETTER_ROTATION = (-20, 20)
 CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_FLITE_PATH = shutil.which("flite")
 
 WAGTAIL_AWARDS_TIME_ZONE = "Asia/Shanghai"
 # The app's pages inside the app's own layout (default) or inside this site's templates/base.html:

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.contrib.forms.utils import get_field_clean_name
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import approve, register
 from tests.integration.round_world import PDF, build_world
 from tests.voting_helpers import make_voting_page
-from wagtail_awards.captcha import new_challenge
 from wagtail_awards.domain import publicity as publicity_rules
 from wagtail_awards.domain import review as review_rules
 from wagtail_awards.models import (
@@ -239,7 +239,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
             "name": payload("objector"),
             "contact": payload("contact"),
             "content": payload("objection"),
-            "captcha_0": new_challenge(),
+            "captcha_0": bound_challenge(public, "objection")[0],
             "captcha_1": "passed",
         },
     )

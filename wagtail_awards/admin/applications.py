@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn, UserColumn
-from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView
 
 from .. import access
 from ..domain.applications import decide_past_award
+from ..domain.ids import parse_id
 from ..exports import FormulaSafeIndexView
 from ..models import Application, PastAward
+from .base import AwardsModelAdmin
 from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
 
@@ -107,8 +108,8 @@ class CallFilter(SimpleListFilter):
         return [(str(call.pk), label) for call, label in CallPage.menu()]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(**{self.lookup: int(value)}) if value and value.isdigit() else queryset
+        call_id = parse_id(self.value())
+        return queryset.filter(**{self.lookup: call_id}) if call_id else queryset
 
 
 class ProjectCallFilter(CallFilter):
@@ -117,7 +118,7 @@ class ProjectCallFilter(CallFilter):
     lookup = "application__call_id"
 
 
-class ApplicationAdmin(ModelAdmin):
+class ApplicationAdmin(AwardsModelAdmin):
     model = Application
     index_view_class = FormulaSafeIndexView
     menu_label = _("Applications")
@@ -192,7 +193,7 @@ class PastAwardPermissionHelper(PolicyPermissionHelper):
     list_action = create_action = inspect_action = edit_action = delete_action = "past_awards.manage"
 
 
-class PastAwardAdmin(ModelAdmin):
+class PastAwardAdmin(AwardsModelAdmin):
     model = PastAward
     permission_helper_class = PastAwardPermissionHelper
     index_view_class = FormulaSafeIndexView

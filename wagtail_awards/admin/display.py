@@ -4,11 +4,6 @@ from django.utils.translation import gettext as _
 from wagtail_modeladmin.views import InspectView
 
 
-def yes_or_blank(value) -> str:
-    """A flag in a list: “是”, or nothing (Django admin's tick images are not served in a Wagtail site)."""
-    return _("Yes") if value else ""
-
-
 class WordsInspectView(InspectView):
     """The inspect view, with 是/否 for yes-or-no fields."""
 

@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
 from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
-from .display import WordsInspectView, yes_or_blank
+from .base import AwardsModelAdmin
+from .display import WordsInspectView
 from .memberships import MembershipAdmin
 from .policy import PolicyPermissionHelper
 
@@ -17,12 +18,12 @@ class CalendarPermissionHelper(PolicyPermissionHelper):
     list_action = create_action = edit_action = delete_action = "calendar.manage"
 
 
-class OrganizationAdmin(ModelAdmin):
+class OrganizationAdmin(AwardsModelAdmin):
     model = Organization
     index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
-    list_display = ("name", "kind", "parent", "city", "approved_flag")
+    list_display = ("name", "kind", "parent", "city", "approved")
     list_filter = ("kind", "city", "approved")
     search_fields = ("name", "city")
     list_select_related = ("parent",)
@@ -31,25 +32,16 @@ class OrganizationAdmin(ModelAdmin):
     inspect_view_fields = ("name", "kind", "parent", "city", "approved")
     permission_helper_class = OrganizationPermissionHelper
 
-    def approved_flag(self, obj):
-        return yes_or_blank(obj.approved)
-
-    approved_flag.short_description = Organization._meta.get_field("approved").verbose_name
 
 
-class CalendarExceptionAdmin(ModelAdmin):
+class CalendarExceptionAdmin(AwardsModelAdmin):
     model = CalendarException
     index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
-    list_display = ("day", "working_day", "note")
+    list_display = ("day", "is_working_day", "note")
     list_filter = ("is_working_day",)
     permission_helper_class = CalendarPermissionHelper
-
-    def working_day(self, obj):
-        return yes_or_blank(obj.is_working_day)
-
-    working_day.short_description = _("is a working day")
 
 
 class AwardsAdminGroup(ModelAdminGroup):

@@ -14,16 +14,21 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, Panel
 from wagtail_modeladmin.helpers import ButtonHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
-from .. import access
+from .. import (
+    access,
+    converters,  # noqa: F401 - registers <awards_id:…>
+)
 from ..domain import publicity, subsidy
+from ..domain.ids import parse_id
 from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
 from .applications import ProjectCallFilter
-from .display import WordsInspectView, yes_or_blank
+from .base import AwardsModelAdmin
+from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
 
 
@@ -58,18 +63,28 @@ class ObjectionFactsPanel(Panel):
             return context
 
 
-class ObjectionAdmin(ModelAdmin):
+class ObjectionAdmin(AwardsModelAdmin):
     model = Objection
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
-    list_display = ("application", "name", "contact", "content_excerpt", "status", "created_at", "evidence")
+    list_display = ("application", "name", "contact", "content_excerpt", "status", "created_at", "repeats", "evidence")
     list_filter = ("status", ProjectCallFilter)
     search_fields = ("name", "contact", "content", "application__project_name")
     list_select_related = ("application",)
     inspect_view_enabled = True
     inspect_view_class = WordsInspectView
-    inspect_view_fields = ("application", "name", "contact", "content", "file_name", "status", "finding", "reply")
+    inspect_view_fields = (
+        "application",
+        "name",
+        "contact",
+        "content",
+        "file_name",
+        "repeats",
+        "status",
+        "finding",
+        "reply",
+    )
     permission_helper_class = ObjectionPermissionHelper
     panels = [ObjectionFactsPanel(), FieldPanel("status"), FieldPanel("finding"), FieldPanel("reply")]
 
@@ -91,7 +106,7 @@ class ObjectionAdmin(ModelAdmin):
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/objection/<int:pk>/file/", self.file_view, name="wagtail_awards_objection_file"),
+            path("wagtail_awards/objection/<awards_id:pk>/file/", self.file_view, name="wagtail_awards_objection_file"),
         )
 
     def file_view(self, request, pk):
@@ -129,12 +144,12 @@ class AwardButtonHelper(ButtonHelper):
         return buttons
 
 
-class AwardAdmin(ModelAdmin):
+class AwardAdmin(AwardsModelAdmin):
     model = Award
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Award list")
     menu_icon = "success"
-    list_display = ("application", "prize", "most_popular_flag", "status", "federation_flag", "subsidy_amount")
+    list_display = ("application", "prize", "most_popular", "status", "federation_subsidised", "subsidy_amount")
     list_filter = ("status", "most_popular", "federation_subsidised", ProjectCallFilter)
     search_fields = ("application__reference", "application__project_name", "application__unit_name")
     list_select_related = ("application", "application__call")
@@ -167,16 +182,6 @@ class AwardAdmin(ModelAdmin):
 
     prize.short_description = gettext_lazy("prize")
 
-    def most_popular_flag(self, obj):
-        return yes_or_blank(obj.most_popular)
-
-    most_popular_flag.short_description = gettext_lazy("most popular")
-
-    def federation_flag(self, obj):
-        return yes_or_blank(obj.federation_subsidised)
-
-    federation_flag.short_description = gettext_lazy("subsidised by the provincial federation")
-
     def subsidy_amount(self, obj):
         """As the subsidy screen computes it (a proposed award has no stored amount yet)."""
         rates = subsidy.rates_for_call(call=obj.application.call)
@@ -192,7 +197,7 @@ class AwardAdmin(ModelAdmin):
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/award/<int:pk>/cancel/", cancel_award_view, name="wagtail_awards_award_cancel"),
+            path("wagtail_awards/award/<awards_id:pk>/cancel/", cancel_award_view, name="wagtail_awards_award_cancel"),
             path("wagtail_awards/subsidies/", subsidy_view, name="wagtail_awards_subsidies"),
         )
 
@@ -246,8 +251,9 @@ def subsidy_view(request):
     for option in calls:
         option.menu_label = labels.get(option.pk, option.title)
     call = None
-    if request.GET.get("call", "").isdigit():
-        call = next((c for c in calls if c.pk == int(request.GET["call"])), None)
+    call_id = parse_id(request.GET.get("call", ""))
+    if call_id:
+        call = next((c for c in calls if c.pk == call_id), None)
     call = call or (calls[0] if calls else None)
     table = subsidy.table_for_call(call=call) if call else None
     levels = {level.rank: level.name for level in call.prize_levels.all()} if call else {}

@@ -26,10 +26,14 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.coreutils import multigetattr
 
-from .. import access
+from .. import (
+    access,
+    converters,  # noqa: F401 - registers <awards_id:…>
+)
 from ..domain import recommendation as rec_rules
 from ..domain import review as rules
 from ..domain.applications import display_answer
+from ..domain.ids import parse_id
 from ..enums import ApplicationStatus, RecommendationDecision
 from ..exports import FormulaSafeExportMixin
 from ..forms.review import AssignForm, AutoAssignForm, DecisionForm, PrizeForm, ScoreForm, UnlockForm
@@ -85,9 +89,12 @@ class RoundView(WagtailAdminTemplateMixin, View):
     def call(self):
         raw = self.request.GET.get("call") or self.request.POST.get("call")
         if raw:
-            if not str(raw).isdigit():
+            call_id = parse_id(raw)
+            if call_id is None:
                 raise Http404
-            return get_object_or_404(CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels"), pk=raw)
+            return get_object_or_404(
+                CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels"), pk=call_id
+            )
         call = self.call_with_my_work() or rules.current_call()
         if call is None:
             raise Http404(_("There is no call yet."))
@@ -306,9 +313,10 @@ class RecommendView(ExportMixin, RoundView):
         raw = self.request.GET.get("org") or self.request.POST.get("org")
         allowed = access.recommending_organizations_for(self.request.user)
         if raw:
-            if not str(raw).isdigit():
+            org_id = parse_id(raw)
+            if org_id is None:
                 raise Http404
-            return get_object_or_404(allowed, pk=raw)
+            return get_object_or_404(allowed, pk=org_id)
         if self.user_roles.province_admin:
             return None
         return allowed.order_by("name").first()
@@ -471,8 +479,8 @@ class SubmitListView(RoundView):
     template_name = TEMPLATES + "submit.html"
 
     def post(self, request):
-        raw = request.POST.get("org", "")
-        organization = Organization.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        org_id = parse_id(request.POST.get("org", ""))
+        organization = Organization.objects.filter(pk=org_id).first() if org_id else None
         if not access.can(request.user, "organization.edit_list", organization):
             raise Http404
         rec_list = rec_rules.get_list(call=self.call, organization=organization)
@@ -897,16 +905,16 @@ class RankingView(ExportMixin, RoundView):
 def urlpatterns():
     return [
         path("applications/", ApplicationListView.as_view(), name="applications"),
-        path("applications/<int:pk>/", ApplicationInspectView.as_view(), name="application"),
+        path("applications/<awards_id:pk>/", ApplicationInspectView.as_view(), name="application"),
         path("recommend/", RecommendView.as_view(), name="recommend"),
-        path("recommend/<int:pk>/", DecideView.as_view(), name="decide"),
+        path("recommend/<awards_id:pk>/", DecideView.as_view(), name="decide"),
         path("recommend/submit/", SubmitListView.as_view(), name="submit"),
-        path("recommend/lists/<int:pk>/unlock/", UnlockListView.as_view(), name="unlock"),
+        path("recommend/lists/<awards_id:pk>/unlock/", UnlockListView.as_view(), name="unlock"),
         path("assignments/", AssignmentsView.as_view(), name="assignments"),
-        path("assignments/<int:pk>/add/", AssignView.as_view(), name="assign"),
+        path("assignments/<awards_id:pk>/add/", AssignView.as_view(), name="assign"),
         path("assignments/auto/", AutoAssignView.as_view(), name="auto_assign"),
-        path("assignments/<int:pk>/remove/", UnassignView.as_view(), name="unassign"),
+        path("assignments/<awards_id:pk>/remove/", UnassignView.as_view(), name="unassign"),
         path("scores/", ScoresView.as_view(), name="scores"),
-        path("scores/<int:pk>/", ScoreEditView.as_view(), name="score"),
+        path("scores/<awards_id:pk>/", ScoreEditView.as_view(), name="score"),
         path("ranking/", RankingView.as_view(), name="ranking"),
     ]

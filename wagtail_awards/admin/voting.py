@@ -14,7 +14,10 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .. import access
+from .. import (
+    access,
+    converters,  # noqa: F401 - registers <awards_id:…>
+)
 from ..conf import awards_settings
 from ..domain import voting
 from ..forms.voting_audit import InvalidateVotesForm
@@ -118,7 +121,7 @@ def audit(request, call_id):
 def register_urls():
     return [
         path("awards/votes/", index, name="wagtail_awards_vote_audit_index"),
-        path("awards/votes/<int:call_id>/", audit, name="wagtail_awards_vote_audit"),
+        path("awards/votes/<awards_id:call_id>/", audit, name="wagtail_awards_vote_audit"),
     ]
 
 

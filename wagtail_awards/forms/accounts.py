@@ -7,14 +7,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from ..captcha import OneTimeCaptchaField
+from ..captcha import REGISTRATION, CaptchaFormMixin, OneTimeCaptchaField
 from ..domain.cells import FORMULA_TRIGGERS
 from ..domain.user_fields import NAME_FIELD, extra_account_fields, has_field
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
 from ..models import Organization
 
 
-class RegistrationForm(django.forms.Form):
+class RegistrationForm(CaptchaFormMixin, django.forms.Form):
     """A new account. The e-mail address is the login name; whether it is taken is never said on the page (the
     address's owner gets an e-mail either way)."""
 
@@ -35,7 +35,7 @@ class RegistrationForm(django.forms.Form):
         strip=False,
         widget=django.forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    captcha = OneTimeCaptchaField(label=_("Question"))
+    captcha = OneTimeCaptchaField(label=_("Question"), purpose=REGISTRATION)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -88,11 +88,26 @@ class Objection(models.Model):
     reply = models.TextField(_("reply"), blank=True)
     created_at = models.DateTimeField(_("filed"), auto_now_add=True)
     ip_hash = models.CharField(max_length=64, blank=True)
+    #: The normalised text and evidence (``domain.publicity.objection_fingerprint``): duplicates fold into one row.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    repeats = models.PositiveIntegerField(
+        _("times filed"),
+        default=1,
+        editable=False,
+        help_text=_("The same objection filed again from the same network."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "ip_hash", "fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="awards_objection_once_per_address",
+            )
+        ]
 
     def __str__(self):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"

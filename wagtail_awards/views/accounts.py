@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import access, throttle
+from ..addresses import client_address
 from ..conf import awards_settings
 from ..domain import accounts
 from ..domain.voting import client_hash
@@ -63,7 +64,7 @@ def _request_unit(user, unit_form):
 
 
 def _address(request):
-    return client_hash(request.META.get("REMOTE_ADDR", ""))
+    return client_hash(client_address(request))
 
 
 @never_cache
@@ -76,7 +77,7 @@ def register(request):
     """
     if request.user.is_authenticated:
         return _go(_next_url(request))
-    user_form = RegistrationForm(request.POST or None, prefix="account")
+    user_form = RegistrationForm(request.POST or None, prefix="account", request=request)
     unit_form = UnitForm(request.POST or None, prefix="unit", required=False)
     context = layout_context({"user_form": user_form, "unit_form": unit_form, "next": _next_url(request, default="")})
     if request.method != "POST":

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from wagtail.models import Page
 
+from ..addresses import client_address
 from ..domain import publicity
 from ..enums import AwardStatus
 from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
@@ -77,7 +78,7 @@ def publicity_context(page, request, *, now, form=None):
     most_popular = [a for a in awards if a.most_popular]
     projects = [(a.application_id, _project_label(a.application)) for a in awards if a.status == AwardStatus.PROPOSED]
     if period and period.is_open and form is None:
-        form = ObjectionForm(projects=projects)
+        form = ObjectionForm(projects=projects, request=request)
     return {
         "call": call,
         "now": now,
@@ -117,33 +118,47 @@ def serve_publicity_page(page, request, *args, **kwargs):
         messages.error(request, _("Objections can be filed only during the publicity period."))
         return HttpResponseRedirect(target)
     form = ObjectionForm(
-        request.POST, request.FILES, projects=publicity_context(page, request, now=now)["objection_projects"]
+        request.POST,
+        request.FILES,
+        projects=publicity_context(page, request, now=now)["objection_projects"],
+        request=request,
     )
     for refusal in refused_uploads(request):
         form.add_error("file", refusal_message(refusal))
     if form.is_valid():
         application = Application.objects.select_related("award").get(pk=form.cleaned_data["application"])
         try:
-            publicity.file_objection(
+            objection = publicity.file_objection(
                 application=application,
                 call=call,
                 name=form.cleaned_data["name"],
                 contact=form.cleaned_data["contact"],
                 content=form.cleaned_data["content"],
                 file=form.cleaned_data.get("file"),
-                ip_hash=publicity.hash_address(address=request.META.get("REMOTE_ADDR", ""), secret=settings.SECRET_KEY),
+                ip_hash=publicity.hash_address(address=client_address(request), secret=settings.SECRET_KEY),
                 now=now,
             )
+        except publicity.ObjectionLimited as exc:
+            messages.error(request, str(exc))
+            context = Page.get_context(page, request)
+            context.update(publicity_context(page, request, now=now))
+            return TemplateResponse(request, page.get_template(request), context, status=429)
         except publicity.PublicityError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(target)
+        if objection.repeats > 1:
+            messages.info(
+                request,
+                _("This objection had been received already; it is now counted %(count)d times.")
+                % {"count": objection.repeats},
+            )
         if getattr(request, "session", None) is not None:
             request.session[OBJECTION_FILED] = {
                 "page": page.pk,
                 "project": _project_label(application),
                 "filed": date_format(timezone.localtime(now), "DATETIME_FORMAT"),
             }
-        else:
+        elif objection.repeats <= 1:
             messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
     context = layout_context(Page.get_context(page, request))

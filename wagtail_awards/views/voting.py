@@ -1,9 +1,7 @@
 """The vote endpoints. Nothing here may be cached: they hand out captchas and CSRF tokens and take votes."""
 
-import random
 import uuid
 
-from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -14,7 +12,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
-from ..captcha import burn_captcha, new_challenge
+from .. import captcha
+from ..addresses import client_address
+from ..captcha import burn_captcha
 from ..conf import awards_settings
 from ..domain import voting
 from ..enums import DeadlineState
@@ -24,6 +24,8 @@ from ..layout import layout_context
 DEVICE_COOKIE = "awards_device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600
 STATUS_FOR_REFUSAL = {"not_open": 403, "closed": 403, "already_voted": 409, "daily_limit": 409, "rate_limited": 429}
+#: Refusals that come after the captcha was solved: they count against the voter's attempts like a vote.
+SOLVED_REFUSALS = ("already_voted", "daily_limit")
 
 
 def _device_id(request):
@@ -47,9 +49,13 @@ def _voter_key(request):
     return voting.voter_key_for_device(device), new_device
 
 
-def _set_device(response, device):
+def _set_device(request, response, device):
     if device:
-        response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax")
+        # Secure whenever the site's own cookies are (production) or the request came over HTTPS.
+        secure = settings.SESSION_COOKIE_SECURE or request.is_secure()
+        response.set_cookie(
+            DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax", secure=secure
+        )
     return response
 
 
@@ -63,15 +69,9 @@ def _login_required(request):
     return awards_settings.VOTE_REQUIRES_LOGIN and not request.user.is_authenticated
 
 
-def _challenges_allowed(request, now):
-    """Every new question is a database row: an IP address gets twice as many per window as it may vote."""
-    ip_hash = voting.client_hash(request.META.get("REMOTE_ADDR", ""))
-    return voting.within_rate_limit(
-        key=f"challenge:{ip_hash}",
-        now=now,
-        limit=2 * awards_settings.VOTE_IP_LIMIT,
-        window=awards_settings.VOTE_IP_WINDOW,
-    )
+def _attempts_key(voter_key, address):
+    """Solved attempts are counted per voter and address: junk from one address does not block its neighbours."""
+    return "solved:" + voting.client_hash(f"{voter_key}|{address}")
 
 
 @never_cache
@@ -80,17 +80,15 @@ def challenge(request):
     if _login_required(request):
         login_url = resolve_url(settings.LOGIN_URL)
         return JsonResponse({"login_required": True, "login_url": login_url})
-    if not _challenges_allowed(request, timezone.now()):
+    key = captcha.issue_challenge(request, purpose=captcha.VOTE)
+    if key is None:
         return JsonResponse({"error": str(voting.VoteRefused("rate_limited").message)}, status=429)
-    if random.random() < 0.02:
-        # Expired challenges are cleared now and then, instead of on every vote as the stock field does.
-        CaptchaStore.remove_expired()
-    key = new_challenge()
     return JsonResponse(
         {
             "login_required": False,
             "key": key,
             "image": reverse("captcha-image", kwargs={"key": key}),
+            "audio": captcha.audio_url(key),
             "csrf": get_token(request),
         }
     )
@@ -119,24 +117,35 @@ def vote(request, call_id, application_id):
         if state != DeadlineState.OPEN:
             refusal = voting.VoteRefused("not_open" if state == DeadlineState.NOT_OPEN else "closed")
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=403)
-        if not _challenges_allowed(request, now):
+        key = captcha.issue_challenge(request, purpose=captcha.VOTE, now=now)
+        if key is None:
             refusal = voting.VoteRefused("rate_limited")
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=429)
-        return _confirm(request, call_id, application_id, VoteForm(), next_url)
+        form = VoteForm(request=request)
+        form.fields["captcha"].use_key(key)
+        return _confirm(request, call_id, application_id, form, next_url)
 
-    ip_hash = voting.client_hash(request.META.get("REMOTE_ADDR", ""))
-    if not voting.within_rate_limit(
-        key=ip_hash, now=now, limit=awards_settings.VOTE_IP_LIMIT, window=awards_settings.VOTE_IP_WINDOW
-    ):
-        refusal = voting.VoteRefused("rate_limited")
-        return _confirm(request, call_id, application_id, VoteForm(), next_url, refusal=refusal, status=429)
-    form = VoteForm(request.POST)
+    address = client_address(request)
+    ip_hash = voting.client_hash(address)
+    form = VoteForm(request.POST, request=request)
     if not form.is_valid():
-        # No answer given: the challenge is used up all the same; the next attempt gets a new question.
+        # No answer given, or a question issued to another visitor or form: the challenge is used up all the same
+        # (the next attempt gets a new question) and the attempt is not counted against anyone.
         burn_captcha(key=request.POST.get("captcha_0", ""))
-        return _confirm(request, call_id, application_id, VoteForm(), next_url, wrong_answer=True, status=400)
+        return _confirm(
+            request, call_id, application_id, VoteForm(request=request), next_url, wrong_answer=True, status=400
+        )
     voter_key, new_device = _voter_key(request)
     captcha_key, captcha_answer = form.captcha_answer()
+    attempts = _attempts_key(voter_key, address)
+    limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
+    if voting.rate_limit_reached(key=attempts, now=now, limit=limit, window=window):
+        burn_captcha(key=captcha_key)
+        refusal = voting.VoteRefused("rate_limited")
+        response = _confirm(
+            request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=429
+        )
+        return _set_device(request, response, new_device)
     try:
         voting.cast_vote(
             call_id=call_id,
@@ -151,19 +160,23 @@ def vote(request, call_id, application_id):
             per_day=awards_settings.VOTES_PER_DAY,
         )
     except voting.VoteRefused as exc:
+        if exc.code in SOLVED_REFUSALS:
+            voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
         if exc.code == "not_candidate":
             raise Http404 from None
+        form = VoteForm(request=request)
         if exc.code == "captcha":
-            response = _confirm(request, call_id, application_id, VoteForm(), next_url, wrong_answer=True, status=400)
+            response = _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
         else:
             status = STATUS_FOR_REFUSAL.get(exc.code, 409)
-            response = _confirm(request, call_id, application_id, VoteForm(), next_url, refusal=exc, status=status)
-        return _set_device(response, new_device)
+            response = _confirm(request, call_id, application_id, form, next_url, refusal=exc, status=status)
+        return _set_device(request, response, new_device)
+    voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
     return_to = _safe_next(request, next_url) if next_url else _call_url(call_id)
     separator = "&" if "?" in return_to else "?"
     response = HttpResponseRedirect(f"{return_to}{separator}voted={application_id}#candidate-{application_id}")
     response.status_code = 303
-    return _set_device(response, new_device)
+    return _set_device(request, response, new_device)
 
 
 def _call_url(call_id):
