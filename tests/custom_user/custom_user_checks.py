@@ -9,8 +9,9 @@ from django.core import checks, mail
 from django.test import Client
 from django.urls import reverse
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import PASSWORD, make_org
-from wagtail_awards.captcha import TEST_MODE_ANSWER, new_challenge
+from wagtail_awards.captcha import TEST_MODE_ANSWER
 from wagtail_awards.enums import OrganizationKind
 from wagtail_awards.models import Membership
 
@@ -24,14 +25,14 @@ def school(site_root):
     return make_org("南京市第一中学工会", parent=nanjing, city="南京")
 
 
-def account(**extra):
+def account(client, **extra):
     data = {
         "account-email": "Zhang@Example.com",
         "account-display_name": "张老师",
         "account-staff_number": "T-1024",
         "account-password1": PASSWORD,
         "account-password2": PASSWORD,
-        "account-captcha_0": new_challenge(),
+        "account-captcha_0": bound_challenge(client, "registration")[0],
         "account-captcha_1": TEST_MODE_ANSWER,
     }
     data.update(extra)
@@ -55,7 +56,7 @@ def test_the_form_asks_for_the_models_own_fields(client, school):
 
 
 def test_register_confirm_log_in_and_reset_the_password(client, school):
-    response = client.post(reverse("wagtail_awards:register"), account(**{"unit-unit": school.pk}))
+    response = client.post(reverse("wagtail_awards:register"), account(client, **{"unit-unit": school.pk}))
     assert response.status_code == 302, response.content.decode()
     user = get_user_model().objects.get(email_address="zhang@example.com")
     assert (user.display_name, user.staff_number, user.is_active) == ("张老师", "T-1024", False)
@@ -80,18 +81,20 @@ def test_register_confirm_log_in_and_reset_the_password(client, school):
 
 def test_an_address_differing_only_in_case_makes_no_second_account(client, school):
     get_user_model().objects.create_user("zhang@example.com", "x-Long-pass-1", display_name="张", staff_number="1")
-    response = client.post(reverse("wagtail_awards:register"), account())
+    response = client.post(reverse("wagtail_awards:register"), account(client))
     assert response.status_code == 302
     assert get_user_model().objects.count() == 1
 
 
 def test_the_models_required_fields_are_required(client, school):
-    response = client.post(reverse("wagtail_awards:register"), account(**{"account-staff_number": ""}))
+    response = client.post(reverse("wagtail_awards:register"), account(client, **{"account-staff_number": ""}))
     assert response.status_code == 400
     assert not get_user_model().objects.exists()
 
 
 def test_the_models_own_text_fields_refuse_spreadsheet_formulas(client, school):
-    response = client.post(reverse("wagtail_awards:register"), account(**{"account-display_name": "=HYPERLINK(1)"}))
+    response = client.post(
+        reverse("wagtail_awards:register"), account(client, **{"account-display_name": "=HYPERLINK(1)"})
+    )
     assert response.status_code == 400
     assert not get_user_model().objects.exists()

@@ -36,18 +36,23 @@ def test_registration_with_a_custom_user_model():
     assert "6 passed" in result.stdout
 
 
-def test_the_default_user_model_keeps_its_form(db):
+def test_the_default_user_model_keeps_its_form(db, rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
     from wagtail_awards.forms.accounts import RegistrationForm
 
-    form = RegistrationForm()
+    request = rf.get("/")
+    request.session = SessionStore()
+    form = RegistrationForm(request=request)
     assert list(form.fields) == ["email", "first_name", "password1", "password2", "captcha"]
 
 
 def test_a_visitor_cannot_make_themself_staff(client, db):
     from django.contrib.auth import get_user_model
 
+    from tests.captcha_helpers import bound_challenge
     from tests.factories import PASSWORD, make_site
-    from wagtail_awards.captcha import TEST_MODE_ANSWER, new_challenge
+    from wagtail_awards.captcha import TEST_MODE_ANSWER
 
     make_site()
     data = {
@@ -55,7 +60,7 @@ def test_a_visitor_cannot_make_themself_staff(client, db):
         "account-first_name": "M",
         "account-password1": PASSWORD,
         "account-password2": PASSWORD,
-        "account-captcha_0": new_challenge(),
+        "account-captcha_0": bound_challenge(client, "registration")[0],
         "account-captcha_1": TEST_MODE_ANSWER,
         "account-is_staff": "on",
         "account-is_superuser": "on",
