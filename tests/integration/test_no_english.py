@@ -90,11 +90,11 @@ def admin_urls():
     objection = Objection.objects.first()
     org = Organization.objects.get(name="南京市教育工会")
     form_page = ApplicationFormPage.objects.child_of(open_call).first()
-    ns = "wagtail_awards_review:"
+    ns = "wagtail_awards_admin:"
     urls = [
         ("province", "/admin/"),
-        ("province", reverse(ns + "applications") + f"?call={review.pk}"),
-        ("province", reverse(ns + "application", args=[application.pk])),
+        ("province", reverse(ns + "projects") + f"?call={review.pk}"),
+        ("province", reverse(ns + "project", args=[application.pk])),
         ("province", reverse(ns + "recommend") + f"?call={review.pk}"),
         ("province", reverse(ns + "recommend") + f"?call={review.pk}&org={org.pk}"),
         ("province", reverse(ns + "assignments") + f"?call={review.pk}"),
@@ -102,15 +102,15 @@ def admin_urls():
         ("province", reverse(ns + "ranking") + f"?call={review.pk}"),
         ("province", reverse(ns + "ranking") + f"?call={review.pk}&suggest=1"),
         ("recommender", "/admin/"),
-        ("recommender", reverse(ns + "applications")),
+        ("recommender", reverse(ns + "projects")),
         ("recommender", reverse(ns + "recommend")),
         ("recommender", reverse(ns + "recommend") + f"?call={open_call.pk}"),
-        ("recommender", reverse(ns + "application", args=[recommended.pk])),
+        ("recommender", reverse(ns + "project", args=[recommended.pk])),
         ("reviewer", "/admin/"),
-        ("reviewer", reverse(ns + "applications")),
+        ("reviewer", reverse(ns + "projects")),
         ("reviewer", reverse(ns + "scores")),
         ("reviewer", reverse(ns + "score", args=[assignment.pk])),
-        ("reviewer", reverse(ns + "application", args=[assignment.application_id])),
+        ("reviewer", reverse(ns + "project", args=[assignment.application_id])),
         ("province", "/admin/wagtail_awards/application/"),
         ("province", f"/admin/wagtail_awards/application/inspect/{application.pk}/"),
         ("province", f"/admin/wagtail_awards/application/history/{application.pk}/"),
@@ -127,16 +127,16 @@ def admin_urls():
         ("province", "/admin/wagtail_awards/award/"),
         ("province", f"/admin/wagtail_awards/award/inspect/{award.pk}/"),
         ("province", f"/admin/wagtail_awards/award/edit/{award.pk}/"),
-        ("province", reverse("wagtail_awards_award_cancel", args=[award.pk])),
+        ("province", reverse("wagtail_awards_admin:cancel_award", args=[award.pk])),
         ("province", "/admin/wagtail_awards/objection/"),
         ("province", f"/admin/wagtail_awards/objection/inspect/{objection.pk}/"),
         ("province", f"/admin/wagtail_awards/objection/edit/{objection.pk}/"),
-        ("province", reverse("wagtail_awards_subsidies") + f"?call={publicity.pk}"),
+        ("province", reverse("wagtail_awards_admin:subsidies") + f"?call={publicity.pk}"),
         ("province", reverse("wagtail_awards_vote_audit_index")),
         ("province", reverse("wagtail_awards_vote_audit", args=[voting.pk])),
         ("province", reverse("wagtail_awards_vote_audit", args=[call_of("2021").pk])),
         ("recommender", "/admin/wagtail_awards/application/"),
-        ("editor", reverse("wagtail_awards_rounds:next", args=[open_call.pk])),
+        ("editor", reverse("wagtail_awards_admin:next_round", args=[open_call.pk])),
         ("editor", f"/admin/pages/{open_call.pk}/edit/"),
         ("editor", f"/admin/pages/{form_page.pk}/edit/"),
         ("editor", f"/admin/pages/{VotingPage.objects.child_of(voting).first().pk}/edit/"),
@@ -180,7 +180,7 @@ def test_the_new_round_report_is_free_of_english(demo, client):
     client.force_login(get_user_model().objects.get(username="editor"))
     call = CallPage.objects.order_by("-year").first()
     response = client.post(
-        reverse("wagtail_awards_rounds:next", args=[call.pk]), {"year": call.year + 5, "dates": "weekday"}
+        reverse("wagtail_awards_admin:next_round", args=[call.pk]), {"year": call.year + 5, "dates": "weekday"}
     )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()

@@ -33,7 +33,6 @@ class OrganizationAdmin(AwardsModelAdmin):
     permission_helper_class = OrganizationPermissionHelper
 
 
-
 class CalendarExceptionAdmin(AwardsModelAdmin):
     model = CalendarException
     index_view_class = FormulaSafeIndexView

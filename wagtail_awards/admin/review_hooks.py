@@ -1,81 +1,18 @@
-"""Hooks of the review screens: URLs, the menu, the home-page panel and the logged actions."""
+"""Hooks of the round's screens: the app's admin URLs, the home-page panel and the logged actions."""
 
 from django.templatetags.static import static
-from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from .. import access
-from . import review
+from .. import access, admin
 from .dashboard import RoundPanel
 
 
 @hooks.register("register_admin_urls")
-def review_urls():
-    return [path("awards/review/", include((review.urlpatterns(), review.NAMESPACE), namespace=review.NAMESPACE))]
-
-
-class RoleMenuItem(MenuItem):
-    """A menu item shown to whoever the policy lets open its screen."""
-
-    def __init__(self, label, url_name, *, action, **kwargs):
-        self.url_name, self.action = url_name, action
-        super().__init__(label, "#", **kwargs)
-
-    def is_shown(self, request):
-        return access.can(request.user, self.action)
-
-    def render_component(self, request):
-        self.url = reverse(f"{review.NAMESPACE}:{self.url_name}")
-        return super().render_component(request)
-
-
-review_menu = Menu(
-    items=[
-        RoleMenuItem(
-            _("Projects in the round"),
-            "applications",
-            action=review.ApplicationListView.action,
-            icon_name="list-ul",
-            order=100,
-        ),
-        RoleMenuItem(
-            _("Preliminary review and recommendation"),
-            "recommend",
-            action=review.RecommendView.action,
-            icon_name="tasks",
-            order=200,
-        ),
-        RoleMenuItem(
-            _("Reviewer assignment"),
-            "assignments",
-            action=review.AssignmentsView.action,
-            icon_name="group",
-            order=300,
-        ),
-        RoleMenuItem(
-            _("Expert review"),
-            "scores",
-            action=review.ScoresView.action,
-            icon_name="edit",
-            order=400,
-        ),
-        RoleMenuItem(
-            _("Ranking and prizes"),
-            "ranking",
-            action=review.RankingView.action,
-            icon_name="order",
-            order=500,
-        ),
-    ]
-)
-
-
-@hooks.register("register_admin_menu_item")
-def review_menu_item():
-    return SubmenuMenuItem(_("Review"), review_menu, icon_name="tasks", name="awards-review", order=240)
+def awards_admin_urls():
+    """The app's own admin views, in one URL namespace (wagtail-modeladmin registers its own views itself)."""
+    return admin.urls()
 
 
 @hooks.register("construct_homepage_panels")

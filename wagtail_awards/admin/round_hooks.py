@@ -1,7 +1,6 @@
-"""Hooks of next year's round: the page action on a call, its URLs, its log action, and copies that keep their
-voting blocks pointed at their own call (Wagtail's own "copy" included)."""
+"""Hooks of next year's round: the page action on a call, its log action, and copies that keep their voting blocks
+pointed at their own call (Wagtail's own "copy" included). Its views are among the app's admin URLs."""
 
-from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,11 +9,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from ..domain.round_copy import point_copied_pages_at_their_call
 from ..models import CallPage
 from . import rounds
-
-
-@hooks.register("register_admin_urls")
-def round_urls():
-    return [path("awards/rounds/", include((rounds.urlpatterns(), rounds.NAMESPACE), namespace=rounds.NAMESPACE))]
+from .base import admin_url
 
 
 class NextRoundMenuItem(PageMenuItem):
@@ -23,7 +18,7 @@ class NextRoundMenuItem(PageMenuItem):
 
     @cached_property
     def url(self):
-        return reverse(f"{rounds.NAMESPACE}:next", args=[self.page.pk])
+        return admin_url("next_round", self.page.pk)
 
     def is_shown(self, user):
         return issubclass(self.page.specific_class or object, CallPage) and rounds.may_start_next_round(user, self.page)
