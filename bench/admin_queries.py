@@ -26,6 +26,8 @@ def screens():
         Membership,
         Objection,
         Organization,
+        Recommendation,
+        RecommendationList,
         ReviewAssignment,
     )
 
@@ -95,6 +97,22 @@ def screens():
     ]
     if membership is not None:
         found.append(("province", f"{m}membership/{membership.pk}/approve/"))
+        found.append(("province", f"{m}membership/inspect/{membership.pk}/"))
+    # The model screens of the round (new with the one admin style; a baseline without them reads "new").
+    rec_list = RecommendationList.objects.filter(call=review).first()
+    decision = Recommendation.objects.filter(recommendation_list__call=review).first()
+    found += [
+        ("province", f"{m}recommendationlist/"),
+        ("province", f"{m}recommendationlist/?export=csv"),
+        ("province", f"{m}recommendationlist/inspect/{rec_list.pk}/"),
+        ("recommender", f"{m}recommendationlist/"),
+        ("province", f"{m}recommendation/"),
+        ("province", f"{m}recommendation/inspect/{decision.pk}/"),
+        ("province", f"{m}reviewassignment/"),
+        ("province", f"{m}reviewassignment/?export=xlsx"),
+        ("province", f"{m}reviewassignment/inspect/{mine.pk}/"),
+        ("reviewer", f"{m}reviewassignment/"),
+    ]
     return found
 
 

@@ -17,10 +17,15 @@ from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
     Award,
+    CalendarException,
     CallPage,
+    Membership,
     Objection,
     Organization,
+    PastAward,
     PublicityPage,
+    Recommendation,
+    RecommendationList,
     ReviewAssignment,
     VotingPage,
 )
@@ -90,6 +95,17 @@ def admin_urls():
     objection = Objection.objects.first()
     org = Organization.objects.get(name="南京市教育工会")
     form_page = ApplicationFormPage.objects.child_of(open_call).first()
+    # The records each model screen inspects (a past award and a working-day exception made when the demo has none).
+    records = {
+        "pastaward": PastAward.objects.first()
+        or PastAward.objects.create(year=2019, project_name="书香校园", unit_name="南京市第一中学工会", prize="一等奖"),
+        "calendarexception": CalendarException.objects.first()
+        or CalendarException.objects.create(day="2026-10-10", is_working_day=True, note="国庆调休"),
+        "membership": Membership.objects.first(),
+        "recommendationlist": RecommendationList.objects.first(),
+        "recommendation": Recommendation.objects.first(),
+        "reviewassignment": ReviewAssignment.objects.first(),
+    }
     ns = "wagtail_awards_admin:"
     urls = [
         ("province", "/admin/"),
@@ -136,6 +152,11 @@ def admin_urls():
         ("province", reverse("wagtail_awards_vote_audit", args=[voting.pk])),
         ("province", reverse("wagtail_awards_vote_audit", args=[call_of("2021").pk])),
         ("recommender", "/admin/wagtail_awards/application/"),
+        *[("province", f"/admin/wagtail_awards/{model}/") for model in sorted(records)],
+        *[("province", f"/admin/wagtail_awards/{model}/inspect/{row.pk}/") for model, row in sorted(records.items())],
+        ("recommender", "/admin/wagtail_awards/recommendationlist/"),
+        ("reviewer", "/admin/wagtail_awards/reviewassignment/"),
+        ("reviewer", f"/admin/wagtail_awards/reviewassignment/inspect/{assignment.pk}/"),
         ("editor", reverse("wagtail_awards_admin:next_round", args=[open_call.pk])),
         ("editor", f"/admin/pages/{open_call.pk}/edit/"),
         ("editor", f"/admin/pages/{form_page.pk}/edit/"),

@@ -28,9 +28,11 @@ from wagtail_awards.models import (
     ApplicationFile,
     ApplicationFormPage,
     Award,
+    CalendarException,
     CallPage,
     Membership,
     Objection,
+    PastAward,
     Recommendation,
     RecommendationList,
     ReviewAssignment,
@@ -158,6 +160,10 @@ def build(site_root) -> World:
         objects[f"{key}_recommendation"] = Recommendation.objects.create(
             recommendation_list=objects[f"{key}_list"], application=objects[key], decision="recommend"
         )
+    for key, name in (("own", OWN), ("other", OTHER)):
+        objects[f"{key}_past_award"] = PastAward.objects.create(year=2019, project_name=name, unit_name=name)
+    objects["own_exception"] = CalendarException.objects.create(day="2025-10-11", is_working_day=True, note=OWN)
+    objects["other_exception"] = CalendarException.objects.create(day="2025-09-28", is_working_day=True, note=OTHER)
     objects["own_award"] = Award.objects.create(application=own, prize_rank=1)
     objects["other_award"] = Award.objects.create(application=other, prize_rank=1)
     objects["own_objection"] = Objection.objects.create(application=own, name="王", contact="1", content=OWN)
@@ -466,6 +472,10 @@ ROWS = {
         url=lambda w, t: reverse("wagtail_awards_membership_modeladmin_index"),
         marker=lambda w, t: OWN if t == "own" else OTHER,
     ),
+    "people: membership inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_membership_modeladmin_inspect", args=[o(w, f"{t}_request").pk]),
+        marker=lambda w, t: o(w, f"{t}_request").user.get_username(),
+    ),
     "people: approve a request": Row(
         method="post",
         url=lambda w, t: reverse("wagtail_awards_admin:decide_membership", args=[o(w, f"{t}_request").pk, "approve"]),
@@ -488,6 +498,16 @@ ROWS = {
     "records: working-day exceptions": Row(
         url=lambda w, t: reverse("wagtail_awards_calendarexception_modeladmin_index"),
         marker=lambda w, t: "calendarexception",
+    ),
+    "records: past award inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_pastaward_modeladmin_inspect", args=[o(w, f"{t}_past_award").pk]),
+        marker=lambda w, t: o(w, f"{t}_past_award").project_name,
+    ),
+    "records: working-day exception inspect": Row(
+        url=lambda w, t: reverse(
+            "wagtail_awards_calendarexception_modeladmin_inspect", args=[o(w, f"{t}_exception").pk]
+        ),
+        marker=lambda w, t: o(w, f"{t}_exception").note,
     ),
     # Wagtail's own report
     "wagtail: site history": Row(
@@ -555,12 +575,15 @@ MATRIX = {
     "vote: audit": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "vote: audit index": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "people: members and requests": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "people: membership inspect": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
     "people: approve a request": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
     "people: issue an invitation": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
     "records: organisations": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: past awards": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: past awards import": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: working-day exceptions": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "records: past award inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "records: working-day exception inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "wagtail: site history": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
     "wagtail: site history export": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
     "wagtail: site history never shows drafts' entries but to province": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",

@@ -1,4 +1,5 @@
-"""The review screens and exports run the same number of queries for 10 and for 500 applications."""
+"""The review screens, the round's model screens and their exports run the same number of queries for 10 and for 500
+applications."""
 
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from wagtail_awards.models import Application, Recommendation, ReviewAssignment,
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/awards/review/"
+MODELS = "/admin/wagtail_awards/"
 
 
 def grow(world, total):
@@ -71,6 +73,14 @@ SCREENS = [
     ("reviewer_prov", "applications/"),
     ("reviewer_prov", "scores/"),
     ("reviewer_prov", "scores/?export=csv"),
+    # The round's model screens (their lists page by 100: the rows shown grow from 10 to 100)
+    ("province", MODELS + "recommendationlist/"),
+    ("province", MODELS + "recommendation/"),
+    ("province", MODELS + "recommendation/?export=csv"),
+    ("province", MODELS + "reviewassignment/"),
+    ("province", MODELS + "reviewassignment/?export=xlsx"),
+    ("rec_nj", MODELS + "recommendation/"),
+    ("reviewer_prov", MODELS + "reviewassignment/"),
 ]
 
 
@@ -89,7 +99,8 @@ def measure(world, client):
     for username, path in SCREENS:
         client.force_login(world.users[username])
         sep = "&" if "?" in path else "?"
-        url = ADMIN + path.format(nanjing=world.orgs["nanjing"].pk) + f"{sep}call={world.call.pk}"
+        prefix = "" if path.startswith("/") else ADMIN
+        url = prefix + path.format(nanjing=world.orgs["nanjing"].pk) + f"{sep}call={world.call.pk}"
         figures[(username, path)] = count(client, url)
     client.force_login(world.users["province"])
     figures[("province", "dashboard")] = count(client, "/admin/")

@@ -367,5 +367,8 @@ class PastAwardAdmin(AwardsModelAdmin):
     list_display = ("year", "project_name", "unit_name", "prize")
     list_filter = ("year",)
     search_fields = ("project_name", "unit_name")
+    inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
+    inspect_view_fields = ("year", "project_name", "unit_name", "prize", "organization")
     index_template_name = "wagtail_awards/admin/applications/past_award_index.html"
     admin_views = (("wagtail_awards/pastaward/import/", PastAwardImportView, "import_past_awards"),)

@@ -19,12 +19,12 @@ from ..domain import accounts
 from ..enums import MembershipStatus
 from ..exports import FormulaSafeIndexView
 from ..models import Membership
-from .base import ActionView, AwardsModelAdmin, admin_url
+from .base import ActionView, AwardsModelAdmin, ScopedInspectView, admin_url
 from .policy import PolicyPermissionHelper
 
 
 class MembershipPermissionHelper(PolicyPermissionHelper):
-    list_action = "memberships.review"
+    list_action = inspect_action = "memberships.review"
     create_action = "organizations.manage"
     edit_action = "organizations.manage"
 
@@ -178,6 +178,10 @@ class MembershipAdmin(AwardsModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__email", "organization__name")
     list_select_related = ("user", "organization")
     ordering = ("-requested_at",)
+    inspect_view_enabled = True
+    # A membership outside the user's list (another city's units) is not found.
+    inspect_view_class = ScopedInspectView
+    inspect_view_fields = ("user", "organization", "role", "status", "requested_at", "decided_at", "decided_by", "note")
     permission_helper_class = MembershipPermissionHelper
     button_helper_class = MembershipButtonHelper
     index_template_name = "wagtail_awards/admin/memberships/index.html"

@@ -1,0 +1,86 @@
+"""The app's admin in one style: model screens on one ModelAdmin base, every other screen a view of one base."""
+
+import pytest
+from django.urls import URLResolver, reverse
+
+from tests.integration.round_world import build_world
+from wagtail_awards import admin
+from wagtail_awards.admin.base import NAMESPACE, AdminView, AwardsModelAdmin
+from wagtail_awards.exports import FormulaSafeExportMixin
+from wagtail_awards.models import CalendarException, PastAward
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_model_screen_has_the_shared_base_filters_search_inspect_and_the_one_exporter():
+    model_admins = admin.model_admins()
+    assert {type(model_admin).__name__ for model_admin in model_admins} >= {
+        "ApplicationAdmin",
+        "PastAwardAdmin",
+        "OrganizationAdmin",
+        "MembershipAdmin",
+        "CalendarExceptionAdmin",
+        "RecommendationListAdmin",
+        "RecommendationAdmin",
+        "ReviewAssignmentAdmin",
+        "ObjectionAdmin",
+        "AwardAdmin",
+    }
+    lacking = [
+        (type(model_admin).__name__, what)
+        for model_admin in model_admins
+        for what, present in (
+            ("base", isinstance(model_admin, AwardsModelAdmin)),
+            ("filters", bool(model_admin.list_filter)),
+            ("search", bool(model_admin.search_fields)),
+            ("inspect", model_admin.inspect_view_enabled),
+            ("exporter", issubclass(model_admin.index_view_class, FormulaSafeExportMixin)),
+        )
+        if not present
+    ]
+    assert lacking == []
+
+
+def test_every_other_admin_view_of_the_app_is_named_in_one_namespace_on_one_base():
+    (resolver,) = admin.urls()
+    assert isinstance(resolver, URLResolver) and resolver.namespace == NAMESPACE
+    views = {pattern.name: pattern.callback.view_class for pattern in resolver.url_patterns}
+    assert {"recommend", "decide", "submit_list", "assign", "scores", "ranking", "cancel_award", "invite"} <= set(
+        views
+    )
+    assert [name for name, view in views.items() if not issubclass(view, AdminView)] == []
+
+
+@pytest.fixture
+def province(client, site_root):
+    world = build_world(site_root)
+    client.force_login(world["province"])
+    return client
+
+
+@pytest.mark.parametrize(
+    "model, make, shown, other",
+    [
+        (
+            "pastaward",
+            lambda name: PastAward.objects.create(year=2019, project_name=name, unit_name="某单位"),
+            "梅花奖项目",
+            "桂花奖项目",
+        ),
+        (
+            "calendarexception",
+            lambda name: CalendarException.objects.create(
+                day="2026-10-10" if name == "国庆调休" else "2026-02-15", is_working_day=True, note=name
+            ),
+            "国庆调休",
+            "春节调休",
+        ),
+    ],
+)
+def test_the_records_screens_search_and_inspect(province, model, make, shown, other):
+    row = make(shown)
+    make(other)
+    listed = province.get(reverse(f"wagtail_awards_{model}_modeladmin_index") + f"?q={shown}").content.decode()
+    assert shown in listed and other not in listed
+    inspected = province.get(reverse(f"wagtail_awards_{model}_modeladmin_inspect", args=[row.pk]))
+    assert inspected.status_code == 200 and shown in inspected.content.decode()
