@@ -1,13 +1,23 @@
 """The app's admin in one style: model screens on one ModelAdmin base, every other screen a view of one base."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import URLResolver, reverse
+from django.utils import timezone
 
+from tests.integration.review_world import build_round
 from tests.integration.round_world import build_world
 from wagtail_awards import admin
-from wagtail_awards.admin.base import NAMESPACE, AdminView, AwardsModelAdmin
+from wagtail_awards.admin.base import NAMESPACE, ActionView, AdminView, AwardsModelAdmin
+from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.exports import FormulaSafeExportMixin
-from wagtail_awards.models import CalendarException, PastAward
+from wagtail_awards.models import (
+    Application,
+    CalendarException,
+    PastAward,
+    RecommendationList,
+    ReviewAssignment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +94,48 @@ def test_the_records_screens_search_and_inspect(province, model, make, shown, ot
     assert shown in listed and other not in listed
     inspected = province.get(reverse(f"wagtail_awards_{model}_modeladmin_inspect", args=[row.pk]))
     assert inspected.status_code == 200 and shown in inspected.content.decode()
+
+
+#: The actions posted from a form on another screen (no page of their own).
+ACTIONS_WITHOUT_A_PAGE = {"assign", "unassign", "auto_assign", "unlock_list", "decide_past_award"}
+
+
+def test_the_actions_without_a_page_are_the_known_ones():
+    (resolver,) = admin.urls()
+    views = {pattern.name: pattern.callback.view_class for pattern in resolver.url_patterns}
+    without = {name for name, view in views.items() if issubclass(view, ActionView) and view.template_name is None}
+    assert without == ACTIONS_WITHOUT_A_PAGE
+
+
+def test_an_action_without_a_page_answers_a_get_with_405_and_an_invalid_post_goes_back_changing_nothing(
+    client, site_root
+):
+    world = build_round(site_root)
+    application = world.apps["nj1"]
+    Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.RECOMMENDED)
+    item = ReviewAssignment.objects.create(application=application, reviewer=world.users["reviewer_seu"])
+    rec_list = RecommendationList.objects.create(
+        call=world.call, organization=world.orgs["nanjing"], submitted_at=timezone.now()
+    )
+    Application.objects.filter(pk=application.pk).update(past_award_matches=[{"year": 2019, "project": "书香校园"}])
+    client.force_login(world.users["province"])
+    urls = {
+        "assign": reverse(f"{NAMESPACE}:assign", args=[application.pk]),
+        "unassign": reverse(f"{NAMESPACE}:unassign", args=[item.pk]),
+        "auto_assign": reverse(f"{NAMESPACE}:auto_assign") + f"?call={world.call.pk}",
+        "unlock_list": reverse(f"{NAMESPACE}:unlock_list", args=[rec_list.pk]),
+        "decide_past_award": reverse(f"{NAMESPACE}:decide_past_award", args=[application.pk]),
+    }
+    assert set(urls) == ACTIONS_WITHOUT_A_PAGE
+    for name, url in urls.items():
+        assert client.get(url).status_code == 405, name
+    # Forms that are not valid: no reviewer, no number, no reason, no decision.
+    for name in ("assign", "auto_assign", "unlock_list", "decide_past_award"):
+        response = client.post(urls[name], {"reviewer": "", "k": "", "reason": "", "decision": "perhaps"})
+        assert response.status_code == 302, name
+        said = [str(message) for message in get_messages(response.wsgi_request)]
+        assert said and said != [""], name
+    assert list(ReviewAssignment.objects.values_list("pk", flat=True)) == [item.pk]
+    assert RecommendationList.objects.get(pk=rec_list.pk).submitted_at is not None
+    refreshed = Application.objects.get(pk=application.pk)
+    assert refreshed.past_award_cleared_at is None and refreshed.status == ApplicationStatus.RECOMMENDED
