@@ -6,7 +6,8 @@ import json
 from django.utils import timezone
 
 from tests.factories import make_application, make_call
-from wagtail_awards.models import VotingPage
+from wagtail_awards.domain import voting
+from wagtail_awards.models import Vote, VotingPage
 
 
 def make_voting_call(index, *, year=2030, opens=None, closes=None, **fields):
@@ -36,3 +37,13 @@ def make_voting_page(call, *, when="during", slug="vote"):
     call.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def add_vote(call, application, voter_key, *, day=None, **fields):
+    """A vote written as stored data (not cast through the endpoint); the call's tallies are rebuilt, as after an
+    import."""
+    vote = Vote.objects.create(
+        call=call, application=application, voter_key=voter_key, day=day or dt.date.today(), **fields
+    )
+    voting.recount_tallies(call=call)
+    return vote

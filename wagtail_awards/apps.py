@@ -7,3 +7,8 @@ class WagtailAwardsConfig(AppConfig):
     label = "wagtail_awards"
     verbose_name = _("Awards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect_signals()

@@ -26,6 +26,9 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_VOTE_IP_WINDOW``          ``3600``            Length of that window in seconds.
 ``WAGTAIL_AWARDS_VOTE_BURST``              ``10``              Votes from one IP hash or device in one hour that
                                                                the vote audit flags as a burst.
+``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``      ``30``              How long the public pages are cached at most (with
+                                                               ``PublicPageCacheMiddleware``); ``0``: not cached.
+``WAGTAIL_AWARDS_PAGE_CACHE``              ``"default"``       The cache (``CACHES`` alias) that keeps them.
 =========================================  ==================  ==================================================
 """
 
@@ -45,6 +48,8 @@ DEFAULTS = {
     "VOTE_IP_LIMIT": 60,
     "VOTE_IP_WINDOW": 3600,
     "VOTE_BURST": 10,
+    "PAGE_CACHE_SECONDS": 30,
+    "PAGE_CACHE": "default",
 }
 
 PREFIX = "WAGTAIL_AWARDS_"

@@ -5,6 +5,7 @@ from django.urls import include, path
 from . import views
 from .account_urls import urlpatterns as account_urls
 from .views import applications as application_views
+from .views import publicity as publicity_views
 from .views import voting as voting_views
 
 app_name = "wagtail_awards"
@@ -20,4 +21,5 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("vote/challenge/", voting_views.challenge, name="vote_challenge"),
     path("vote/<int:call_id>/<int:application_id>/", voting_views.vote, name="vote"),
+    path("objection/challenge/", publicity_views.objection_challenge, name="objection_challenge"),
 ]

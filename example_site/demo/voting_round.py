@@ -10,7 +10,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_awards.domain.voting import client_hash
+from wagtail_awards.domain.voting import client_hash, recount_tallies
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, CallPage, Organization, Vote, VotingPage
 from wagtail_awards.workdays import local_tz
@@ -144,6 +144,8 @@ def _open_candidates(call, *, submitted_at):
                 )
                 for n in range(seed)
             )
+    # Demo votes are stored rows, not cast votes: their tallies are counted once here.
+    recount_tallies(call=call)
 
 
 def _candidates_2021(call):
@@ -203,3 +205,4 @@ def _votes_2021(call):
     for vote, at in zip(created, times, strict=True):
         vote.created_at = at
     Vote.objects.bulk_update(created, ["created_at"])
+    recount_tallies(call=call)

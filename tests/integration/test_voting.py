@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry
 
 from tests.factories import make_application, make_user
-from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
+from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page
 from wagtail_awards.captcha import consume_captcha
 from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote, VoterDay
@@ -99,7 +99,7 @@ def test_page_query_count_does_not_grow_with_candidates(client, call, django_ass
 def test_tallies_hidden_during_vote_when_chosen(client, call):
     (candidate,) = make_candidates(call, 1)
     page = make_voting_page(call, when="after")
-    Vote.objects.create(call=call, application=candidate, voter_key="u:1", day=dt.date.today())
+    add_vote(call, candidate, "u:1")
     assert "data-vote-count" not in client.get(page.url).content.decode()
     page_during = make_voting_page(call, when="during", slug="vote-live")
     assert 'data-vote-count="1"' in client.get(page_during.url).content.decode()
@@ -318,11 +318,10 @@ def test_audit_denied_without_permission(client, call):
 @override_settings(WAGTAIL_AWARDS_VOTE_BURST=3)
 def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin):
     a, b, c = make_candidates(call, 3)
-    today = dt.date.today()
     for i in range(4):
-        Vote.objects.create(call=call, application=a, voter_key=f"d:{i}", day=today, ip_hash="burstip")
+        add_vote(call, a, f"d:{i}", ip_hash="burstip")
     for i in range(2):
-        Vote.objects.create(call=call, application=b, voter_key=f"u:{i}", day=today, ip_hash=f"ip{i}")
+        add_vote(call, b, f"u:{i}", ip_hash=f"ip{i}")
     client.force_login(province_admin)
     url = reverse("wagtail_awards_vote_audit", args=[call.pk])
     html = client.get(url).content.decode()
@@ -335,8 +334,8 @@ def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin
     entry = PageLogEntry.objects.get(action="wagtail_awards.invalidate_votes")
     assert entry.page_id == call.pk and entry.data["count"] == 4 and entry.user_id == province_admin.pk
     # Now a and c are behind b; make a tie and the admin is told.
-    Vote.objects.create(call=call, application=c, voter_key="u:x", day=today)
-    Vote.objects.create(call=call, application=c, voter_key="u:y", day=today)
+    add_vote(call, c, "u:x")
+    add_vote(call, c, "u:y")
     html = client.get(url).content.decode()
     assert "data-vote-tie" in html
 
@@ -382,10 +381,9 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
 
     a, b = make_candidates(call, 2, status="scored")
     Award.objects.create(application=b, prize_rank=2)  # b has a prize already
-    today = dt.date.today()
     for i in range(3):
-        Vote.objects.create(call=call, application=a, voter_key=f"u:{i}", day=today)
-    Vote.objects.create(call=call, application=b, voter_key="u:9", day=today)
+        add_vote(call, a, f"u:{i}")
+    add_vote(call, b, "u:9")
     url = reverse("wagtail_awards_vote_audit", args=[call.pk])
     client.force_login(province_admin)
 
@@ -404,7 +402,7 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
     assert entry.object_id == str(a.pk) and entry.user_id == province_admin.pk and entry.data == {"votes": 3}
 
     # Votes invalidated later move the title: b now leads, a loses it, b keeps its prize as well.
-    Vote.objects.filter(application=a).update(valid=False)
+    voting.invalidate_votes(call=call, votes=Vote.objects.filter(application=a), reason="刷票", user=province_admin)
     with time_machine.travel(call.voting_closes + dt.timedelta(hours=1), tick=False):
         voting.record_most_popular(call=call, user=province_admin, now=call.voting_closes + dt.timedelta(hours=1))
     assert list(Award.objects.filter(most_popular=True).values_list("application", "prize_rank")) == [(b.pk, 2)]
@@ -412,9 +410,8 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
 
 def test_most_popular_refused_on_a_tie_and_to_other_staff(client, call, province_admin):
     a, b = make_candidates(call, 2, status="scored")
-    today = dt.date.today()
-    Vote.objects.create(call=call, application=a, voter_key="u:1", day=today)
-    Vote.objects.create(call=call, application=b, voter_key="u:2", day=today)
+    add_vote(call, a, "u:1")
+    add_vote(call, b, "u:2")
     after = call.voting_closes + dt.timedelta(seconds=1)
     with pytest.raises(voting.MostPopularError):
         voting.record_most_popular(call=call, user=province_admin, now=after)

@@ -14,7 +14,7 @@ from .pages import (
 )
 from .publicity import Award, Objection, PublicityPage
 from .review import Recommendation, RecommendationList, ReviewAssignment, Score
-from .voting import Vote, VoterDay, VotingPage
+from .voting import Vote, VoteBurst, VoteHour, VoterDay, VoteRollup, VoteTally, VotingPage
 
 __all__ = [
     "Application",
@@ -30,7 +30,11 @@ __all__ = [
     "ReviewAssignment",
     "Score",
     "Vote",
+    "VoteBurst",
+    "VoteHour",
     "VoterDay",
+    "VoteRollup",
+    "VoteTally",
     "VotingPage",
     "normalise_name",
     "CalendarException",

@@ -12,13 +12,39 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
+from .. import page_cache
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
 from ..domain import schedule
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
 
 
-class CallIndexPage(Page):
+class PublicPageMixin:
+    """A page whose GET answer holds nothing per visitor, so the public page cache may keep it.
+
+    ``public_until(now)`` is the next instant the page changes by itself (a stage starts or ends); it is cached no
+    longer than that. A page that shows something per visitor for some requests returns ``False`` from
+    ``is_public(request)`` for them.
+    """
+
+    def is_public(self, request) -> bool:
+        return request.method in ("GET", "HEAD")
+
+    def public_until(self, now: dt.datetime) -> dt.datetime | None:
+        return None
+
+    def serve(self, request, *args, **kwargs):
+        return self.public_response(request, super().serve(request, *args, **kwargs))
+
+    def public_response(self, request, response):
+        """Mark ``response`` public when ``request`` gets nothing per visitor (for pages with a ``serve`` of their
+        own)."""
+        if self.is_public(request):
+            page_cache.mark_public(response, until=self.public_until(timezone.now()))
+        return response
+
+
+class CallIndexPage(PublicPageMixin, Page):
     """Lists the calls below it, newest year first."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -40,7 +66,7 @@ def default_publicity_working_days():
     return awards_settings.PUBLICITY_WORKING_DAYS
 
 
-class CallPage(Page):
+class CallPage(PublicPageMixin, Page):
     """The notice of one call (one year). It owns the round: themes, quotas, criteria, prizes and dates."""
 
     issuer = models.CharField(_("issuer"), max_length=200)
@@ -179,6 +205,30 @@ class CallPage(Page):
             deadline=self.application_deadline,
             closing_soon=dt.timedelta(days=awards_settings.CLOSING_SOON_DAYS),
         )
+
+    def next_change(self, now: dt.datetime) -> dt.datetime | None:
+        """The next instant at which what the call's pages show changes by itself: a stage starts or ends, a
+        deadline becomes "closing soon", or a day passes (working days left)."""
+        from ..workdays import local_tz
+
+        deadline = self.application_deadline
+        moments = [
+            self.applications_open_at,
+            deadline,
+            deadline - dt.timedelta(days=awards_settings.CLOSING_SOON_DAYS) if deadline else None,
+            self.recommendation_deadline,
+            self.review_deadline,
+            self.voting_opens,
+            self.voting_closes,
+            self.publicity_starts,
+            self.publicity_ends,
+        ]
+        tomorrow = timezone.localtime(now, local_tz()).date() + dt.timedelta(days=1)
+        moments.append(dt.datetime.combine(tomorrow, dt.time(), tzinfo=local_tz()))
+        return min((moment for moment in moments if moment is not None and moment > now), default=None)
+
+    def public_until(self, now):
+        return self.next_change(now)
 
     def quota_for(self, kind):
         """The ``CallQuota`` for an organisation kind, or ``None``."""

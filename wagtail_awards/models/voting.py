@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import VotingBodyBlock
+from .pages import PublicPageMixin
 
 
 class Vote(models.Model):
@@ -31,6 +32,8 @@ class Vote(models.Model):
         indexes = [
             models.Index(fields=["call", "application", "valid"]),
             models.Index(fields=["ip_hash", "created_at"]),
+            # The audit's live hours and the hourly roll-up read one call's votes by time range.
+            models.Index(fields=["call", "created_at"], name="awards_vote_call_time"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -68,7 +71,88 @@ class VoterDay(models.Model):
         return f"{self.voter_key} · {self.day}: {self.votes}"
 
 
-class VotingPage(Page):
+class VoteTally(models.Model):
+    """One candidate's valid and invalidated votes, so that tallies cost one row per candidate, not a count of votes.
+
+    Kept by the vote's own statement (``domain.voting.cast_vote``) and by invalidation, in the same transaction as
+    the votes they count; ``domain.voting.recount_tallies`` rebuilds them from the votes.
+    """
+
+    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    application = models.OneToOneField(
+        "wagtail_awards.Application", on_delete=models.CASCADE, related_name="vote_tally"
+    )
+    votes = models.PositiveIntegerField(_("valid votes"), default=0)
+    invalid = models.PositiveIntegerField(_("invalidated votes"), default=0)
+
+    class Meta:
+        verbose_name = _("vote tally")
+        verbose_name_plural = _("vote tallies")
+        indexes = [models.Index(fields=["call", "-votes"], name="awards_tally_call_votes")]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.votes}"
+
+
+class VoteRollup(models.Model):
+    """How far one call's votes are rolled up into :class:`VoteHour` and :class:`VoteBurst` (whole hours)."""
+
+    call = models.OneToOneField("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    # Votes before this instant (the start of an hour) are rolled up; none yet when empty.
+    rolled_until = models.DateTimeField(_("rolled up until"), null=True, blank=True)
+    burst_threshold = models.PositiveIntegerField(_("burst threshold"))
+
+    class Meta:
+        verbose_name = _("vote roll-up")
+        verbose_name_plural = _("vote roll-ups")
+
+    def __str__(self):
+        return f"{self.call_id}: {self.rolled_until:%Y-%m-%d %H:%M}"
+
+
+class VoteHour(models.Model):
+    """Valid votes of one candidate in one hour (rolled up for the vote audit)."""
+
+    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(_("hour starting"))
+    application = models.ForeignKey("wagtail_awards.Application", on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveIntegerField(_("votes"))
+
+    class Meta:
+        verbose_name = _("votes in an hour")
+        verbose_name_plural = _("votes per hour")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "hour", "application"], name="awards_one_vote_hour_row")
+        ]
+
+    def __str__(self):
+        return f"{self.hour:%Y-%m-%d %H:%M} {self.application_id}: {self.votes}"
+
+
+class VoteBurst(models.Model):
+    """Valid votes from one IP hash or one voter in one hour, at least the burst threshold (rolled up)."""
+
+    KINDS = [("ip", _("IP hash")), ("voter", _("Voter"))]
+
+    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(_("hour starting"))
+    kind = models.CharField(_("source"), max_length=5, choices=KINDS)
+    value = models.CharField(max_length=64)
+    votes = models.PositiveIntegerField(_("votes"))
+
+    class Meta:
+        verbose_name = _("burst of votes")
+        verbose_name_plural = _("bursts of votes")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "hour", "kind", "value"], name="awards_one_vote_burst_row")
+        ]
+        indexes = [models.Index(fields=["call", "-votes", "hour"], name="awards_burst_call_votes")]
+
+    def __str__(self):
+        return f"{self.kind} {self.value} {self.hour:%Y-%m-%d %H:%M}: {self.votes}"
+
+
+class VotingPage(PublicPageMixin, Page):
     """A page holding the online vote of its call: text and voting blocks (which may also sit on other pages)."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -82,3 +166,9 @@ class VotingPage(Page):
     class Meta:
         verbose_name = _("voting page")
         verbose_name_plural = _("voting pages")
+
+    def public_until(self, now):
+        # The calls of the page's voting blocks, loaded already by the render.
+        calls = [block.value.get("call") for block in self.body if block.block_type == "voting"]
+        changes = [call.next_change(now) for call in calls if call is not None]
+        return min((change for change in changes if change is not None), default=None)

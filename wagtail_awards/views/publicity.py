@@ -3,18 +3,26 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
+from ..captcha import new_challenge
 from ..domain import publicity
 from ..enums import AwardStatus
 from ..forms.publicity import ObjectionForm
 from ..models import Application, Award
+from ..models.publicity import OBJECTION_FORM_PARAM
 from ..workdays import local_tz
+
+# New questions count against the same per-address limit as the vote's.
+from .voting import _challenges_allowed as challenges_allowed
 
 
 def period_label(period: publicity.Countdown) -> str:
@@ -46,7 +54,9 @@ def _awards(call):
 def publicity_context(page, request, *, now, form=None):
     """What the template needs; a constant number of queries whatever the number of projects.
 
-    Finalises the call's proposed awards when the period has ended (on read, idempotently).
+    Finalises the call's proposed awards when the period has ended (on read, idempotently). The objection form
+    holds its question and CSRF token only when it shows errors or is asked for (``?objection``, the path without
+    JavaScript); otherwise ``objection.js`` fetches them from :func:`objection_challenge`, and the page is public.
     """
     call = page.get_call()
     period = publicity.call_countdown(call=call, now=now)
@@ -71,8 +81,9 @@ def publicity_context(page, request, *, now, form=None):
         for a in awards
         if a.status == AwardStatus.PROPOSED
     ]
+    inline = request.method == "POST" or OBJECTION_FORM_PARAM in request.GET
     if period and period.is_open and form is None:
-        form = ObjectionForm(projects=projects)
+        form = ObjectionForm(projects=projects, with_captcha=inline)
     return {
         "call": call,
         "now": now,
@@ -84,6 +95,8 @@ def publicity_context(page, request, *, now, form=None):
         "cancelled_awards": [a for a in awards if a.status == AwardStatus.CANCELLED],
         "objection_form": form if period and period.is_open else None,
         "objection_projects": projects,
+        "objection_challenge": not inline,
+        "objection_form_param": OBJECTION_FORM_PARAM,
     }
 
 
@@ -122,3 +135,18 @@ def serve_publicity_page(page, request, *args, **kwargs):
     context = Page.get_context(page, request)
     context.update(publicity_context(page, request, now=now, form=form))
     return TemplateResponse(request, page.get_template(request), context)
+
+
+@never_cache
+def objection_challenge(request):
+    """A fresh captcha and CSRF token for the objection form of a cached publicity page, as JSON (never cached).
+
+    Every question is a database row: limited per IP address like the vote's questions.
+    """
+    if not challenges_allowed(request, timezone.now()):
+        message = _("Too many requests from your network. Please wait a while and try again.")
+        return JsonResponse({"error": message}, status=429)
+    key = new_challenge()
+    return JsonResponse(
+        {"key": key, "image": reverse("captcha-image", kwargs={"key": key}), "csrf": get_token(request)}
+    )
