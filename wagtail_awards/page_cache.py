@@ -7,8 +7,9 @@ session (no log-in, no pending message) and answers them from the cache, before 
 voting window, the publicity period), so a cached page never shows a stage that has ended. Tallies on a cached page
 are at most that many seconds old. Requests with a query string (e.g. ``?voted=`` after a vote) are never cached.
 
-Publishing, unpublishing, moving or deleting any page, changing a page's privacy or a site, changing an award and
-invalidating votes purge every cached page at once: the cache keys carry a *generation* that these events replace.
+Publishing, unpublishing, moving or deleting any page, changing a page's privacy, a site, an award or a working-day
+exception, and invalidating votes purge every cached page at once: the cache keys carry a *generation* that these
+events replace.
 Captchas and CSRF tokens come from the uncached challenge endpoints.
 """
 
@@ -50,6 +51,25 @@ def generation() -> str:
 def purge(**_signal_kwargs) -> None:
     """Forget every cached page (a new generation). Connected to publishing and the other events listed above."""
     _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def remember(name: str, compute, *, timeout: int | None = None):
+    """``compute()``'s value kept under ``name`` for this generation of cached pages (purged with them), at most
+    ``timeout`` seconds (default :func:`seconds`); computed afresh every time when the cache is turned off, and
+    whenever it is ``None``.
+
+    For rows a public page shows that change only on publishing or through the purging events above.
+    """
+    if not seconds():
+        return compute()
+    cache = _cache()
+    key = f"wagtail_awards:rows:{generation()}:{hashlib.sha256(name.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if value is not None:  # nothing is kept for what was not found (e.g. unknown paths)
+            cache.set(key, value, timeout or seconds())
+    return value
 
 
 def _personal_cookies():
@@ -134,12 +154,16 @@ def connect_signals():
     from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from .models import Award
+    from .models import Award, CalendarException
+    from .workdays import forget_calendar_exceptions
 
+    # Working days move publicity periods: the cached exceptions go first, then the pages that show them.
+    post_save.connect(forget_calendar_exceptions, sender=CalendarException, dispatch_uid="wagtail_awards_forget_saved")
+    post_delete.connect(forget_calendar_exceptions, sender=CalendarException, dispatch_uid="wagtail_awards_forget_gone")
     page_published.connect(purge, dispatch_uid="wagtail_awards_purge_published")
     page_unpublished.connect(purge, dispatch_uid="wagtail_awards_purge_unpublished")
     post_page_move.connect(purge, dispatch_uid="wagtail_awards_purge_moved")
-    for model in (Award, PageViewRestriction, Site):
+    for model in (Award, CalendarException, PageViewRestriction, Site):
         post_save.connect(purge, sender=model, dispatch_uid=f"wagtail_awards_purge_save_{model.__name__}")
         post_delete.connect(purge, sender=model, dispatch_uid=f"wagtail_awards_purge_delete_{model.__name__}")
 

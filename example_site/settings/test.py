@@ -22,3 +22,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Pages and voting blocks are rendered afresh for every request; the tests of the page cache turn it on.
+WAGTAIL_AWARDS_PAGE_CACHE_SECONDS = 0

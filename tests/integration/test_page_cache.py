@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests.factories import local, make_user
@@ -193,3 +194,66 @@ def test_only_public_responses_without_cookies_are_kept(rf):
     assert page_cache.request_key(rf.post("/vote/")) is None
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         assert page_cache.request_key(rf.get("/vote/", HTTP_HOST="evil.example")) is None
+
+
+# Fragments and rows for pages rendered per visitor (signed in): the same staleness bounds and purges.
+
+
+def test_signed_in_visitors_get_the_content_of_their_kind(client, site_root):
+    from wagtail_awards.models import ApplicationFormPage
+
+    call = make_voting_call(site_root, application_deadline=local(2099, 1, 1), application_opens=local(2000, 1, 1))
+    form_page = ApplicationFormPage(title="在线申报", slug="apply")
+    call.add_child(instance=form_page)
+    form_page.save_revision().publish()
+    my_applications = reverse("wagtail_awards:my_applications")
+    assert my_applications not in client.get(call.url).content.decode()
+    client.force_login(make_user("applicant-kind"))
+    assert my_applications in client.get(call.url).content.decode()
+    client.logout()
+    assert my_applications not in client.get(call.url + "?again=1").content.decode()
+
+
+def test_publishing_shows_at_once_to_signed_in_visitors(client, site_root):
+    from wagtail_awards.models import CallTheme
+
+    call = make_voting_call(site_root)
+    page = make_voting_page(call)
+    client.force_login(make_user("reader"))
+    assert "新主题" not in client.get(call.url).content.decode()
+    call.title = "更新后的通知"
+    call.themes = [*call.themes.all(), CallTheme(name="新主题")]
+    call.save_revision().publish()
+    html = client.get(call.url).content.decode()
+    assert "更新后的通知" in html and "新主题" in html
+    # A slug change moves the page: the old address is gone at once, the new one works.
+    page.slug = "vote-now"
+    page.save_revision().publish()
+    assert client.get(call.url + "vote/").status_code == 404
+    assert client.get(call.url + "vote-now/").status_code == 200
+
+
+def test_tallies_for_signed_in_visitors_are_at_most_the_stated_seconds_old(client, site_root):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    page = make_voting_page(call, when="during")
+    client.force_login(make_user("watcher"))
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert 'data-vote-count="0"' in client.get(page.url).content.decode()
+        voting.cast_vote(call_id=call.pk, application_id=candidate.pk, voter_key="u:1", now=start, per_day=3)
+        assert 'data-vote-count="0"' in client.get(page.url).content.decode()
+        # After a vote the page is rendered afresh.
+        assert 'data-vote-count="1"' in client.get(f"{page.url}?voted={candidate.pk}").content.decode()
+    with time_machine.travel(start + dt.timedelta(seconds=31), tick=False):
+        assert 'data-vote-count="1"' in client.get(page.url).content.decode()
+
+
+def test_objection_errors_are_rendered_with_caching_on(client, site_root):
+    call, page, awards = make_publicity(site_root)
+    with time_machine.travel(local(2021, 9, 29, 10), tick=False):
+        client.get(page.url)
+        response = client.post(page.url, {"application": awards[0].application.pk, "name": "", "captcha_0": "x"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "has-error" in html
+    assert 'name="captcha_1"' in html and "data-challenge-url" not in html

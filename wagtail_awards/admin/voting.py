@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .. import page_cache
 from ..conf import awards_settings
 from ..domain import voting
 from ..forms.voting_audit import InvalidateVotesForm
@@ -81,6 +82,7 @@ def audit(request, call_id):
                 call=call, ip_hash=data["ip_hash"], voter_key=data["voter_key"], hour=data["hour"]
             )
             changed = voting.invalidate_votes(call=call, votes=chosen, reason=data["reason"], user=request.user)
+            page_cache.purge()  # the public pages show the new tallies at once
             messages.success(
                 request,
                 ngettext("%(count)d vote invalidated.", "%(count)d votes invalidated.", changed) % {"count": changed},

@@ -36,6 +36,31 @@ class PublicPageMixin:
     def serve(self, request, *args, **kwargs):
         return self.public_response(request, super().serve(request, *args, **kwargs))
 
+    def get_context(self, request, *args, **kwargs):
+        from django.utils.functional import SimpleLazyObject
+
+        context = super().get_context(request, *args, **kwargs)
+        # Worked out only by a template that keeps a fragment.
+        context["public_fragment"] = SimpleLazyObject(lambda: self.public_fragment(request))
+        return context
+
+    def public_fragment(self, request):
+        """How the page's content (its ``<article>``) may be kept as a fragment for every visitor: ``seconds`` (0: not
+        at all), ``key`` and ``cache`` for Django's ``{% cache %}`` tag. Only what holds nothing per visitor belongs
+        in the fragment; the key tells signed-in visitors apart from the others and carries the language."""
+        from django.utils.translation import get_language
+
+        now = timezone.now()
+        public = self.is_public(request) and not getattr(request, "is_preview", False)
+        seconds = page_cache.seconds() if public else 0
+        until = self.public_until(now) if seconds else None
+        if until is not None:
+            seconds = max(0, min(seconds, int((until - now).total_seconds())))
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        key = f"{page_cache.generation() if seconds else 'off'}:{self.pk}:{get_language()}:{signed_in}:{public}"
+        return {"seconds": seconds, "key": key, "cache": awards_settings.PAGE_CACHE}
+
     def public_response(self, request, response):
         """Mark ``response`` public when ``request`` gets nothing per visitor (for pages with a ``serve`` of their
         own)."""
@@ -60,6 +85,38 @@ class CallIndexPage(PublicPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["calls"] = CallPage.objects.child_of(self).live().order_by("-year", "-first_published_at")
         return context
+
+    def route(self, request, path_components):
+        """Find a page below this one by its URL path, however deep: the page's id and type from the page cache's
+        row cache (purged when pages are published, moved or deleted) or one query, then the page itself in one
+        query (Wagtail's own routing takes two per level). Anything else (an unknown path, a page routing further
+        itself) goes the usual way."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+
+            def find():
+                return (
+                    Page.objects.filter(path__startswith=self.path, depth=self.depth + len(path_components))
+                    .filter(url_path=url_path)
+                    .values_list("pk", "content_type_id")
+                    .first()
+                )
+
+            found = page_cache.remember(f"route:{self.pk}:{url_path}", find)
+            if found is not None:
+                from django.contrib.contenttypes.models import ContentType
+
+                model = ContentType.objects.get_for_id(found[1]).model_class()
+                page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
+                if page is not None:
+                    if len(path_components) == 1:
+                        page._cached_parent_obj = self
+                    return page.route(request, [])
+        return super().route(request, path_components)
+
+
+#: How long the notice's own rows are kept (publishing the call purges them at once).
+NOTICE_ROWS_SECONDS = 3600
 
 
 def default_publicity_working_days():
@@ -221,7 +278,8 @@ class CallPage(PublicPageMixin, Page):
             self.voting_opens,
             self.voting_closes,
             self.publicity_starts,
-            self.publicity_ends,
+            # The end needs the working-day calendar; it is the next change only once the period has started.
+            self.publicity_ends if self.publicity_starts and self.publicity_starts <= now else None,
         ]
         tomorrow = timezone.localtime(now, local_tz()).date() + dt.timedelta(days=1)
         moments.append(dt.datetime.combine(tomorrow, dt.time(), tzinfo=local_tz()))
@@ -237,7 +295,40 @@ class CallPage(PublicPageMixin, Page):
                 return quota
         return None
 
+    def child_page(self, model):
+        """The first live child page of type ``model`` as a plain ``Page`` (title and URL; ``.specific`` for the
+        rest), from one query of the live children made once per call object."""
+        from django.contrib.contenttypes.models import ContentType
+
+        children = getattr(self, "_live_children", None)
+        if children is None:
+            children = self._live_children = page_cache.remember(
+                f"children:{self.pk}", lambda: list(self.get_children().live())
+            )
+        content_type = ContentType.objects.get_for_model(model)
+        return next((child for child in children if child.content_type_id == content_type.pk), None)
+
+    #: The call's own rows the notice shows; they change only when the call is published.
+    NOTICE_RELATIONS = ("themes", "conditions", "quotas", "criteria", "prize_levels", "attachments")
+
+    def load_notice_rows(self):
+        """Read the rows the notice shows in one go (attachments with their documents), from the page cache's row
+        cache while this version of the call is published, and keep them on this object (no more queries)."""
+
+        def rows():
+            found = {name: list(getattr(self, name).all()) for name in self.NOTICE_RELATIONS}
+            found["attachments"] = list(self.attachments.select_related("document"))
+            return found
+
+        published = self.last_published_at.timestamp() if self.last_published_at else 0
+        key = f"call:{self.pk}:{published}"
+        for name, items in page_cache.remember(key, rows, timeout=NOTICE_ROWS_SECONDS).items():
+            setattr(self, name, items)
+
     def get_context(self, request, *args, **kwargs):
+        if not getattr(request, "is_preview", False):
+            # A preview shows the draft's own rows instead.
+            self.load_notice_rows()
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context.update(

@@ -131,11 +131,13 @@ class PublicityPage(PublicPageMixin, Page):
         verbose_name_plural = _("publicity pages")
 
     def get_call(self):
-        """The parent call, in one query (once per page object)."""
+        """The parent call: once per page object, from the page cache's row cache or one query."""
+        from .. import page_cache
         from .pages import CallPage
 
         if getattr(self, "_call", None) is None:
-            self._call = CallPage.objects.get(path=self.path[: -self.steplen])
+            path = self.path[: -self.steplen]
+            self._call = page_cache.remember(f"call-at:{path}", lambda: CallPage.objects.get(path=path))
         return self._call
 
     def is_public(self, request):

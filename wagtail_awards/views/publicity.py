@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
+from .. import page_cache
 from ..captcha import new_challenge
 from ..domain import publicity
 from ..enums import AwardStatus
@@ -60,7 +61,15 @@ def publicity_context(page, request, *, now, form=None):
     """
     call = page.get_call()
     period = publicity.call_countdown(call=call, now=now)
-    awards = _awards(call) if period and period.state != "not_started" else []
+    awards = []
+    if period and period.state != "not_started":
+        # A page shown to anyone lists the awards kept with the cached pages (an award's change purges them).
+        if request.method == "GET":
+            awards = page_cache.remember(f"awards:{call.pk}", lambda: _awards(call))
+        else:
+            awards = _awards(call)
+    if request.method == "GET":
+        call.load_notice_rows()  # the prize levels, with the call's other rows
     if period and period.has_ended and any(a.status == AwardStatus.PROPOSED for a in awards):
         publicity.finalise_awards(call=call, now=now, period=period)
         awards = _awards(call)
@@ -133,7 +142,7 @@ def serve_publicity_page(page, request, *args, **kwargs):
         messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
     context = Page.get_context(page, request)
-    context.update(publicity_context(page, request, now=now, form=form))
+    context.update(publicity_context(page, request, now=now, form=form), public_fragment=page.public_fragment(request))
     return TemplateResponse(request, page.get_template(request), context)
 
 
