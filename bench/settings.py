@@ -19,8 +19,8 @@ ROOT_URLCONF = "bench.urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 
-# Who votes on this server (bench/throughput.py starts one server per voter mode).
-WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = os.environ.get("BENCH_VOTERS", "account") == "account"
+# Who votes: WAGTAIL_AWARDS_VOTERS from the environment, as in production (bench/throughput.py starts one
+# server per voter mode).
 # Every bench client comes from 127.0.0.1: the per-address limits would stop the run.
 WAGTAIL_AWARDS_VOTE_IP_LIMIT = int(os.environ.get("VOTE_IP_LIMIT", str(10**9)))
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}

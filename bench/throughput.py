@@ -340,24 +340,36 @@ class VoterMode:
 
 
 def account_voters(count):
-    """Signed-in voters: ``count`` sessions of accounts that may vote."""
+    """Verified accounts, signed in: ``count`` sessions."""
+    return [serving.session_cookie(user) for user in serving.verified_voters(count, prefix="bench-voter")]
+
+
+def code_voters(count, call):
+    """Voting codes entered in the browser: ``count`` signed code cookies."""
     from django.contrib.auth import get_user_model
 
-    User = get_user_model()
-    users = User.objects.bulk_create(
-        User(username=f"bench-voter-{n}", email=f"voter{n}@bench.example") for n in range(count)
-    )
-    return [serving.session_cookie(user) for user in users]
+    from wagtail_awards import voters
+    from wagtail_awards.models import Organization, VotingCode
+
+    unit = Organization.objects.filter(kind="grassroots").first()
+    voters.generate_codes(call=call, organization=unit, count=count, user=get_user_model().objects.first())
+    return [
+        f"{voters.CODE_COOKIE}={voters.code_cookie_value(code)}"
+        for code in VotingCode.objects.filter(call=call).order_by("number")
+    ]
 
 
-def device_voters(count):
-    """Anonymous devices: a new device cookie each."""
-    return [f"awards_device={uuid.uuid4().hex}" for _ in range(count)]
+def device_voters(count, call=None):
+    """Anonymous devices (insecure): a signed device cookie each."""
+    from wagtail_awards import voters
+
+    return [f"{voters.DEVICE_COOKIE}={voters.device_cookie_value(uuid.uuid4().hex)}" for _ in range(count)]
 
 
 VOTER_MODES = [
-    VoterMode("account", {"BENCH_VOTERS": "account"}, account_voters),
-    VoterMode("device (insecure)", {"BENCH_VOTERS": "device"}, device_voters),
+    VoterMode("verified account", {"WAGTAIL_AWARDS_VOTERS": "verified_account"}, lambda n, call: account_voters(n)),
+    VoterMode("voting code", {"WAGTAIL_AWARDS_VOTERS": "voting_code"}, code_voters),
+    VoterMode("insecure device", {"WAGTAIL_AWARDS_VOTERS": "insecure_device"}, device_voters),
 ]
 
 
@@ -366,7 +378,7 @@ def prepare_votes(directory, call, page, mode, *, count, now):
     from wagtail_awards.models import Application
 
     candidates = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
-    voters = mode.voters((count + 2) // 3)
+    voters = mode.voters((count + 2) // 3, call)
     token = csrf_token()
     lines = []
     for n, (key, answer) in enumerate(captchas(count, now=now)):
@@ -422,7 +434,8 @@ def main():
     now = timezone.now()
     index = CallIndexPage.objects.first()
     User = get_user_model()
-    reader = serving.session_cookie(User.objects.get(username="applicant"))
+    # The signed-in visitor of the rendered pages: a voter with a verified address.
+    reader = serving.session_cookie(serving.verified_voters(1, prefix="bench-reader")[0])
     admin = serving.session_cookie(User.objects.get(username="province"))
     year = timezone.localdate().year
     open_vote = CallPage.objects.get(slug=f"vote-{year - 1}")
@@ -472,7 +485,7 @@ def main():
         print(f"  {name:<34}{figures['rate']:>9.1f} req/s  {figures['latency_ms']:>8.1f} ms", flush=True)
 
     print("Serving with the production caches …", flush=True)
-    server = serving.start_gunicorn(args.port, workers=args.workers, env={"BENCH_VOTERS": "account"})
+    server = serving.start_gunicorn(args.port, workers=args.workers)
     try:
         for _ in range(2):  # warm every worker: templates, content types, cached rows
             for path in (*pages.values(), "/"):

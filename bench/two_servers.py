@@ -12,6 +12,7 @@ in turn, each conversation starting on one server and going on at the other:
 - votes: the question from one server, the vote to the other; accepted = stored = tallied = shown on both;
 - one solved question sent to both servers at the same moment: accepted once;
 - the per-address vote limit: counted across both servers (past it, both answer 429);
+- a voting code entered at one server votes at the other;
 - applications with files: the form from one server, the draft with its file to the other, the file downloaded
   from both, byte for byte;
 - objections with evidence: the question from one server, the objection to the other; every one stored, its file
@@ -201,7 +202,6 @@ def check_applications(ports, browser, failures):
 
 def check_votes(ports, count, failures):
     """``count`` votes by signed-in voters, each asking its question at one server and voting at the other."""
-    from django.contrib.auth import get_user_model
     from django.db.models import Sum
 
     from wagtail_awards.models import Application, CallPage, Vote, VoteTally, VotingPage
@@ -209,8 +209,7 @@ def check_votes(ports, count, failures):
     call = CallPage.objects.filter(slug__startswith="vote-").order_by("-year").first()
     page = VotingPage.objects.child_of(call).first()
     candidates = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
-    User = get_user_model()
-    voters = User.objects.bulk_create(User(username=f"two-servers-{n}") for n in range((count + 2) // 3))
+    voters = serving.verified_voters((count + 2) // 3, prefix="two-servers")
     cookies = [dict([serving.session_cookie(user).split("=", 1)]) for user in voters]
     before = Vote.objects.filter(call=call).count()
     accepted = 0
@@ -273,10 +272,7 @@ def check_captcha_once(ports, call, page, candidates, cookies, failures):
         statuses.append(response.status)
 
     # Fresh voters: only the question can refuse them.
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    pair = [User.objects.create(username=f"two-servers-once-{n}-{uuid.uuid4().hex[:6]}") for n in range(2)]
+    pair = serving.verified_voters(2, prefix="two-servers-once")
     jobs = [
         threading.Thread(target=send, args=(port, dict([serving.session_cookie(user).split("=", 1)]), candidates[n]))
         for n, (port, user) in enumerate(zip(ports, pair, strict=True))
@@ -291,12 +287,9 @@ def check_captcha_once(ports, call, page, candidates, cookies, failures):
 def check_rate_limit(ports, limit, used, call, page, candidates, failures):
     """Past the per-address limit (``used`` attempts made already), both servers answer 429."""
     from captcha.models import CaptchaStore
-    from django.contrib.auth import get_user_model
 
-    User = get_user_model()
     statuses = []
-    for n in range(limit - used + 4):
-        user = User.objects.create(username=f"two-servers-limit-{n}-{uuid.uuid4().hex[:6]}")
+    for n, user in enumerate(serving.verified_voters(limit - used + 4, prefix="two-servers-limit")):
         browser = Browser()
         browser.cookies.update(dict([serving.session_cookie(user).split("=", 1)]), csrftoken="a" * 32)
         key = CaptchaStore.generate_key()
@@ -311,6 +304,36 @@ def check_rate_limit(ports, limit, used, call, page, candidates, failures):
     failures.check(
         all(s == 303 for s in statuses[:allowed]) and statuses[allowed:] == [429] * 4,
         f"a limit of {limit} attempts per address holds across both servers: the last four answers {statuses[-4:]}",
+    )
+
+
+def check_voting_code(ports, failures):
+    """A demo voting code entered at one server votes at the other (the signed cookie holds on both)."""
+    from example_site.demo.voting_round import DEMO_CODES
+    from wagtail_awards.models import Application, CallPage, Vote
+
+    a, b = ports
+    call = CallPage.objects.filter(slug__startswith="vote-").order_by("-year").first()
+    candidate = Application.objects.filter(call=call, status="scored").order_by("-pk").first()
+    browser = Browser()
+    form = next(f for f in forms_of(browser.go(a, "GET", "/awards/vote/code/").text()) if f["action"])
+    fields, _files = fill(form)
+    fields["code"] = DEMO_CODES[-1]
+    entered = browser.go(b, "POST", form["action"], fields=fields)
+    challenge = json.loads(browser.go(b, "GET", "/awards/vote/challenge/").text())
+    voted = browser.go(
+        a,
+        "POST",
+        f"/awards/vote/{call.pk}/{candidate.pk}/",
+        fields={
+            "captcha_0": challenge["key"],
+            "captcha_1": captcha_answer(challenge["key"]),
+            "csrfmiddlewaretoken": challenge["csrf"],
+        },
+    )
+    failures.check(
+        entered.status == 303 and voted.status == 303 and Vote.objects.filter(voter_key__startswith="c:").count() == 1,
+        f"a voting code entered at :{b} votes at :{a} ({entered.status}, {voted.status})",
     )
 
 
@@ -358,7 +381,7 @@ def main():
     os.environ["WAGTAIL_AWARDS_VAR_DIR"] = str(workdir)
     os.environ["REDIS_URL"] = f"redis://{serving.HOST}:{args.redis_port}/0"
     votes = 12 if args.quick else 120
-    limit = votes + 10 + 2  # the votes, the once check (2) and ten more before the limit
+    limit = votes + 3 + 10  # the votes, the once check (2), the voting code (1) and ten more before the limit
     os.environ["VOTE_IP_LIMIT"] = str(limit)
     redis_server = serving.start_redis(args.redis_port, workdir)
     servers = []
@@ -371,13 +394,15 @@ def main():
         serving.reset_database()
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
-        servers = [serving.start_gunicorn(port, workers=args.workers) for port in args.ports]
+        voters = {"WAGTAIL_AWARDS_VOTERS": "verified_account,voting_code"}
+        servers = [serving.start_gunicorn(port, workers=args.workers, env=voters) for port in args.ports]
         print(f"Two servers on :{args.ports[0]} and :{args.ports[1]}, Redis on :{args.redis_port}", flush=True)
         browser = check_logins(args.ports, failures)
         check_applications(args.ports, browser, failures)
         call, page, candidates, cookies = check_votes(args.ports, votes, failures)
         check_captcha_once(args.ports, call, page, candidates, cookies, failures)
-        check_rate_limit(args.ports, limit, votes + 2, call, page, candidates, failures)
+        check_voting_code(args.ports, failures)
+        check_rate_limit(args.ports, limit, votes + 3, call, page, candidates, failures)
         check_objections(args.ports, 4 if args.quick else 8, failures)
     finally:
         for server in servers:

@@ -9,6 +9,9 @@ class WagtailAwardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import page_cache
+        from django.core import checks
+
+        from . import page_cache, voters
 
         page_cache.connect_signals()
+        checks.register(voters.check_settings)

@@ -13,12 +13,17 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
 ``WAGTAIL_AWARDS_PRIVATE_ROOT``            ``None``            Directory of uploaded application files; default
                                                                ``awards-private`` beside ``MEDIA_ROOT``.
+``WAGTAIL_AWARDS_PRIVATE_STORAGE``         ``None``            A ``STORAGES`` entry for those files instead (e.g. a
+                                                               private S3 bucket for several machines).
 ``WAGTAIL_AWARDS_MAX_UPLOAD_SIZE``         ``52428800``        Bytes per uploaded file of a field without its own
                                                                limit (each upload field sets its own, in MB).
 ``WAGTAIL_AWARDS_RECEIPT_FROM``            ``None``            Sender of application receipts; default
                                                                ``DEFAULT_FROM_EMAIL``.
-``WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN``     ``True``            Only logged-in users vote; ``False``: anyone, counted
-                                                               per device cookie and limited per IP address.
+``WAGTAIL_AWARDS_VOTERS``                  ``("verified_      Who may vote (``wagtail_awards.voters``): any of
+                                           account",)``        ``"verified_account"``, ``"voting_code"`` and the
+                                                               insecure ``"insecure_device"``.
+``WAGTAIL_AWARDS_VOTER_ROLL``              ``False``           Verified accounts vote only when their address is
+                                                               on the voter roll (marked by a province admin).
 ``WAGTAIL_AWARDS_VOTES_PER_DAY``           ``3``               Votes one voter may cast in one call per local day
                                                                (at most one per candidate).
 ``WAGTAIL_AWARDS_VOTE_IP_LIMIT``           ``60``              Vote attempts per IP address per window (shared
@@ -41,9 +46,11 @@ DEFAULTS = {
     "CLOSING_SOON_DAYS": 3,
     "PUBLICITY_WORKING_DAYS": 5,
     "PRIVATE_ROOT": None,
+    "PRIVATE_STORAGE": None,
     "MAX_UPLOAD_SIZE": 50 * 1024 * 1024,
     "RECEIPT_FROM": None,
-    "VOTE_REQUIRES_LOGIN": True,
+    "VOTERS": ("verified_account",),
+    "VOTER_ROLL": False,
     "VOTES_PER_DAY": 3,
     "VOTE_IP_LIMIT": 60,
     "VOTE_IP_WINDOW": 3600,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("files/<int:pk>/", application_views.download_file, name="application_file"),
     path("accounts/", include(account_urls)),
     path("vote/challenge/", voting_views.challenge, name="vote_challenge"),
+    path("vote/code/", voting_views.voting_code, name="voting_code"),
     path("vote/<int:call_id>/<int:application_id>/", voting_views.vote, name="vote"),
     path("objection/challenge/", publicity_views.objection_challenge, name="objection_challenge"),
 ]

@@ -257,3 +257,4 @@ def test_objection_errors_are_rendered_with_caching_on(client, site_root):
     html = response.content.decode()
     assert response.status_code == 200 and "has-error" in html
     assert 'name="captcha_1"' in html and "data-challenge-url" not in html
+

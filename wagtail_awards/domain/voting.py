@@ -53,6 +53,13 @@ class VoteRefused(Exception):
         "daily_limit": _("You have used all your votes for today. You may vote again tomorrow."),
         "rate_limited": _("Too many votes from your network. Please wait a while and try again."),
         "captcha": _("The answer to the question was wrong or the question has expired. Please answer the new one."),
+        "bad_code": _("This voting code cannot vote in this vote."),
+        # What a visitor lacks to vote (``voters.Need``).
+        "login": _("Please log in to vote."),
+        "verify": _("Please verify your account's e-mail address to vote."),
+        "roll": _("Your e-mail address is not on the list of voters of this vote."),
+        "code": _("Please enter your voting code to vote."),
+        "device": _("Please open the voting page again to vote."),
     }
 
     def __init__(self, code):
@@ -109,14 +116,6 @@ def rate_window(*, now: dt.datetime, seconds: int) -> int:
 def client_hash(value: str) -> str:
     """A keyed hash of an IP address or user agent: comparable between votes, not reversible to the value."""
     return hmac.new(settings.SECRET_KEY.encode(), (value or "").encode(), hashlib.sha256).hexdigest()
-
-
-def voter_key_for_user(user) -> str:
-    return f"u:{user.pk}"
-
-
-def voter_key_for_device(device_id: str) -> str:
-    return f"d:{device_id}"
 
 
 # Queries
@@ -311,31 +310,37 @@ def _count_tally_sql(table):
 def _single_statement_vote_sql(*, check_answer: bool):
     """The whole vote as one PostgreSQL statement (data-modifying CTEs), so it is one round trip and one commit.
 
-    Each step runs only if the one before it produced a row: the candidate in its window, the captcha deleted,
-    the voter's slot taken, the vote inserted, the candidate's tally counted. A failed constraint (daily cap, one
+    Each step runs only if the one before it produced a row: the candidate in its window, the voting code (if
+    any) live and of the call, the captcha deleted, the voter's slot taken, the vote inserted, the candidate's
+    tally counted. A failed constraint (daily cap, one
     vote per candidate and day) fails the statement, which undoes every step.
     """
     from captcha.models import CaptchaStore
 
-    from ..models import Application, CallPage, Vote, VoterDay, VoteTally
+    from ..models import Application, CallPage, Vote, VoterDay, VoteTally, VotingCode
 
     q = connection.ops.quote_name
     application, call = q(Application._meta.db_table), q(CallPage._meta.db_table)
     captcha, counter, vote = q(CaptchaStore._meta.db_table), q(VoterDay._meta.db_table), q(Vote._meta.db_table)
-    tally = q(VoteTally._meta.db_table)
+    tally, code = q(VoteTally._meta.db_table), q(VotingCode._meta.db_table)
     answer = " AND response = %(answer)s" if check_answer else ""
     return f"""
         WITH candidate AS (
             SELECT a.id FROM {application} a JOIN {call} c ON c.page_ptr_id = a.call_id
             WHERE a.id = %(application)s AND a.call_id = %(call)s AND a.status = ANY(%(statuses)s)
               AND c.voting_opens <= %(now)s AND c.voting_closes >= %(now)s
+        ), entitled AS (
+            SELECT 1 WHERE %(code)s::bigint IS NULL OR EXISTS (
+                SELECT 1 FROM {code} WHERE id = %(code)s AND call_id = %(call)s AND NOT revoked
+            )
         ), solved AS (
             DELETE FROM {captcha}
             WHERE %(has_captcha)s AND hashkey = %(key)s AND expiration > %(now)s{answer}
-              AND EXISTS (SELECT 1 FROM candidate)
+              AND EXISTS (SELECT 1 FROM candidate) AND EXISTS (SELECT 1 FROM entitled)
             RETURNING 1
         ), passed AS (
-            SELECT 1 FROM candidate WHERE NOT %(has_captcha)s OR EXISTS (SELECT 1 FROM solved)
+            SELECT 1 FROM candidate
+            WHERE EXISTS (SELECT 1 FROM entitled) AND (NOT %(has_captcha)s OR EXISTS (SELECT 1 FROM solved))
         ), slot AS (
             INSERT INTO {counter} (call_id, voter_key, day, votes, cap)
             SELECT %(call)s, %(voter_key)s, %(day)s, 1, %(cap)s WHERE EXISTS (SELECT 1 FROM passed)
@@ -353,7 +358,8 @@ def _single_statement_vote_sql(*, check_answer: bool):
             SELECT %(call)s, %(application)s, 1, 0 WHERE EXISTS (SELECT 1 FROM inserted)
             ON CONFLICT (application_id) DO UPDATE SET votes = {tally}.votes + 1
         )
-        SELECT EXISTS (SELECT 1 FROM candidate), EXISTS (SELECT 1 FROM passed), (SELECT id FROM inserted)
+        SELECT EXISTS (SELECT 1 FROM candidate), EXISTS (SELECT 1 FROM entitled), EXISTS (SELECT 1 FROM passed),
+               (SELECT id FROM inserted)
     """
 
 
@@ -378,11 +384,13 @@ def cast_vote(
     per_day: int,
     captcha_key: str | None = None,
     captcha_answer: str = "",
+    code_id: int | None = None,
 ) -> int:
     """Count one vote for candidate ``application_id`` of call ``call_id``; return the new vote's id.
 
     Raises :class:`VoteRefused` when the application is not a candidate of the call, outside the call's voting
-    window, when the captcha (if ``captcha_key`` is given) is not solved, on a second vote for the same candidate on
+    window, when the voter is a voting code (``code_id``) that is revoked or of another call, when the captcha (if
+    ``captcha_key`` is given) is not solved, on a second vote for the same candidate on
     the same day, and past ``per_day`` votes in the call that day.
 
     Side effects, all or nothing: consumes the captcha, takes a slot on the voter's ``VoterDay`` row, inserts the
@@ -391,7 +399,7 @@ def cast_vote(
     overshoot them. A refused vote's captcha is deleted all the same.
     """
     from ..captcha import TEST_MODE_ANSWER, burn_captcha, consume_captcha
-    from ..models import Vote, VoterDay, VoteTally
+    from ..models import Vote, VoterDay, VoteTally, VotingCode
 
     day = voting_day(now)
     voter_id = user.pk if user is not None and user.is_authenticated else None
@@ -415,15 +423,18 @@ def cast_vote(
                 "voter_id": voter_id,
                 "ip_hash": ip_hash,
                 "ua_hash": user_agent_hash,
+                "code": code_id,
             }
             # In autocommit the statement is its own transaction; inside a caller's transaction, a savepoint keeps a
             # failed constraint from breaking it.
             scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
             with scope, connection.cursor() as cursor:
                 cursor.execute(_single_statement_vote_sql(check_answer=check_answer), params)
-                in_window, passed, vote_id = cursor.fetchone()
+                in_window, entitled, passed, vote_id = cursor.fetchone()
             if not in_window:
                 raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
+            if not entitled:
+                raise VoteRefused("bad_code")
             if not passed:
                 raise VoteRefused("captcha")
             return vote_id
@@ -433,6 +444,8 @@ def cast_vote(
             raise VoteRefused("not_candidate")
         if voting_state(now=now, opens=ballot.voting_opens, closes=ballot.voting_closes) != DeadlineState.OPEN:
             raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
+        if code_id is not None and not VotingCode.objects.filter(pk=code_id, call_id=call_id, revoked=False).exists():
+            raise VoteRefused("bad_code")
         with transaction.atomic():
             if captcha_key is not None and not consume_captcha(
                 key=captcha_key, response=answer, now=now, burn_on_failure=False

@@ -14,7 +14,17 @@ from .pages import (
 )
 from .publicity import Award, Objection, PublicityPage
 from .review import Recommendation, RecommendationList, ReviewAssignment, Score
-from .voting import Vote, VoteBurst, VoteHour, VoterDay, VoteRollup, VoteTally, VotingPage
+from .voting import (
+    EligibleVoter,
+    Vote,
+    VoteBurst,
+    VoteHour,
+    VoterDay,
+    VoteRollup,
+    VoteTally,
+    VotingCode,
+    VotingPage,
+)
 
 __all__ = [
     "Application",
@@ -35,7 +45,9 @@ __all__ = [
     "VoterDay",
     "VoteRollup",
     "VoteTally",
+    "VotingCode",
     "VotingPage",
+    "EligibleVoter",
     "normalise_name",
     "CalendarException",
     "CallAttachment",

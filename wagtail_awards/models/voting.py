@@ -152,6 +152,69 @@ class VoteBurst(models.Model):
         return f"{self.kind} {self.value} {self.hour:%Y-%m-%d %H:%M}: {self.votes}"
 
 
+class VotingCode(models.Model):
+    """A one-time voting code of one call, handed to one person of a unit: the code is that voter.
+
+    Only a keyed hash of the code is stored (``voters.code_hash``); the code itself is shown once, when a province
+    administrator generates it (sheet with QR codes, or XLSX). A revoked code votes no more.
+    """
+
+    call = models.ForeignKey(
+        "wagtail_awards.CallPage", verbose_name=_("call"), on_delete=models.CASCADE, related_name="voting_codes"
+    )
+    organization = models.ForeignKey(
+        "wagtail_awards.Organization",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="voting_codes",
+    )
+    number = models.PositiveIntegerField(_("number"), help_text=_("The code's number within its unit and call."))
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    revoked = models.BooleanField(_("revoked"), default=False, help_text=_("A revoked code cannot vote."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["call", "organization", "number"]
+        verbose_name = _("voting code")
+        verbose_name_plural = _("voting codes")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organization", "number"], name="awards_voting_code_number")
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.number}"
+
+
+class EligibleVoter(models.Model):
+    """A verified e-mail address on the voter roll (used when ``WAGTAIL_AWARDS_VOTER_ROLL`` is on): the staff of
+    approved units, marked as voters in bulk by a province administrator."""
+
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    organization = models.ForeignKey(
+        "wagtail_awards.Organization",
+        verbose_name=_("unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organization__name", "email"]
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+
+    def __str__(self):
+        return self.email
+
+
 class VotingPage(PublicPageMixin, Page):
     """A page holding the online vote of its call: text and voting blocks (which may also sit on other pages)."""
 

@@ -101,8 +101,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Demo content loaded. Logins (demo only): "
                 + ", ".join(
-                    f"{name}/{DEMO_PASSWORD}" for name in ("province", "editor", "recommender", "reviewer", "applicant")
+                    f"{name}/{DEMO_PASSWORD}"
+                    for name in ("province", "editor", "recommender", "reviewer", "applicant", "voter")
                 )
+                + "; voting codes: /media/demo-voting-codes.html"
             )
         )
 
@@ -287,7 +289,7 @@ class Command(BaseCommand):
 
     def load_voting_demo(self, index, notice):
         """Voting pages: the 2021 call's closed vote with its result, and a call whose vote is open now."""
-        load_voting_round(index=index, notice=notice, fill=self._fill)
+        load_voting_round(index=index, notice=notice, fill=self._fill, password=DEMO_PASSWORD)
 
     def load_applications_demo(self):
         """The application form pages (open call and 2021) and sample drafts and submissions of the open call."""
