@@ -71,24 +71,20 @@ def session_cookie(user) -> str:
 
 
 def verified_voters(count: int, *, prefix: str):
-    """``count`` accounts with verified e-mail addresses (identity-provider accounts without a password of their
-    own, with the accounts work's verification record where that model exists)."""
-    from django.apps import apps
+    """``count`` accounts with verified e-mail addresses (as after opening the confirmation link)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
+
+    from wagtail_awards.models import VerifiedEmail
 
     User = get_user_model()
     users = User.objects.bulk_create(
         User(username=f"{prefix}-{n}", email=f"{prefix}-{n}@bench.example", password=make_password(None))
         for n in range(count)
     )
-    try:
-        verified = apps.get_model("wagtail_awards", "VerifiedEmail")
-    except LookupError:
-        return users
-    verified.objects.bulk_create(
-        verified(user=user, email=user.email, verified_at=timezone.now(), source="bench") for user in users
+    VerifiedEmail.objects.bulk_create(
+        VerifiedEmail(user=user, email=user.email, verified_at=timezone.now(), source="bench") for user in users
     )
     return users
 

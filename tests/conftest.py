@@ -78,3 +78,11 @@ def call_page(site_root):
     from tests.factories import make_call
 
     return make_call(site_root)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits count in the cache: every test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -88,3 +88,44 @@ def make_application(call, *, org=None, applicant=None, status="submitted", **fi
     }
     values.update(fields)
     return Application.objects.create(call=call, organization=org, applicant=applicant, status=status, **values)
+
+
+PASSWORD = "a-Long-pass-2021"
+
+
+def register(client, email, *, name="张老师", password=PASSWORD, confirm=True, **unit):
+    """Register through the site's form (question answered in test mode), then open the link of the confirmation
+    e-mail when ``confirm``; returns the response to the form. ``unit`` takes ``unit``, ``new_unit_name``,
+    ``parent`` and ``note`` (organisations or their pks)."""
+    import re
+
+    from django.core import mail
+    from django.urls import reverse
+
+    from wagtail_awards.captcha import TEST_MODE_ANSWER, new_challenge
+
+    data = {
+        "account-email": email,
+        "account-first_name": name,
+        "account-password1": password,
+        "account-password2": password,
+        "account-captcha_0": new_challenge(),
+        "account-captcha_1": TEST_MODE_ANSWER,
+    }
+    data.update({f"unit-{key}": getattr(value, "pk", value) for key, value in unit.items()})
+    sent = len(mail.outbox)
+    response = client.post(reverse("wagtail_awards:register"), data)
+    if confirm and response.status_code == 302 and len(mail.outbox) > sent:
+        link = re.search(r"https?://[^/\s]+(/\S+/verify/\S+)", mail.outbox[-1].body).group(1)
+        client.get(link)
+    return response
+
+
+def approve(membership_or_user, *, by, unit=None):
+    """Approve a pending membership (of ``membership_or_user`` in ``unit``) as ``by``; returns it."""
+    from wagtail_awards.domain.accounts import decide_membership
+
+    membership = membership_or_user
+    if not isinstance(membership, Membership):
+        membership = Membership.objects.get(user=membership_or_user, organization=unit)
+    return decide_membership(membership=membership, approve=True, by=by)

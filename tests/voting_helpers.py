@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 
-from django.apps import apps
 from django.utils import timezone
 
 from tests.factories import make_application, make_call
@@ -50,37 +49,11 @@ def add_vote(call, application, voter_key, *, day=None, **fields):
     return vote
 
 
-def _record_verification(user):
-    """The accounts work's record of a verified address, where that model exists."""
-    try:
-        model = apps.get_model("wagtail_awards", "VerifiedEmail")
-    except LookupError:
-        return
-    model.objects.update_or_create(
-        user=user, defaults={"email": user.email, "verified_at": timezone.now(), "source": "test"}
-    )
-
-
 def verify_voter(user, email=None):
-    """Make ``user`` a voter with a verified address: an account of an identity provider (no password of its own,
-    which counts as verified), with the accounts work's verification record where that exists."""
+    """Make ``user`` a voter with a verified e-mail address (as opening the confirmation link does)."""
+    from wagtail_awards.domain import accounts
+
     user.email = email or user.email or f"{user.username}@example.org"
-    user.set_unusable_password()
-    user.save()
-    _record_verification(user)
+    user.save(update_fields=["email"])
+    accounts.mark_email_verified(user=user)
     return user
-
-
-def treat_as_verified(monkeypatch, users):
-    """Accounts that keep their password (they log in through the form) with a verified address: recorded where
-    the accounts work's model exists, and answered by ``voters.verified_email`` in any case."""
-    from wagtail_awards import voters
-
-    known = {}
-    for user in users:
-        user.email = user.email or f"{user.username}@example.org"
-        user.save(update_fields=["email"])
-        _record_verification(user)
-        known[user.pk] = user.email.lower()
-    real = voters.verified_email
-    monkeypatch.setattr(voters, "verified_email", lambda user: known.get(user.pk) or real(user))

@@ -1,19 +1,28 @@
-"""Applicant account URLs: Django's own auth views with the app's templates, plus registration."""
+"""Account URLs: Django's own auth views with the app's templates, registration, confirmation, unit requests."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from .forms.accounts import LoginForm
 from .views import accounts
 
 T = "wagtail_awards/accounts/"
 
 urlpatterns = [
     path("register/", accounts.register, name="register"),
+    path("register/sent/", accounts.register_sent, name="register_sent"),
+    path("verify/<str:uidb64>/<str:token>/", accounts.verify_email, name="verify_email"),
+    path("verify/", accounts.send_verification, name="send_verification"),
+    path("me/", accounts.account, name="account"),
     path("unit/", accounts.choose_unit, name="choose_unit"),
+    path("join/", accounts.join, name="join"),
+    path("join/<str:code>/", accounts.join, name="join_code"),
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name=T + "login.html", next_page=reverse_lazy("wagtail_awards:my_applications")
+            template_name=T + "login.html",
+            authentication_form=LoginForm,
+            next_page=reverse_lazy("wagtail_awards:my_applications"),
         ),
         name="login",
     ),

@@ -33,7 +33,8 @@ def consume_captcha(*, key: str, response: str, now=None, burn_on_failure: bool 
     """
     key = (key or "").strip()
     response = (response or "").strip().lower()
-    if not key or not response:
+    if not key or not response or not key.isalnum() or len(key) > 64 or "\x00" in response:
+        # Not a key the library makes (40 hex digits): nothing to look up, and no NUL reaches the database.
         return False
     now = now or timezone.now()
     table = connection.ops.quote_name(CaptchaStore._meta.db_table)
@@ -54,7 +55,7 @@ def consume_captcha(*, key: str, response: str, now=None, burn_on_failure: bool 
 
 def burn_captcha(*, key: str) -> None:
     """Delete the challenge ``key`` whatever its answer (after a failed or refused attempt)."""
-    if key:
+    if key and key.isalnum() and len(key) <= 64:
         CaptchaStore.objects.filter(hashkey=key).delete()
 
 

@@ -15,8 +15,18 @@ Setting                                    Default             Meaning
                                                                ``awards-private`` beside ``MEDIA_ROOT``.
 ``WAGTAIL_AWARDS_PRIVATE_STORAGE``         ``None``            A ``STORAGES`` entry for those files instead (e.g. a
                                                                private S3 bucket for several machines).
-``WAGTAIL_AWARDS_MAX_UPLOAD_SIZE``         ``52428800``        Bytes per uploaded file of a field without its own
-                                                               limit (each upload field sets its own, in MB).
+``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``        ``134217728``       Bytes of one request's body (128 MB): a larger one
+                                                               is refused before it is read; files of one request
+                                                               never add up to more. Keep the proxy's body limit
+                                                               (nginx ``client_max_body_size``) the same.
+``WAGTAIL_AWARDS_UNIT_STORAGE_QUOTA``      ``536870912``       Bytes of files one unit may keep across all its
+                                                               applications (512 MB); ``0``: no quota.
+``WAGTAIL_AWARDS_MAX_OPEN_DRAFTS``         ``5``               Drafts one unit may have open in one call at once;
+                                                               ``0``: no limit.
+``WAGTAIL_AWARDS_ZIP_MAX_SIZE``            ``209715200``       Bytes an uploaded ZIP-based file (DOCX, XLSX, PPTX,
+                                                               ZIP) may expand to (200 MB).
+``WAGTAIL_AWARDS_ZIP_MAX_RATIO``           ``100``             How many times its own size such a file may expand
+                                                               to (checked when it expands past 10 MB).
 ``WAGTAIL_AWARDS_RECEIPT_FROM``            ``None``            Sender of application receipts; default
                                                                ``DEFAULT_FROM_EMAIL``.
 ``WAGTAIL_AWARDS_VOTERS``                  ``("verified_      Who may vote (``wagtail_awards.voters``): any of
@@ -34,6 +44,10 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``      ``30``              How long the public pages are cached at most (with
                                                                ``PublicPageCacheMiddleware``); ``0``: not cached.
 ``WAGTAIL_AWARDS_PAGE_CACHE``              ``"default"``       The cache (``CACHES`` alias) that keeps them.
+``WAGTAIL_AWARDS_REGISTRATION_LIMIT``      ``5``               Accounts one IP address may register per window
+                                                               (shared cache); ``0``: no limit.
+``WAGTAIL_AWARDS_REGISTRATION_WINDOW``     ``3600``            Length of that window in seconds.
+``WAGTAIL_AWARDS_INVITATION_DAYS``         ``30``              Days a unit invitation stays valid by default.
 =========================================  ==================  ==================================================
 """
 
@@ -47,7 +61,11 @@ DEFAULTS = {
     "PUBLICITY_WORKING_DAYS": 5,
     "PRIVATE_ROOT": None,
     "PRIVATE_STORAGE": None,
-    "MAX_UPLOAD_SIZE": 50 * 1024 * 1024,
+    "MAX_REQUEST_SIZE": 128 * 1024 * 1024,
+    "UNIT_STORAGE_QUOTA": 512 * 1024 * 1024,
+    "MAX_OPEN_DRAFTS": 5,
+    "ZIP_MAX_SIZE": 200 * 1024 * 1024,
+    "ZIP_MAX_RATIO": 100,
     "RECEIPT_FROM": None,
     "VOTERS": ("verified_account",),
     "VOTER_ROLL": False,
@@ -57,6 +75,9 @@ DEFAULTS = {
     "VOTE_BURST": 10,
     "PAGE_CACHE_SECONDS": 30,
     "PAGE_CACHE": "default",
+    "REGISTRATION_LIMIT": 5,
+    "REGISTRATION_WINDOW": 3600,
+    "INVITATION_DAYS": 30,
 }
 
 PREFIX = "WAGTAIL_AWARDS_"

@@ -21,6 +21,15 @@ class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Province administrator")
 
 
+class MembershipStatus(models.TextChoices):
+    """A membership counts only once approved (by the unit's recommending organisation or a province admin)."""
+
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REMOVED = "removed", _("Removed")
+
+
 class Stage(models.TextChoices):
     """The stages of one call, in order."""
 
@@ -54,6 +63,23 @@ class ApplicationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed for an award")
     AWARDED = "awarded", _("Awarded")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+#: The unit's own working copy: only its members see an application in these statuses.
+WORKING_COPY_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+#: Submitted or later: the round's screens (province administrators, the recommending organisation) see these.
+ROUND_STATUSES = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.INELIGIBLE,
+    ApplicationStatus.RECOMMENDED,
+    ApplicationStatus.NOT_RECOMMENDED,
+    ApplicationStatus.SCORED,
+    ApplicationStatus.PROPOSED,
+    ApplicationStatus.AWARDED,
+    ApplicationStatus.CANCELLED,
+)
+#: In the expert review: assigned reviewers see and score these.
+REVIEW_STATUSES = (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED, ApplicationStatus.PROPOSED)
 
 
 class RecommendationDecision(models.TextChoices):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/<int:pk>/submitted/", application_views.application_submitted, name="application_submitted"),
     path("applications/<int:pk>/withdraw/", application_views.withdraw_application, name="application_withdraw"),
     path("files/<int:pk>/", application_views.download_file, name="application_file"),
+    path("objection/<int:page_id>/", publicity_views.objection, name="objection"),
     path("accounts/", include(account_urls)),
     path("vote/challenge/", voting_views.challenge, name="vote_challenge"),
     path("vote/code/", voting_views.voting_code, name="voting_code"),

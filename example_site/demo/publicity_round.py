@@ -25,6 +25,16 @@ PROJECTS = [
     ("无锡市第一中学工会", "教工健步走打卡", "强基固本", 3, False, False),
     ("扬州中学工会", "运河文化教工研学", "学悟守正", 3, False, False),
 ]
+#: The call in publicity now (last year's round): other projects, since 2021's winners may not apply again.
+LATER_PROJECTS = [
+    ("南京市琅琊路小学工会", "教师午间书吧", "暖心聚力", 1, False, False),
+    ("苏州中学工会", "青年教师导师制", "建功立业", 1, False, True),
+    ("南京市金陵中学工会", "教职工家庭开放日", "暖心聚力", 2, True, False),
+    ("苏州市实验小学工会", "教工午间运动角", "强基固本", 2, False, False),
+    ("南京大学文学院分工会", "“书香文苑”教工沙龙", "学悟守正", 3, False, False),
+    ("无锡市第一中学工会", "教工健步走打卡", "强基固本", 3, False, False),
+    ("扬州中学工会", "退休教师返校日", "举旗育人", 3, False, False),
+]
 #: The 2021 project cancelled during its publicity (by position in PROJECTS), and why.
 CANCELLED_2021 = (5, CancelReason.MISREPORTED, "经核查，申报材料中的参与人数与实际不符，属错报。")
 
@@ -78,7 +88,7 @@ def load_publicity_round(*, index, notice, fill):
     call.save_revision().publish()
     call = CallPage.objects.get(pk=call.pk)
     _publicity_page(call, title=f"{year}年度服务教职工优质项目评选结果公示")
-    awards = _awards(call, submitted_at=dates["application_deadline"] - dt.timedelta(days=3))
+    awards = _awards(call, LATER_PROJECTS, submitted_at=dates["application_deadline"] - dt.timedelta(days=3))
     if not Objection.objects.filter(application__call=call).exists():
         Objection.objects.create(
             application=awards[3].application,
@@ -90,7 +100,7 @@ def load_publicity_round(*, index, notice, fill):
     call_2021 = CallPage.objects.filter(year=2021).first()
     if call_2021 is not None and call_2021.publicity_starts:
         _publicity_page(call_2021, title="2021年度服务教职工优质项目评选结果")
-        awards_2021 = _awards(call_2021, submitted_at=call_2021.application_deadline - dt.timedelta(days=1))
+        awards_2021 = _awards(call_2021, PROJECTS, submitted_at=call_2021.application_deadline - dt.timedelta(days=1))
         position, category, reason = CANCELLED_2021
         cancelled = awards_2021[position]
         if cancelled.status == AwardStatus.PROPOSED:
@@ -117,16 +127,16 @@ def _publicity_page(call, *, title):
     return page
 
 
-def _awards(call, *, submitted_at):
+def _awards(call, projects, *, submitted_at):
     """The call's proposed awards (created once, found by reference number afterwards)."""
     User = get_user_model()
     applicant, created = User.objects.get_or_create(username="demo-applicants", defaults={"first_name": "示例申报人"})
     if created:
         applicant.set_unusable_password()
         applicant.save()
-    orgs = {org.name: org for org in Organization.objects.filter(name__in=[p[0] for p in PROJECTS])}
+    orgs = {org.name: org for org in Organization.objects.filter(name__in=[p[0] for p in projects])}
     awards = []
-    for number, (unit, project, theme, rank, popular, federation) in enumerate(PROJECTS, start=1):
+    for number, (unit, project, theme, rank, popular, federation) in enumerate(projects, start=1):
         org = orgs[unit]
         application, _created = Application.objects.get_or_create(
             reference=f"{call.year}-G{number:03d}",

@@ -57,16 +57,14 @@ def open_vote_dates(today):
     }
 
 
-#: The demo's voter login (an account with a verified e-mail address, no unit) and its address.
-DEMO_VOTER = ("voter", "voter@example.com")
 #: The open vote's demo voting codes, of one unit. Demo only: real codes are random and shown once.
 DEMO_CODES = ["DEMX-CARD-AAA2", "DEMX-CARD-BBB3", "DEMX-CARD-CCC4", "DEMX-CARD-DDD5", "DEMX-CARD-EEE6"]
 DEMO_CODE_UNIT = "南京市琅琊路小学工会"
 
 
-def load_voting_round(*, index, notice, fill, password=None):
-    """Give the 2021 call a voting page and result; create (once) or move (every run) the call whose vote is open;
-    a verified voter login and a sheet of voting codes for the open vote."""
+def load_voting_round(*, index, notice, fill):
+    """Give the 2021 call a voting page and result; create (once) or move (every run) the call whose vote is open,
+    with a sheet of voting codes."""
     call_2021 = CallPage.objects.filter(year=2021).first()
     if call_2021 is not None and call_2021.voting_opens:
         voting_page(call_2021, title="2021年度“最受教职工欢迎项目”网络投票", when="after")
@@ -96,32 +94,8 @@ def load_voting_round(*, index, notice, fill, password=None):
     call = CallPage.objects.get(pk=call.pk)
     _open_candidates(call, submitted_at=dates["application_deadline"] - dt.timedelta(days=2))
     voting_page(call, title=f"{year}年度“最受教职工欢迎项目”网络投票", when="during")
-    if password:
-        _voter(password)
     _voting_codes(call)
     return call
-
-
-def _voter(password):
-    """A voter login: an account without a unit whose e-mail address is verified (the accounts work's record of
-    it, where that model exists)."""
-    from django.apps import apps
-
-    username, email = DEMO_VOTER
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"first_name": "投票教职工", "email": email}
-    )
-    if created:
-        user.set_password(password)
-        user.save()
-    try:
-        verified = apps.get_model("wagtail_awards", "VerifiedEmail")
-    except LookupError:
-        return user
-    verified.objects.get_or_create(
-        user=user, defaults={"email": email, "verified_at": timezone.now(), "source": "demo"}
-    )
-    return user
 
 
 def _voting_codes(call):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,7 +52,22 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it answers a locked-out login before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Logins (the site's and the admin's) are throttled per account and per address by django-axes: after
+# AXES_FAILURE_LIMIT failures either is locked for AXES_COOLOFF_TIME hours; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "wagtail_awards/accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
 
 ROOT_URLCONF = "example_site.urls"
 
@@ -109,6 +125,13 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The app's request-size policy in front of Django's handlers: no file bytes from anonymous visitors, at most
+# WAGTAIL_AWARDS_MAX_REQUEST_SIZE per request; upload views narrow it to their own fields and limits.
+FILE_UPLOAD_HANDLERS = [
+    "wagtail_awards.uploads.UploadPolicyHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGIN_URL = "wagtail_awards:login"  # site users log in on the site; the Wagtail admin has its own login
 

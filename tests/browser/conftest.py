@@ -100,3 +100,25 @@ def axe_violations(page, impacts=("serious", "critical")):
 
 def horizontal_overflow(page):
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def register_and_confirm(page, base, email, *, name, unit=None, password="Langya-Apply-2026"):
+    """A new account in the browser: the registration form (the question answered in test mode), the "check your
+    mailbox" page, then the link of the confirmation e-mail, which logs the account in."""
+    import re
+
+    from django.core import mail
+
+    page.get_by_label("电子邮箱").fill(email)
+    page.get_by_label("您的姓名").fill(name)
+    page.locator("#id_account-password1").fill(password)
+    page.locator("#id_account-password2").fill(password)
+    page.locator("input[name='account-captcha_1']").fill("passed")
+    if unit:
+        page.get_by_label("所在单位").select_option(label=unit)
+    page.get_by_role("button", name="注册").click()
+    page.wait_for_url(re.compile(r"/accounts/register/sent/$"))
+    assert "请查收邮件" in page.locator("main").inner_text()
+    link = re.search(r"https?://[^/\s]+(/\S+/verify/\S+)", mail.outbox[-1].body).group(1)
+    page.goto(base + link)
+    page.wait_for_url(re.compile(r"/accounts/me/$"))

@@ -2,11 +2,13 @@
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_awards.models import Application, ApplicationFormPage, CallPage
+from wagtail_awards.domain.accounts import decide_membership
+from wagtail_awards.models import Application, ApplicationFormPage, CallPage, Membership
 
-from .conftest import axe_violations, horizontal_overflow, screenshot
+from .conftest import axe_violations, horizontal_overflow, register_and_confirm, screenshot
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -21,16 +23,19 @@ def test_new_applicant_registers_applies_and_sees_the_reference(demo_site, page,
     page.get_by_role("link", name="在线申报").click()
     assert "/awards/accounts/login/" in page.url
     page.locator("#main").get_by_role("link", name="注册").click()
-    page.get_by_label("用户名").fill("langya")
-    page.get_by_label("您的姓名").fill("琅琊路小学工会")
-    page.get_by_label("电子邮箱").fill("langya@example.com")
-    page.locator("#id_account-password1").fill("Langya-Apply-2026")
-    page.locator("#id_account-password2").fill("Langya-Apply-2026")
-    page.get_by_label("所在单位").select_option(label="南京市琅琊路小学工会")
-    page.get_by_role("button", name="注册").click()
+    register_and_confirm(page, demo_site.url, "langya@example.com", name="周老师", unit="南京市琅琊路小学工会")
 
-    # Back on the form, logged in, with the unit and its reviewing union filled in.
-    page.wait_for_url(re.compile(re.escape(form_page.url) + "$"))
+    # Logged in, the request to join the unit waits for approval: the form says so and offers nothing.
+    assert "待审核" in page.locator("main").inner_text()
+    page.goto(demo_site.url + form_page.url)
+    assert "正在等待推荐单位审核" in page.locator("main").inner_text()
+    assert page.locator("input[name='project_name']").count() == 0
+    # The city union approves it (the admin's approval is tried in the journey test).
+    membership = Membership.objects.get(user__username="langya@example.com")
+    decide_membership(membership=membership, approve=True, by=get_user_model().objects.get(username="recommender"))
+
+    # On the form now, with the unit and its reviewing union filled in.
+    page.reload()
     assert page.get_by_label("申报单位名称").input_value() == "南京市琅琊路小学工会"
     assert page.get_by_label("审核单位").input_value() == "南京市教育工会"
     page.get_by_label("归口业务部门").fill("工会办公室")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from tests.factories import make_application, make_org, make_site, make_user
-from tests.voting_helpers import make_voting_page, treat_as_verified
+from tests.voting_helpers import make_voting_page, verify_voter
 from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
@@ -36,7 +36,7 @@ from wagtail_awards.models import (
     Vote,
 )
 
-from .conftest import screenshot
+from .conftest import register_and_confirm, screenshot
 
 PASSWORD = "Journey-2026-pw"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -172,7 +172,7 @@ def publish_in_editor(page, base, wagtail_page):
     page.wait_for_url(re.compile(r"/admin/pages/\d+/"))
 
 
-def test_a_whole_round(migrated_live_server, browser, tmp_path, monkeypatch):
+def test_a_whole_round(migrated_live_server, browser, tmp_path):
     base = migrated_live_server.url
     call, form_page = build_round()
     pdf = tmp_path / "项目申报书.pdf"
@@ -190,9 +190,23 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path, monkeypatch):
     shot(editor, "notice")
     editor.context.close()
 
-    # 2. Two units register and apply: the first in time, the second just after the deadline.
-    first = new_person(browser)
-    register_and_draft(first, base, call, "langya", "南京市琅琊路小学工会", "“书香教工”读书会")
+    # 2. Two units register and ask to join their units; the city union approves both in the admin.
+    first, second = new_person(browser), new_person(browser)
+    register(first, base, call, "langya", "南京市琅琊路小学工会")
+    register(second, base, call, "jinling", "南京市金陵中学工会")
+    city = new_person(browser)
+    admin_login(city, base, "nanjing")
+    city.goto(base + "/admin/wagtail_awards/membership/?status=pending")
+    for unit in ("南京市琅琊路小学工会", "南京市金陵中学工会"):
+        city.locator("tr", has_text=unit).get_by_role("link", name="批准").click()
+        city.get_by_role("button", name="批准加入").click()
+        city.wait_for_url(re.compile(r"/admin/wagtail_awards/membership/"))
+    assert city.locator("tr", has_text="待审核").count() == 0
+    shot(city, "members")
+    city.context.close()
+
+    # They apply: the first in time, the second just after the deadline.
+    draft(first, base, call, "南京市琅琊路小学工会", "“书香教工”读书会")
     first.locator('input[name="materials"]').set_input_files(str(pdf))
     first.get_by_label("本单位承诺所报材料真实、合法。").check()
     shot(first, "application-form")
@@ -205,8 +219,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path, monkeypatch):
     assert "已申报" in first.locator("tr", has_text="“书香教工”读书会").inner_text()
     shot(first, "my-applications")
 
-    second = new_person(browser)
-    register_and_draft(second, base, call, "jinling", "南京市金陵中学工会", "金陵教工运动联盟")
+    draft(second, base, call, "南京市金陵中学工会", "金陵教工运动联盟")
     second.locator('input[name="materials"]').set_input_files(str(pdf))
     second.get_by_label("本单位承诺所报材料真实、合法。").check()
     # The deadline passes while the second unit is still on the form.
@@ -292,8 +305,8 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path, monkeypatch):
     voting_page = make_voting_page(CallPage.objects.get(pk=call.pk))
     favourite = Application.objects.get(project_name="教工心理健康驿站")
     # Staff vote with accounts whose e-mail addresses are verified.
-    User = get_user_model()
-    treat_as_verified(monkeypatch, User.objects.filter(username__in=["voter1", "voter2", "voter3"]))
+    for voter in get_user_model().objects.filter(username__in=["voter1", "voter2", "voter3"]):
+        verify_voter(voter)
     for username, project in (("voter1", favourite), ("voter2", favourite), ("voter3", project_of("“书香教工”读书会"))):
         voter = new_person(browser)
         site_login(voter, base, username)
@@ -384,19 +397,21 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path, monkeypatch):
     province.context.close()
 
 
-def register_and_draft(page, base, call, username, unit, project):
-    """A new applicant: from the notice to the login page, registers, then fills and saves a draft."""
+def register(page, base, call, username, unit):
+    """A new applicant: from the notice to the login page, registers asking to join ``unit`` and confirms the
+    address; the request waits for approval."""
     page.goto(base + call.url)
     page.get_by_role("link", name="在线申报").click()
     assert "/awards/accounts/login/" in page.url
     page.locator("#main").get_by_role("link", name="注册").click()
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("您的姓名").fill(unit)
-    page.get_by_label("电子邮箱").fill(f"{username}@example.com")
-    page.locator("#id_account-password1").fill(PASSWORD)
-    page.locator("#id_account-password2").fill(PASSWORD)
-    page.get_by_label("所在单位").select_option(label=unit)
-    page.get_by_role("button", name="注册").click()
+    register_and_confirm(page, base, f"{username}@example.com", name=unit, unit=unit, password=PASSWORD)
+    assert "待审核" in page.locator("main").inner_text()
+
+
+def draft(page, base, call, unit, project):
+    """An approved applicant fills and saves a draft."""
+    page.goto(base + call.url)
+    page.get_by_role("link", name="在线申报").click()
     page.wait_for_url(re.compile(r"/apply/$"))
     assert page.get_by_label("申报单位名称").input_value() == unit
     assert page.get_by_label("审核单位").input_value() == "南京市教育工会"

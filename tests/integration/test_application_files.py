@@ -1,7 +1,9 @@
 """Uploads through the site: every bad file refused with its message and nothing stored; downloads only for
 those allowed, as attachments that are never sniffed."""
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,13 +12,25 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.integration.application_world import BEFORE, PDF, PNG, build, complete_data, save_url, upload
-from wagtail_awards.domain.permissions import visible_applications
+from wagtail_awards.access import visible_applications
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile, Membership, ReviewAssignment
 from wagtail_awards.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+SCRIPT_PDF = PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
+
+
+def _bomb():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", bytes(256 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+#: About 250 KB that a reviewer's word processor would expand to 256 MB.
+BOMB_DOCX = _bomb()
 
 
 @pytest.fixture
@@ -47,6 +61,9 @@ def stored_files():
         ("materials", "page.html", HTML, "“page.html”：此处不接受该类型的文件。"),
         ("materials", "empty.pdf", b"", "“empty.pdf”是空文件。"),
         ("plan", "plan.docx", b"PK\x03\x04" + bytes(20), "“plan.docx”：此处不接受该类型的文件。可上传：pdf。"),
+        ("materials", "script.pdf", SCRIPT_PDF, "“script.pdf”含有可自动运行的内容（JS、JavaScript、OpenAction）"),
+        ("materials", "bomb.docx", BOMB_DOCX, "“bomb.docx”解压后远大于文件本身（最多200 MB），属于损坏或有害文件"),
+        ("materials", "u16.jpg", b"\xff\xd8\xff" + "<script>x</script>".encode("utf-16"), "“u16.jpg”含有网页代码"),
     ],
 )
 def test_bad_file_refused_with_its_message_and_nothing_stored(client, world, field, name, content, message):
@@ -151,11 +168,18 @@ def test_download_by_superuser(client, world, stored, django_user_model):
     assert client.get(url(stored)).status_code == 200
 
 
-def test_download_by_assigned_reviewer_only(client, world, stored):
+def test_download_by_assigned_reviewer_only_while_in_review(client, world, stored):
+    application = stored.application
+    application.status = ApplicationStatus.RECOMMENDED
+    application.save(update_fields=["status"])
     client.force_login(world.users["reviewer"])
     assert client.get(url(stored)).status_code == 404
-    ReviewAssignment.objects.create(application=stored.application, reviewer=world.users["reviewer"])
+    ReviewAssignment.objects.create(application=application, reviewer=world.users["reviewer"])
     assert client.get(url(stored)).status_code == 200
+    # Out of the expert review (here: not recommended after all), the assignment opens nothing any more.
+    application.status = ApplicationStatus.NOT_RECOMMENDED
+    application.save(update_fields=["status"])
+    assert client.get(url(stored)).status_code == 404
 
 
 def test_download_denied_to_anonymous(client, world, stored):
@@ -219,7 +243,7 @@ def test_upload_handler_stops_passing_data_on_at_the_limit(rf):
     """Past the limit, no more bytes of the file reach the handlers that would keep it (memory or temp file)."""
     from django.core.files.uploadhandler import MemoryFileUploadHandler
 
-    from wagtail_awards.uploads import LimitedUploadHandler
+    from wagtail_awards.uploads import LimitedUploadHandler, RefusedUpload
 
     class Counting(MemoryFileUploadHandler):
         seen = 0
@@ -233,11 +257,11 @@ def test_upload_handler_stops_passing_data_on_at_the_limit(rf):
 
     limit = 1024 * 1024
     request = rf.post("/", {"materials": upload("big.pdf", PDF + bytes(8 * limit)), "other": upload("ok.pdf", PDF)})
-    handler = LimitedUploadHandler(request, limits={"materials": limit}, default_limit=10 * limit)
+    handler = LimitedUploadHandler(request, limits={"materials": limit, "other": 10 * limit}, allow_anonymous=True)
     request.upload_handlers = [handler, Counting(request)]
     assert "materials" not in request.FILES
     assert request.FILES["other"].read() == PDF
-    assert handler.errors == [("materials", "big.pdf", limit)]
+    assert handler.errors == [RefusedUpload("materials", "big.pdf", limit, "size")]
     assert Counting.seen <= limit + 64 * 1024 + len(PDF)
 
 

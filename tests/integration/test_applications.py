@@ -6,7 +6,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
 
 from tests.integration.application_world import (
     BEFORE,
@@ -20,7 +19,7 @@ from tests.integration.application_world import (
 )
 from wagtail_awards.domain import applications as rules
 from wagtail_awards.enums import ApplicationStatus
-from wagtail_awards.models import Application, ApplicationFile, PastAward
+from wagtail_awards.models import Application, ApplicationFile, AwardsLogEntry, PastAward
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +60,7 @@ def test_anonymous_is_sent_to_login(client, world, frozen):
     assert response["Location"].startswith(reverse("wagtail_awards:login"))
 
 
-def test_save_draft_then_edit_then_submit(client, world, frozen):
+def test_save_draft_then_edit_then_submit(client, world, frozen, django_capture_on_commit_callbacks):
     login(client, world)
     data = complete_data(materials=None, declaration=None, project_name="初稿")
     response = client.post(save_url(world), data)
@@ -84,7 +83,8 @@ def test_save_draft_then_edit_then_submit(client, world, frozen):
     assert Application.objects.count() == 1
 
     data = complete_data(application=application.pk, materials=None, action="submit")
-    response = client.post(save_url(world), data)
+    with django_capture_on_commit_callbacks(execute=True):  # the receipt goes once the submission is committed
+        response = client.post(save_url(world), data)
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtail_awards:application_submitted", args=[application.pk])
     application.refresh_from_db()
@@ -97,7 +97,7 @@ def test_save_draft_then_edit_then_submit(client, world, frozen):
     assert len(mail.outbox) == 1 and "2021-0001" in mail.outbox[0].subject
     assert mail.outbox[0].to == ["a@example.com"]
 
-    actions = list(ModelLogEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
+    actions = list(AwardsLogEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
     assert "wagtail_awards.submit" in actions and "wagtail_awards.save_draft" in actions
 
 
@@ -127,7 +127,7 @@ def test_withdraw_before_deadline_then_edit_and_resubmit(client, world, frozen):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.reference == "2021-0001"  # kept, not a new number
-    actions = set(ModelLogEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
+    actions = set(AwardsLogEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
     assert {"wagtail_awards.withdraw", "wagtail_awards.reopen", "wagtail_awards.submit"} <= actions
 
 
@@ -184,7 +184,7 @@ def test_draft_saved_before_deadline_cannot_be_submitted_after(client, world):
 
 @pytest.mark.parametrize(
     "missing",
-    ["reviewing_unit", "responsible_department", "unit_name", "project_name", "theme", "summary", "declaration"],
+    ["reviewing_unit", "responsible_department", "project_name", "theme", "summary", "declaration"],
 )
 def test_incomplete_application_cannot_be_submitted(client, world, frozen, missing):
     login(client, world)
@@ -198,6 +198,15 @@ def test_incomplete_application_cannot_be_submitted(client, world, frozen, missi
     assert "申报材料不完整" in html
     assert "提交前必须填写" in html
     assert not mail.outbox
+
+
+def test_the_unit_name_comes_from_the_unit_not_from_what_is_typed(client, world, frozen):
+    login(client, world)
+    response = client.post(save_url(world), complete_data(action="submit", unit_name="南京市某某名校工会"))
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.unit_name == application.organization.name != "南京市某某名校工会"
 
 
 def test_materials_are_required_to_submit(client, world, frozen):
@@ -214,23 +223,26 @@ def test_past_award_cannot_apply(client, world, frozen):
     login(client, world)
     response = client.post(save_url(world), complete_data(action="submit"))
     assert response.status_code == 400
-    assert "已于2019年获评" in response.content.decode()
+    assert "已于2019年获奖，不能再次申报" in response.content.decode()
     assert Application.objects.get().status == ApplicationStatus.DRAFT
 
 
-def test_past_award_of_another_unit_does_not_block(client, world, frozen):
+def test_past_award_of_another_unit_does_not_block_but_is_flagged(client, world, frozen):
     PastAward.objects.create(year=2019, project_name="教职工心理健康服务", unit_name="苏州中学工会")
     login(client, world)
     client.post(save_url(world), complete_data(action="submit"))
-    assert Application.objects.get().status == ApplicationStatus.SUBMITTED
+    application = Application.objects.get()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert [m["unit_name"] for m in application.past_award_matches] == ["苏州中学工会"]
 
 
-def test_replayed_new_submission_creates_one_application(client, world, frozen):
+def test_replayed_new_submission_creates_one_application(client, world, frozen, django_capture_on_commit_callbacks):
     """A double-click or a replayed POST of the same form (same token) never creates two applications."""
     login(client, world)
     data = complete_data(action="submit")
-    first = client.post(save_url(world), data)
-    second = client.post(save_url(world), complete_data(action="submit"))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(save_url(world), data)
+        second = client.post(save_url(world), complete_data(action="submit"))
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Application.objects.count() == 1
@@ -254,13 +266,16 @@ def test_a_new_form_is_a_new_application(client, world, frozen):
     assert sorted(Application.objects.values_list("reference", flat=True)) == ["2021-0001", "2021-0002"]
 
 
-def test_replayed_submit_of_existing_draft_is_harmless(client, world, frozen):
+def test_replayed_submit_of_existing_draft_is_harmless(client, world, frozen, django_capture_on_commit_callbacks):
     login(client, world)
     client.post(save_url(world), complete_data())
     application = Application.objects.get()
     data = complete_data(application=application.pk, materials=None, action="submit")
-    client.post(save_url(world), data)
-    response = client.post(save_url(world), complete_data(application=application.pk, materials=None, action="submit"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(save_url(world), data)
+        response = client.post(
+            save_url(world), complete_data(application=application.pk, materials=None, action="submit")
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.reference == "2021-0001"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from tests.factories import make_org, make_user
-from tests.integration.application_world import BEFORE, build, complete_data, save_url
+from tests.integration.application_world import BEFORE, PDF, build, complete_data, save_url, upload
 from wagtail_awards.domain import applications as rules
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile
@@ -118,3 +118,33 @@ def test_double_click_on_submit_creates_one_application(site_root):
     application = Application.objects.get()
     assert application.status == ApplicationStatus.SUBMITTED and application.reference == "2021-0001"
     assert application.files.count() == 1  # the later clicks stored nothing
+
+
+def test_parallel_saves_keep_the_file_limit(site_root):
+    """Three saves of 2 files each to one draft whose field holds 5: at most 5 are stored, the rest refused."""
+    world = build(site_root)
+    world.page.materials_max_files = 5
+    world.page.save_revision().publish()
+    client = Client()
+    client.force_login(world.users["a"])
+    token = str(uuid.uuid4())
+    with time_machine.travel(BEFORE, tick=False):
+        assert client.post(save_url(world), complete_data(token=token, materials=None)).status_code == 302
+    application = Application.objects.get()
+
+    def save(index):
+        def job():
+            other = Client()
+            other.force_login(world.users["a"])
+            files = [upload(f"{index}-{n}.pdf", PDF) for n in range(2)]
+            with time_machine.travel(BEFORE, tick=False):
+                data = complete_data(token=token, application=application.pk, materials=files)
+                return other.post(save_url(world), data).status_code
+
+        return job
+
+    for _run in range(3):
+        ApplicationFile.objects.all().delete()
+        results = run_together([save(i) for i in range(3)])
+        assert ApplicationFile.objects.filter(application=application).count() <= 5, results
+        assert sorted(results) == [302, 302, 400], results

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.contrib.forms.utils import get_field_clean_name
 
+from tests.factories import approve, register
 from tests.integration.round_world import PDF, build_world
 from tests.voting_helpers import make_voting_page
 from wagtail_awards.captcha import new_challenge
@@ -26,6 +27,7 @@ from wagtail_awards.models import (
     ApplicationFile,
     Award,
     CallPage,
+    Membership,
     Objection,
     Organization,
     PublicityPage,
@@ -73,20 +75,26 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
 
     # Registration: the applicant's name and a new unit's name.
     applicant = Client()
-    response = applicant.post(
-        reverse("wagtail_awards:register"),
-        {
-            "account-username": "applicant",
-            "account-first_name": payload("person"),
-            "account-email": "applicant@example.com",
-            "account-password1": "Escaping-Test-2026",
-            "account-password2": "Escaping-Test-2026",
-            "unit-new_unit_name": payload("unit"),
-            "unit-parent": world["nanjing"].pk,
-        },
+    response = register(
+        applicant,
+        "applicant@example.com",
+        name=payload("person"),
+        new_unit_name=payload("unit"),
+        parent=world["nanjing"],
+        note=payload("note"),
     )
     assert response.status_code == 302
     unit = Organization.objects.get(name=payload("unit"))
+    # The approver reads the request (the unit's name, the note) before approving it.
+    read(login(world["recommender"]), reverse("wagtail_awards_membership_modeladmin_index"), "unit", "person")
+    membership = Membership.objects.get(organization=unit)
+    read(
+        login(world["recommender"]),
+        reverse("wagtail_awards_membership_decide", args=[membership.pk, "approve"]),
+        "unit",
+        "note",
+    )
+    approve(membership, by=world["recommender"])
 
     # The application: every fixed text field, the editor's fields, an uploaded file with an odd name.
     summary, leader = get_field_clean_name("项目简介"), get_field_clean_name("项目负责人")
@@ -96,7 +104,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
             "token": "0b7f1c9e-3a52-4d61-8b9a-2f1e0c4d5a6b",
             "reviewing_unit": payload("reviewing"),
             "responsible_department": payload("department"),
-            "unit_name": payload("unitname"),
+            "unit_name": payload("unitname"),  # ignored: the unit's name comes from its organisation
             "project_name": payload("project"),
             "theme": "暖心聚力",
             summary: payload("summary"),
@@ -123,7 +131,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     )
     Application.objects.filter(pk=application.pk).update(summary=payload("abstract"))
 
-    texts = ("reviewing", "department", "unitname", "project", "summary", "leader", "file")
+    texts = ("reviewing", "department", "unit", "project", "summary", "leader", "file")
     read(applicant, reverse("wagtail_awards:application_detail", args=[application.pk]), *texts, "person", "unit")
     html = read(applicant, reverse("wagtail_awards:application_submitted", args=[application.pk]), *texts)
     assert escape("O'Brien & Co _b_.pdf") in html
@@ -152,7 +160,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     )
     assert response.status_code == 302
     review = f"{reverse('wagtail_awards_review:recommend')}?call={call.pk}"
-    read(recommender, review, "project", "unitname", "recommendation")
+    read(recommender, review, "project", "unit", "recommendation")
     read(recommender, reverse("wagtail_awards_review:decide", args=[application.pk]), "project", "recommendation")
     read(recommender, f"{reverse('wagtail_awards_review:applications')}?call={call.pk}", "project")
     read(
@@ -178,7 +186,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     read(reviewer, f"{reverse('wagtail_awards_review:scores')}?call={call.pk}", "project")
     read(province, f"{reverse('wagtail_awards_review:assignments')}?call={call.pk}", "project")
     read(province, f"{reverse('wagtail_awards_review:scores')}?call={call.pk}", "project")
-    read(province, f"{reverse('wagtail_awards_review:ranking')}?call={call.pk}", "project", "unitname")
+    read(province, f"{reverse('wagtail_awards_review:ranking')}?call={call.pk}", "project", "unit")
     read(
         province,
         reverse("wagtail_awards_review:application", args=[application.pk]),
@@ -204,10 +212,10 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
         voting_opens=now - dt.timedelta(hours=1), voting_closes=now + dt.timedelta(days=1)
     )
     voting_page = make_voting_page(CallPage.objects.get(pk=call.pk))
-    read(Client(), voting_page.url, "project", "unitname", "abstract")
+    read(Client(), voting_page.url, "project", "unit", "abstract")
     voter = login(world["voter"])
     vote_url = reverse("wagtail_awards:vote", args=[call.pk, application.pk])
-    read(voter, vote_url, "project", "unitname")
+    read(voter, vote_url, "project", "unit")
     # The page to return to after voting is given in the URL and put back into the form.
     read(voter, f"{vote_url}?next=/{quote(payload('next'))}", "next")
     read(Client(), f"{reverse('wagtail_awards:login')}?next=/{quote(payload('login'))}", "login")
@@ -222,7 +230,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     CallPage.objects.get(pk=call.pk).add_child(instance=publicity_page)
     publicity_page.save_revision().publish()
     public = Client()
-    read(public, publicity_page.url, "project", "unitname")
+    read(public, publicity_page.url, "project", "unit")
     response = public.post(
         publicity_page.url,
         {
@@ -255,8 +263,8 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
         reverse("wagtail_awards_award_cancel", args=[award.pk]), {"category": "false", "reason": payload("reason")}
     )
     assert response.status_code == 302
-    read(public, publicity_page.url, "project", "unitname", "reason")
-    read(province, f"{reverse('wagtail_awards_subsidies')}?call={call.pk}", "project", "unitname")
+    read(public, publicity_page.url, "project", "unit", "reason")
+    read(province, f"{reverse('wagtail_awards_subsidies')}?call={call.pk}", "project", "unit")
 
     # The final list, after the period (the cancelled project is no longer listed).
     CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(days=30))

@@ -7,13 +7,12 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from wagtail.models import ModelLogEntry
 
 from tests.factories import local, make_org, make_user
 from tests.publicity_factories import make_award, make_publicity
 from wagtail_awards.domain import publicity
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, Role
-from wagtail_awards.models import Award, CalendarException, Objection
+from wagtail_awards.models import Award, AwardsLogEntry, CalendarException, Objection
 
 
 def text_of(response):
@@ -23,6 +22,11 @@ def text_of(response):
 @pytest.fixture
 def in_publicity(site_root):
     return make_publicity(site_root)
+
+
+def objection_url(page):
+    """Where the objection form posts (the page's own URL takes objections too, without evidence files)."""
+    return reverse("wagtail_awards:objection", args=[page.pk])
 
 
 def objection_data(application, **extra):
@@ -102,7 +106,7 @@ def test_objection_accepted_inside_the_period(client, in_publicity):
     application = awards[1].application
     upload = SimpleUploadedFile("证据.pdf", b"%PDF-1.7\nevidence", content_type="application/pdf")
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
-        response = client.post(page.url, objection_data(application, file=upload))
+        response = client.post(objection_url(page), objection_data(application, file=upload))
         assert response.status_code == 302
         assert response["Location"].endswith("#objection")
         followed = client.get(response["Location"])
@@ -113,7 +117,7 @@ def test_objection_accepted_inside_the_period(client, in_publicity):
     assert "证据" not in objection.file.name  # stored under a random name
     assert objection.file.read().startswith(b"%PDF")
     assert "异议已收到" in text_of(followed)
-    assert ModelLogEntry.objects.filter(action="wagtail_awards.objection_filed", object_id=str(objection.pk)).exists()
+    assert AwardsLogEntry.objects.filter(action="wagtail_awards.objection_filed", object_id=str(objection.pk)).exists()
 
 
 @pytest.mark.django_db
@@ -177,7 +181,7 @@ def test_page_finalises_on_read_and_shows_results(client, in_publicity):
     assert "最终名单" in text_of(response) or "结果" in text_of(response)
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}
     assert set(Award.objects.values_list("application__status", flat=True)) == {ApplicationStatus.AWARDED}
-    assert ModelLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
+    assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
     # Subsidy recorded: rank 1 + most popular → the higher amount only.
     first = Award.objects.get(pk=awards[0].pk)
     assert first.subsidy == Decimal(10000)
@@ -193,7 +197,7 @@ def test_finalise_command_is_idempotent_and_waits_for_the_end(in_publicity):
         call_command("awards_finalise", stdout=open("/dev/null", "w"))
         call_command("awards_finalise", stdout=open("/dev/null", "w"))
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}
-    assert ModelLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
+    assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
 
 
 def province_admin(site_root):
@@ -220,7 +224,7 @@ def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_l
     cancelled.refresh_from_db()
     assert cancelled.status == AwardStatus.CANCELLED
     assert cancelled.application.status == ApplicationStatus.CANCELLED
-    entry = ModelLogEntry.objects.get(action="wagtail_awards.award_cancelled")
+    entry = AwardsLogEntry.objects.get(action="wagtail_awards.award_cancelled")
     assert entry.object_id == str(cancelled.pk) and entry.data["reason"] == "申报单位错报获奖情况"
     item = re.search(rf'data-award="{cancelled.application_id}" data-award-status="(\w+)"', during.content.decode())
     assert item.group(1) == "cancelled"
@@ -371,7 +375,7 @@ def test_objection_edit_is_logged(client, in_publicity, site_root):
     client.force_login(province_admin(site_root))
     edit_url = reverse("wagtail_awards_objection_modeladmin_edit", args=[objection.pk])
     client.post(edit_url, {"status": "upheld", "finding": "属实。", "reply": ""})
-    assert ModelLogEntry.objects.filter(action="wagtail.edit", object_id=str(objection.pk)).exists()
+    assert AwardsLogEntry.objects.filter(action="wagtail.edit", object_id=str(objection.pk)).exists()
 
 
 @pytest.mark.django_db
@@ -379,7 +383,7 @@ def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root)
     _call, page, awards = in_publicity
     upload = SimpleUploadedFile("证据.pdf", b"%PDF-1.7\nevidence", content_type="application/pdf")
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
-        client.post(page.url, objection_data(awards[0].application, file=upload))
+        client.post(objection_url(page), objection_data(awards[0].application, file=upload))
     objection = Objection.objects.get()
     url = reverse("wagtail_awards_objection_file", args=[objection.pk])
     assert client.get(url).status_code == 302  # anonymous: to the admin login

@@ -4,13 +4,12 @@ import threading
 
 import pytest
 from django.db import connection, connections
-from wagtail.models import ModelLogEntry
 
 from tests.factories import local
 from tests.publicity_factories import make_publicity
 from wagtail_awards.domain import publicity
 from wagtail_awards.enums import AwardStatus
-from wagtail_awards.models import Award
+from wagtail_awards.models import Award, AwardsLogEntry
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 4
@@ -56,5 +55,5 @@ def test_concurrent_finalising_changes_each_award_once(site_root):
     for thread in threads:
         thread.join()
     assert sorted(results) == [0] * (THREADS - 1) + [len(awards)]
-    assert ModelLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
+    assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}

@@ -38,11 +38,11 @@ def test_demo_round_in_review_is_idempotent_and_fills_every_screen(client):
     screens = {
         "province": [
             ("/admin/awards/review/recommend/", "南京市教育工会"),
-            ("/admin/awards/review/ranking/", "教职工心理关爱驿站"),
+            ("/admin/awards/review/ranking/", "教职工亲子阅读营"),
             ("/admin/awards/review/assignments/", "评审专家二"),
             ("/admin/", "awards-round"),
         ],
-        "recommender": [("/admin/awards/review/recommend/", "青年教师成长营")],
+        "recommender": [("/admin/awards/review/recommend/", "青年教师微课工作坊")],
         "reviewer": [("/admin/awards/review/scores/", "/admin/awards/review/scores/")],
     }
     for username, pages in screens.items():

@@ -4,13 +4,12 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from wagtail.models import ModelLogEntry
 
 from tests.integration.review_world import build_round
 from wagtail_awards.domain import recommendation as rec
 from wagtail_awards.domain import review
 from wagtail_awards.enums import ApplicationStatus, AwardStatus
-from wagtail_awards.models import Award, CallPage, CallPrizeLevel, RecommendationList, ReviewAssignment
+from wagtail_awards.models import Award, AwardsLogEntry, CallPage, CallPrizeLevel, RecommendationList, ReviewAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +48,7 @@ def test_quota_refuses_over_the_maximum(world):
     refresh(world.apps["nj1"], extra)
     assert world.apps["nj1"].status == ApplicationStatus.NOT_RECOMMENDED
     assert extra.status == ApplicationStatus.RECOMMENDED
-    assert ModelLogEntry.objects.filter(action="wagtail_awards.recommend").count() == 6
+    assert AwardsLogEntry.objects.filter(action="wagtail_awards.recommend").count() == 6
 
 
 def test_submit_under_minimum_needs_confirmation_then_locks(world):
@@ -69,7 +68,7 @@ def test_submit_under_minimum_needs_confirmation_then_locks(world):
         rec.submit(user=user, rec_list=rec_list, confirm_under_minimum=True)
     rec.unlock(user=world.users["province"], rec_list=rec_list, reason="补报")
     rec.decide(user=user, application=world.apps["nj2"], decision="recommend")
-    entry = ModelLogEntry.objects.get(action="wagtail_awards.unlock_recommendations")
+    entry = AwardsLogEntry.objects.get(action="wagtail_awards.unlock_recommendations")
     assert entry.user == world.users["province"] and entry.data["reason"] == "补报"
 
 
@@ -126,7 +125,7 @@ def test_assignment_refuses_conflicts_and_auto_assign_balances(world):
     for _project, reviewer in pairs:
         loads[reviewer] = loads.get(reviewer, 0) + 1
     assert sorted(loads.values()) in ([2, 3, 3], [2, 2, 4]) and max(loads.values()) - min(loads.values()) <= 2
-    assert ModelLogEntry.objects.filter(action="wagtail_awards.assign_reviewer").count() == 4
+    assert AwardsLogEntry.objects.filter(action="wagtail_awards.assign_reviewer").count() == 4
 
 
 def score(world, key, username, values, comment=""):
@@ -183,7 +182,7 @@ def test_scoring_totals_ranking_and_prizes(world):
     review.set_prizes(user=admin, call=world.call, prizes={world.apps["nj1"].pk: None})
     refresh(world.apps["nj1"])
     assert world.apps["nj1"].status == ApplicationStatus.SCORED
-    assert ModelLogEntry.objects.filter(action="wagtail_awards.prize").count() == 3
+    assert AwardsLogEntry.objects.filter(action="wagtail_awards.prize").count() == 3
 
 
 def test_equal_totals_tie_and_suggestions_do_not_split_them(world):

@@ -7,12 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from openpyxl import load_workbook
-from wagtail.models import ModelLogEntry
 
 from tests.integration.review_world import build_round
 from wagtail_awards.domain import recommendation as rec
 from wagtail_awards.domain import review
-from wagtail_awards.models import ApplicationFile, RecommendationList, ReviewAssignment
+from wagtail_awards.models import ApplicationFile, AwardsLogEntry, RecommendationList, ReviewAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +164,7 @@ def test_inspect_links_the_files_and_logs_show_the_decisions(world, client):
         assert f'href="{url}"' in page
         assert client.get(url).status_code == 200
     decide(client, world.apps["nj1"])
-    entry = ModelLogEntry.objects.get(action="wagtail_awards.recommend")
+    entry = AwardsLogEntry.objects.get(action="wagtail_awards.recommend")
     assert entry.user == world.users["rec_nj"] and entry.data["decision"] == "recommend"
     assert entry.label == str(world.apps["nj1"])
 

@@ -94,6 +94,12 @@ def endpoints(w):
         ("form page", "applicant", form_page.url, {"project_name": "x"}),
         ("vote", "voter", reverse("wagtail_awards:vote", args=[call.pk, w["candidate"].pk]), {"captcha_1": "passed"}),
         ("objection", None, w["publicity_page"].url, {"application": w["award"].application_id, "name": "x"}),
+        (
+            "objection form",
+            None,
+            reverse("wagtail_awards:objection", args=[w["publicity_page"].pk]),
+            {"application": w["award"].application_id, "name": "x"},
+        ),
         ("admin login", None, reverse("wagtailadmin_login"), {"username": "province", "password": "pw"}),
         ("recommend", "recommender", reverse(review + "decide", args=[w["candidate"].pk]), {"decision": "x"}),
         ("submit list", "recommender", reverse(review + "submit"), {"org": w["nanjing"].pk, "call": call.pk}),

@@ -8,14 +8,13 @@ from captcha.models import CaptchaStore
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
-from wagtail.models import PageLogEntry
 
 from tests.factories import make_application, make_user
 from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page, verify_voter
 from wagtail_awards import voters
 from wagtail_awards.captcha import consume_captcha
 from wagtail_awards.domain import voting
-from wagtail_awards.models import Vote, VoterDay
+from wagtail_awards.models import AwardsLogEntry, Vote, VoterDay
 
 pytestmark = pytest.mark.django_db
 
@@ -297,10 +296,12 @@ def test_unsafe_next_is_ignored(client, call, voter):
 
 @pytest.fixture
 def province_admin(client):
+    from tests.factories import make_org
     from wagtail_awards.domain.roles import ensure_role_groups
-    from wagtail_awards.enums import Role
+    from wagtail_awards.enums import OrganizationKind, Role
 
-    user = make_user("province-admin")
+    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
+    user = make_user("province-admin", org=province, role=Role.PROVINCE_ADMIN)
     user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
     return user
 
@@ -332,8 +333,8 @@ def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin
     assert response.status_code == 302
     assert voting.tallies(call=call) == {b.pk: 2}
     assert Vote.objects.filter(valid=False, invalid_reason="同一网络集中刷票").count() == 4
-    entry = PageLogEntry.objects.get(action="wagtail_awards.invalidate_votes")
-    assert entry.page_id == call.pk and entry.data["count"] == 4 and entry.user_id == province_admin.pk
+    entry = AwardsLogEntry.objects.get(action="wagtail_awards.invalidate_votes")
+    assert entry.object_id == str(call.pk) and entry.data["count"] == 4 and entry.user_id == province_admin.pk
     # Now a and c are behind b; make a tie and the admin is told.
     add_vote(call, c, "u:x")
     add_vote(call, c, "u:y")
@@ -346,7 +347,7 @@ def test_audit_requires_a_selection(client, call, province_admin):
     url = reverse("wagtail_awards_vote_audit", args=[call.pk])
     response = client.post(url, {"reason": "无"})
     assert response.status_code == 200
-    assert not PageLogEntry.objects.filter(action="wagtail_awards.invalidate_votes").exists()
+    assert not AwardsLogEntry.objects.filter(action="wagtail_awards.invalidate_votes").exists()
 
 
 def test_audit_index_lists_calls_with_a_vote(client, call, province_admin):
@@ -376,9 +377,7 @@ def test_new_questions_are_rate_limited_per_ip(client, call, voter):
 
 
 def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call, province_admin):
-    from wagtail.models import ModelLogEntry
-
-    from wagtail_awards.models import Application, Award
+    from wagtail_awards.models import Application, Award, AwardsLogEntry
 
     a, b = make_candidates(call, 2, status="scored")
     Award.objects.create(application=b, prize_rank=2)  # b has a prize already
@@ -399,7 +398,7 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
     award = Award.objects.get(application=a)
     assert award.most_popular and award.prize_rank is None and award.status == "proposed"
     assert Application.objects.get(pk=a.pk).status == "proposed"
-    entry = ModelLogEntry.objects.get(action="wagtail_awards.most_popular")
+    entry = AwardsLogEntry.objects.get(action="wagtail_awards.most_popular")
     assert entry.object_id == str(a.pk) and entry.user_id == province_admin.pk and entry.data == {"votes": 3}
 
     # Votes invalidated later move the title: b now leads, a loses it, b keeps its prize as well.

@@ -1,44 +1,44 @@
 """Applications in the Wagtail admin: a list with filters and search, an inspect view with answers and files, and
 the history of every status change. Past awards are listed here too (imported with ``import_past_awards``).
 
-What a user sees is scoped by ``domain.permissions``: province administrators see everything, a recommender only
-the applicants of their own organisation, a reviewer only assigned applications. Other admin screens may subclass
-:class:`ApplicationAdmin` and narrow :meth:`ApplicationAdmin.get_queryset` further.
+What a user sees is scoped by :mod:`wagtail_awards.access` (the round's rows: province administrators see every
+application from submitted on, a recommender only the applicants of their own organisation, a reviewer only
+assigned applications). Other admin screens may subclass :class:`ApplicationAdmin` and narrow
+:meth:`ApplicationAdmin.get_queryset` further.
 """
 
+from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView, InspectView
 
-from ..domain import permissions
+from .. import access
+from ..domain.applications import decide_past_award
+from ..exports import FormulaSafeIndexView
 from ..models import Application, PastAward
+from .policy import PolicyPermissionHelper
 
 
-class ApplicationPermissionHelper(PermissionHelper):
+class ApplicationPermissionHelper(PolicyPermissionHelper):
     """Applications change through the site and the round's own screens, never through a generic edit form."""
 
-    def user_can_list(self, user):
-        return permissions.is_province_admin(user) or super().user_can_list(user)
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
-
-    def user_can_inspect_obj(self, user, obj):
-        return self.inspect_view_enabled and permissions.can_view_application(user, obj)
+    list_action = "round.projects"
+    inspect_action = "application.view"
 
 
 class ApplicationInspectView(InspectView):
     def get_context_data(self, **kwargs):
         application = self.instance
+        if application.past_award_matches and application.past_award_cleared_at is None:
+            kwargs.update(
+                past_award_matches=application.past_award_matches,
+                may_decide_past_award=access.can(self.request.user, "application.decide_past_award", application),
+                past_award_url=reverse("wagtail_awards_application_past_award", args=[application.pk]),
+            )
         form_page = application.call.get_children().type(_form_page_model()).live().specific().first()
         labels = {f.clean_name: f.label for f in form_page.get_form_fields()} if form_page else {}
         kwargs.update(
@@ -54,13 +54,42 @@ class ApplicationInspectView(InspectView):
 
 class ApplicationHistoryView(HistoryView):
     def check_action_permitted(self, user):
-        return permissions.can_view_application(user, self.instance)
+        return access.can(user, "application.history", self.instance)
 
 
 def _form_page_model():
     from ..models import ApplicationFormPage
 
     return ApplicationFormPage
+
+
+class PastAwardFilter(SimpleListFilter):
+    """Applications near an earlier award, waiting for a province administrator's decision."""
+
+    title = _("past awards")
+    parameter_name = "past_award"
+
+    def lookups(self, request, model_admin):
+        return [("near", _("Near an earlier award, to check"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "near":
+            return queryset.exclude(past_award_matches=[]).filter(past_award_cleared_at__isnull=True)
+        return queryset
+
+
+def past_award_view(request, pk):
+    """A province administrator decides on an application near an earlier award (POST): same project or not."""
+    application = get_object_or_404(Application, pk=pk)
+    if request.method != "POST" or not access.can(request.user, "application.decide_past_award", application):
+        raise PermissionDenied
+    same = request.POST.get("decision") == "same"
+    decide_past_award(application=application, same=same, by=request.user, reason=request.POST.get("reason", "")[:500])
+    messages.success(
+        request,
+        _("Marked ineligible: the same project as an earlier award.") if same else _("Cleared: not an earlier award."),
+    )
+    return redirect(reverse("wagtail_awards_application_modeladmin_inspect", args=[application.pk]))
 
 
 class CallFilter(SimpleListFilter):
@@ -81,12 +110,23 @@ class CallFilter(SimpleListFilter):
 
 class ApplicationAdmin(ModelAdmin):
     model = Application
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Applications")
     menu_icon = "form"
     list_display = ("reference", "project_name", "organization", "city", "theme", "status", "submitted_at")
-    list_filter = (CallFilter, "organization__city", "status", "theme")
+    list_filter = (CallFilter, "organization__city", "status", "theme", PastAwardFilter)
     search_fields = ("reference", "project_name", "unit_name", "organization__name", "reviewing_unit")
     list_select_related = ("call", "organization")
+    list_export = (
+        "reference",
+        "project_name",
+        "unit_name",
+        "organization",
+        "city",
+        "theme",
+        "status_label",
+        "submitted_at",
+    )
     inspect_view_enabled = True
     inspect_view_class = ApplicationInspectView
     inspect_view_fields = (
@@ -110,9 +150,20 @@ class ApplicationAdmin(ModelAdmin):
     history_view_class = ApplicationHistoryView
     permission_helper_class = ApplicationPermissionHelper
 
+    def get_admin_urls_for_registration(self):
+        from django.urls import path
+
+        return super().get_admin_urls_for_registration() + (
+            path(
+                "wagtail_awards/application/<int:pk>/past-award/",
+                past_award_view,
+                name="wagtail_awards_application_past_award",
+            ),
+        )
+
     def get_queryset(self, request):
         """Only what ``request.user`` may see (the hook other screens narrow further)."""
-        return permissions.visible_applications(request.user, super().get_queryset(request))
+        return access.visible_applications(request.user, access.Purpose.ROUND, super().get_queryset(request))
 
     def city(self, obj):
         return obj.organization.city
@@ -120,9 +171,22 @@ class ApplicationAdmin(ModelAdmin):
     city.short_description = _("city")
     city.admin_order_field = "organization__city"
 
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    status_label.short_description = _("status")
+
+
+class PastAwardPermissionHelper(PolicyPermissionHelper):
+    """Past awards are the province's records: province administrators list, add, change and import them."""
+
+    list_action = create_action = inspect_action = edit_action = delete_action = "past_awards.manage"
+
 
 class PastAwardAdmin(ModelAdmin):
     model = PastAward
+    permission_helper_class = PastAwardPermissionHelper
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Past awards")
     menu_icon = "history"
     list_display = ("year", "project_name", "unit_name", "prize")
@@ -146,15 +210,12 @@ class PastAwardAdmin(ModelAdmin):
         import tempfile
         from pathlib import Path
 
-        from django.contrib import messages
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import redirect
         from django.template.response import TemplateResponse
 
         from ..domain.past_awards import import_past_awards, read_rows
         from ..forms.applications import PastAwardImportForm
 
-        if not permissions.is_province_admin(request.user):
+        if not access.can(request.user, "past_awards.manage"):
             raise PermissionDenied
         form = PastAwardImportForm(request.POST or None, request.FILES or None)
         errors = []

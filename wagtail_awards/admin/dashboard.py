@@ -4,10 +4,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
+from .. import access
 from ..domain import review as rules
 from ..domain import schedule
 from ..enums import ApplicationStatus, RecommendationDecision
-from ..models import RecommendationList, ReviewAssignment
+from ..models import RecommendationList
 
 
 def next_deadline(call, *, now):
@@ -32,17 +33,12 @@ class RoundPanel(Component):
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         user = self.request.user
-        roles = rules.roles_of(user)
+        roles = access.roles(user)
         call = rules.current_call()
         if call is None:
             return {"call": None}
         now = timezone.now()
-        applications = rules.visible_applications(user=user, call=call)
-        if roles.province_admin:
-            from ..models import Application
-
-            # Drafts count too on the province's dashboard: they are applications under way.
-            applications = Application.objects.filter(call=call)
+        applications = access.visible_applications(user, access.Purpose.PROGRESS).filter(call=call)
         by_status = dict(applications.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
         stages = [
             (status.label, by_status.get(status.value, 0)) for status in ApplicationStatus if by_status.get(status)
@@ -56,15 +52,13 @@ class RoundPanel(Component):
         )
         lists = RecommendationList.objects.filter(call=call)
         if not roles.province_admin:
-            lists = lists.filter(organization__in=roles.recommender_org_ids)
+            lists = lists.filter(organization__in=roles.recommender_orgs)
         lists = lists.aggregate(
             total=Count("pk", distinct=True),
             submitted=Count("pk", filter=Q(submitted_at__isnull=False), distinct=True),
             recommended=Count("items", filter=Q(items__decision=RecommendationDecision.RECOMMEND)),
         )
-        reviews = ReviewAssignment.objects.filter(application__call=call)
-        if not roles.province_admin:
-            reviews = reviews.filter(reviewer=user)
+        reviews = access.assignments_for(user).filter(application__call=call)
         reviews = reviews.aggregate(total=Count("pk"), done=Count("pk", filter=Q(submitted_at__isnull=False)))
         deadline = next_deadline(call, now=now)
         context.update(

@@ -1,37 +1,42 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from ..models import CalendarException, Membership, Organization
+from ..exports import FormulaSafeIndexView
+from ..models import CalendarException, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
+from .memberships import MembershipAdmin
+from .policy import PolicyPermissionHelper
+
+
+class OrganizationPermissionHelper(PolicyPermissionHelper):
+    list_action = create_action = inspect_action = edit_action = "organizations.manage"
+
+
+class CalendarPermissionHelper(PolicyPermissionHelper):
+    list_action = create_action = edit_action = delete_action = "calendar.manage"
 
 
 class OrganizationAdmin(ModelAdmin):
     model = Organization
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
     menu_icon = "group"
-    list_display = ("name", "kind", "parent", "city")
-    list_filter = ("kind", "city")
+    list_display = ("name", "kind", "parent", "city", "approved")
+    list_filter = ("kind", "city", "approved")
     search_fields = ("name", "city")
     list_select_related = ("parent",)
     inspect_view_enabled = True
-
-
-class MembershipAdmin(ModelAdmin):
-    model = Membership
-    menu_label = _("Memberships")
-    menu_icon = "user"
-    list_display = ("user", "organization", "role")
-    list_filter = ("role", "organization__kind")
-    search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
-    list_select_related = ("user", "organization")
+    permission_helper_class = OrganizationPermissionHelper
 
 
 class CalendarExceptionAdmin(ModelAdmin):
     model = CalendarException
+    index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
     menu_icon = "date"
     list_display = ("day", "is_working_day", "note")
     list_filter = ("is_working_day",)
+    permission_helper_class = CalendarPermissionHelper
 
 
 class AwardsAdminGroup(ModelAdminGroup):

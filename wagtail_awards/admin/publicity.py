@@ -1,10 +1,8 @@
 """Admin screens of the publicity stage: objections, awards (with cancellation) and the subsidy table."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,34 +12,34 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from .. import access
 from ..domain import publicity, subsidy
-from ..enums import AwardStatus, Role
+from ..enums import AwardStatus
+from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
-from ..models import Award, CallPage, Membership, Objection
+from ..models import Award, CallPage, Objection
+from .policy import PolicyPermissionHelper
 
 
-def is_province_admin(user) -> bool:
-    """A superuser, or a member of an organisation with the province administrator role."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or Membership.objects.filter(user=user, role=Role.PROVINCE_ADMIN).exists()
+class ObjectionPermissionHelper(PolicyPermissionHelper):
+    """Objections come from the site; province administrators handle them (status, finding, reply)."""
+
+    list_action = inspect_action = edit_action = "objections.handle"
 
 
-class NoCreatePermissionHelper(PermissionHelper):
-    """Rows come from the site or from earlier stages; the admin handles them but never adds or deletes them."""
+class AwardPermissionHelper(PolicyPermissionHelper):
+    """Awards come from the review; province administrators see them and edit the federation flag."""
 
-    def user_can_create(self, user):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
+    list_action = inspect_action = "awards.view"
+    edit_action = "awards.edit"
 
 
 class ObjectionAdmin(ModelAdmin):
     model = Objection
+    index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
     list_display = ("application", "name", "contact", "status", "created_at", "evidence")
@@ -50,7 +48,7 @@ class ObjectionAdmin(ModelAdmin):
     list_select_related = ("application",)
     inspect_view_enabled = True
     inspect_view_fields = ("application", "name", "contact", "content", "file_name", "status", "finding", "reply")
-    permission_helper_class = NoCreatePermissionHelper
+    permission_helper_class = ObjectionPermissionHelper
     form_fields_exclude = ("application", "name", "contact", "content", "file", "file_name", "ip_hash")
 
     def evidence(self, obj):
@@ -71,7 +69,7 @@ class ObjectionAdmin(ModelAdmin):
 
     def file_view(self, request, pk):
         """The evidence file, as a download, to users who may see objections."""
-        if not self.permission_helper.user_can_list(request.user):
+        if not access.can(request.user, "objections.handle"):
             raise PermissionDenied
         objection = get_object_or_404(Objection, pk=pk)
         if not objection.file:
@@ -88,7 +86,7 @@ class AwardButtonHelper(ButtonHelper):
     @cached_property
     def may_cancel(self):
         # Once per listing, not once per row.
-        return is_province_admin(self.request.user)
+        return access.can(self.request.user, "awards.cancel")
 
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
@@ -106,6 +104,7 @@ class AwardButtonHelper(ButtonHelper):
 
 class AwardAdmin(ModelAdmin):
     model = Award
+    index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Award list")
     menu_icon = "trophy"
     list_display = ("application", "prize_rank", "most_popular", "status", "federation_subsidised", "subsidy")
@@ -113,7 +112,7 @@ class AwardAdmin(ModelAdmin):
     search_fields = ("application__project_name", "application__unit_name")
     list_select_related = ("application",)
     inspect_view_enabled = True
-    permission_helper_class = NoCreatePermissionHelper
+    permission_helper_class = AwardPermissionHelper
     button_helper_class = AwardButtonHelper
     # Prizes are decided in the review stage; here only the federation flag is edited.
     form_fields_exclude = (
@@ -139,7 +138,7 @@ class AwardAdmin(ModelAdmin):
 
 def cancel_award_view(request, pk):
     """Cancel a proposed award (虚假、错报、内容不实); province administrators only."""
-    if not is_province_admin(request.user):
+    if not access.can(request.user, "awards.cancel"):
         raise PermissionDenied
     award = get_object_or_404(Award.objects.select_related("application", "application__call"), pk=pk)
     call = award.application.call
@@ -179,7 +178,7 @@ def cancel_award_view(request, pk):
 
 def subsidy_view(request):
     """The subsidy table (奖补) of one call with totals; ``?format=xlsx`` downloads it as a spreadsheet."""
-    if not request.user.has_perm("wagtail_awards.view_award") and not is_province_admin(request.user):
+    if not access.can(request.user, "subsidies.view"):
         raise PermissionDenied
     calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
     call = None
@@ -206,38 +205,30 @@ def subsidy_view(request):
 
 
 def _xlsx(call, table, levels):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(call.year)
-    sheet.append([_("Project"), _("Unit"), _("Prize"), _("Most popular"), _("Status"), _("Basis"), _("Subsidy (yuan)")])
-    for line in table.lines:
-        facts = line.facts
-        sheet.append(
-            [
-                facts.project,
-                facts.unit,
-                levels.get(facts.prize_rank, ""),
-                _("Yes") if facts.most_popular else "",
-                str(facts.status),
-                str(line.subsidy.basis.label),
-                float(line.subsidy.amount),
-            ]
-        )
-    sheet.append([_("Total"), "", "", "", "", "", float(table.total)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = [
+        [
+            line.facts.project,
+            line.facts.unit,
+            levels.get(line.facts.prize_rank, ""),
+            _("Yes") if line.facts.most_popular else "",
+            str(line.facts.status),
+            str(line.subsidy.basis.label),
+            float(line.subsidy.amount),
+        ]
+        for line in table.lines
+    ]
+    rows.append([_("Total"), "", "", "", "", "", float(table.total)])
+    return xlsx_response(
+        filename=f"subsidies-{call.year}",
+        headings=[_("Project"), _("Unit"), _("Prize"), _("Most popular"), _("Status"), _("Basis"), _("Subsidy (yuan)")],
+        rows=rows,
+        sheet_title=str(call.year),
     )
-    response["Content-Disposition"] = f'attachment; filename="subsidies-{call.year}.xlsx"'
-    return response
 
 
 class SubsidyMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("wagtail_awards.view_award") or is_province_admin(request.user)
+        return access.can(request.user, "subsidies.view")
 
 
 class PublicityAdminGroup(ModelAdminGroup):

@@ -3,10 +3,10 @@
 Plain Wagtail admin views registered through hooks (``register_admin_urls``, ``register_admin_menu_item``):
 the screens are per-role work lists with inline forms, which wagtail-modeladmin's model CRUD does not fit.
 
-Every view checks, on the server, the user's model permission (from the role groups), the role it needs, and
-scopes its objects through :func:`wagtail_awards.domain.review.visible_applications` (out of scope: 404).
-Lists export to XLSX and CSV through Wagtail's ``SpreadsheetExportMixin`` (``?export=xlsx|csv``), from the
-same scoped query as the screen.
+Every view asks the access policy (:mod:`wagtail_awards.access`) on the server: its screen's action, and each
+object's action; its rows come from the policy's scoped querysets (out of scope: 404).
+Lists export to XLSX and CSV (``?export=xlsx|csv``) through the app's formula-safe exporter
+(``wagtail_awards.exports``, with Wagtail's export API), from the same scoped query as the screen.
 """
 
 import datetime
@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from .. import access
 from ..domain import recommendation as rec_rules
 from ..domain import review as rules
-from ..enums import RECOMMENDING_KINDS, ApplicationStatus, RecommendationDecision
+from ..enums import ApplicationStatus, RecommendationDecision
+from ..exports import FormulaSafeExportMixin
 from ..forms.review import AssignForm, AutoAssignForm, DecisionForm, PrizeForm, ScoreForm, UnlockForm
 from ..models import (
     Application,
@@ -62,21 +63,17 @@ def file_download_url(file):
 
 
 class RoundView(WagtailAdminTemplateMixin, View):
-    """Base of the screens: role and permission checks, the call being worked on."""
+    """Base of the screens: the policy's check of the screen's action, the call being worked on."""
 
-    #: Roles that may open the view: any of ``province_admin``, ``recommender``, ``reviewer``.
-    roles = ("province_admin",)
-    #: A model permission (``app_label.codename``) the user must hold as well.
-    permission = None
+    #: The policy action (``access.policy``) that opens the screen.
+    action = "round.rank"
     header_icon = "trophy"
     #: Lists offer a choice of call; screens of one object do not.
     call_switcher = False
 
     def dispatch(self, request, *args, **kwargs):
-        self.user_roles = rules.roles_of(request.user)
-        if not any(getattr(self.user_roles, role) for role in self.roles):
-            raise PermissionDenied
-        if self.permission and not request.user.has_perm(self.permission):
+        self.user_roles = access.roles(request.user)
+        if not access.can(request.user, self.action):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -109,12 +106,12 @@ class RoundView(WagtailAdminTemplateMixin, View):
         return redirect(review_url(name, *args, call=self.call))
 
 
-class ExportMixin(SpreadsheetExportMixin):
-    """Export buttons in the header; ``?export=`` streams the scoped rows instead of the page."""
+class ExportMixin(FormulaSafeExportMixin):
+    """Export buttons in the header; ``?export=`` streams the scoped rows (formula-safe) instead of the page."""
 
     # Scores and totals stay numbers in XLSX; booleans read as a word; times are local, as on the screens.
     custom_value_preprocess = {
-        **SpreadsheetExportMixin.custom_value_preprocess,
+        **FormulaSafeExportMixin.custom_value_preprocess,
         datetime.datetime: {
             "csv": lambda v: timezone.localtime(v).strftime("%Y-%m-%d %H:%M:%S"),
             "xlsx": lambda v: timezone.localtime(v).replace(tzinfo=None),
@@ -146,8 +143,7 @@ def application_queryset():
 
 class ApplicationListView(ExportMixin, RoundView):
     call_switcher = True
-    roles = ("province_admin", "recommender", "reviewer")
-    permission = "wagtail_awards.view_application"
+    action = "round.projects"
     page_title = gettext_lazy("Projects in the round")
     template_name = TEMPLATES + "applications.html"
     export_filename = "applications"
@@ -175,7 +171,7 @@ class ApplicationListView(ExportMixin, RoundView):
     }
 
     def rows(self):
-        queryset = rules.visible_applications(user=self.request.user, call=self.call)
+        queryset = access.visible_applications(self.request.user, access.Purpose.ROUND).filter(call=self.call)
         status = self.request.GET.get("status")
         if status in ApplicationStatus.values:
             queryset = queryset.filter(status=status)
@@ -200,26 +196,22 @@ class ApplicationListView(ExportMixin, RoundView):
 
 
 class ApplicationInspectView(RoundView):
-    roles = ("province_admin", "recommender", "reviewer")
-    permission = "wagtail_awards.view_application"
+    action = "round.projects"
     page_title = gettext_lazy("Project")
     template_name = TEMPLATES + "application.html"
 
     def get(self, request, pk):
-        visible = rules.visible_applications(user=request.user)
+        visible = access.visible_applications(request.user, access.Purpose.ROUND)
         application = get_object_or_404(application_queryset().filter(pk__in=visible.values("pk")), pk=pk)
         self.call = application.call
         self.page_subtitle = application.project_name
         files = [(file, file_download_url(file)) for file in ApplicationFile.objects.filter(application=application)]
         reviews = ReviewAssignment.objects.filter(application=application).select_related("reviewer")
-        if not self.user_roles.province_admin:
+        if not access.can(request.user, "application.view_all_reviews", application):
             reviews = reviews.filter(reviewer=request.user)
-        recommendation = Recommendation.objects.filter(application=application).first()
-        if not (
-            self.user_roles.province_admin
-            or application.recommending_organization_id in self.user_roles.recommender_org_ids
-        ):
-            recommendation = None
+        recommendation = None
+        if access.can(request.user, "application.view_recommendation", application):
+            recommendation = Recommendation.objects.filter(application=application).first()
         return self.render_to_response(
             self.get_context_data(
                 application=application,
@@ -238,8 +230,7 @@ class RecommendView(ExportMixin, RoundView):
     administrators see the table of every recommending organisation and may open any list read-only."""
 
     call_switcher = True
-    roles = ("province_admin", "recommender")
-    permission = "wagtail_awards.view_recommendation"
+    action = "round.recommend"
     page_title = gettext_lazy("Preliminary review and recommendation")
     template_name = TEMPLATES + "recommend.html"
     export_filename = "recommendations"
@@ -268,9 +259,7 @@ class RecommendView(ExportMixin, RoundView):
     @cached_property
     def organization(self):
         raw = self.request.GET.get("org") or self.request.POST.get("org")
-        allowed = Organization.objects.filter(kind__in=RECOMMENDING_KINDS)
-        if not self.user_roles.province_admin:
-            allowed = allowed.filter(pk__in=self.user_roles.recommender_org_ids)
+        allowed = access.recommending_organizations_for(self.request.user)
         if raw:
             if not str(raw).isdigit():
                 raise Http404
@@ -280,7 +269,7 @@ class RecommendView(ExportMixin, RoundView):
         return allowed.order_by("name").first()
 
     def applications(self, organization=None):
-        queryset = rules.visible_applications(user=self.request.user, call=self.call)
+        queryset = access.visible_applications(self.request.user, access.Purpose.ROUND).filter(call=self.call)
         queryset = application_queryset().filter(pk__in=queryset.values("pk"))
         if organization is not None:
             queryset = queryset.filter(recommending_organization=organization)
@@ -310,7 +299,7 @@ class RecommendView(ExportMixin, RoundView):
             .annotate(n=Count("pk"))
         )
         rows = []
-        for org in Organization.objects.filter(kind__in=RECOMMENDING_KINDS).order_by("kind", "name"):
+        for org in access.recommending_organizations_for(self.request.user).order_by("kind", "name"):
             low, high = rec_rules.quota_limits(call=self.call, organization=org)
             rec_list = lists.get(org.pk)
             rows.append(
@@ -340,7 +329,7 @@ class RecommendView(ExportMixin, RoundView):
             if getattr(a, "recommendation", None) and a.recommendation.decision == RecommendationDecision.RECOMMEND
         )
         can_edit = (
-            organization.pk in self.user_roles.recommender_org_ids
+            access.can(request.user, "organization.edit_list", organization)
             and not (rec_list and rec_list.is_locked)
             and rec_rules.recommendation_open(
                 now=timezone.now(),
@@ -375,16 +364,15 @@ class RecommendView(ExportMixin, RoundView):
 
 
 class DecideView(RoundView):
-    roles = ("recommender",)
-    permission = "wagtail_awards.change_recommendation"
+    action = "round.decide"
     page_title = gettext_lazy("Recommendation")
     template_name = TEMPLATES + "decide.html"
 
     def get_application(self, pk):
-        visible = rules.visible_applications(user=self.request.user).filter(
-            recommending_organization__in=self.user_roles.recommender_org_ids
-        )
+        visible = access.visible_applications(self.request.user, access.Purpose.ROUND)
         application = get_object_or_404(application_queryset().filter(pk__in=visible.values("pk")), pk=pk)
+        if not access.can(self.request.user, "application.recommend", application):
+            raise Http404
         self.call = application.call
         return application
 
@@ -424,16 +412,15 @@ class DecideView(RoundView):
 
 
 class SubmitListView(RoundView):
-    roles = ("recommender",)
-    permission = "wagtail_awards.change_recommendationlist"
+    action = "round.submit_list"
     page_title = gettext_lazy("Submit the recommendation list")
     template_name = TEMPLATES + "submit.html"
 
     def post(self, request):
         raw = request.POST.get("org", "")
-        if not raw.isdigit() or int(raw) not in self.user_roles.recommender_org_ids:
+        organization = Organization.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        if not access.can(request.user, "organization.edit_list", organization):
             raise Http404
-        organization = get_object_or_404(Organization, pk=raw)
         rec_list = rec_rules.get_list(call=self.call, organization=organization)
         target = review_url("recommend", call=self.call) + f"&org={organization.pk}"
         try:
@@ -452,8 +439,7 @@ class SubmitListView(RoundView):
 
 
 class UnlockListView(RoundView):
-    roles = ("province_admin",)
-    permission = "wagtail_awards.change_recommendationlist"
+    action = "round.unlock_list"
 
     def post(self, request, pk):
         rec_list = get_object_or_404(RecommendationList, pk=pk)
@@ -476,8 +462,7 @@ class UnlockListView(RoundView):
 
 class AssignmentsView(RoundView):
     call_switcher = True
-    roles = ("province_admin",)
-    permission = "wagtail_awards.add_reviewassignment"
+    action = "round.assign"
     page_title = gettext_lazy("Reviewer assignment")
     template_name = TEMPLATES + "assignments.html"
 
@@ -503,8 +488,7 @@ class AssignmentsView(RoundView):
 
 
 class AssignView(RoundView):
-    roles = ("province_admin",)
-    permission = "wagtail_awards.add_reviewassignment"
+    action = "round.assign"
 
     def post(self, request, pk):
         application = get_object_or_404(Application, pk=pk)
@@ -523,8 +507,7 @@ class AssignView(RoundView):
 
 
 class UnassignView(RoundView):
-    roles = ("province_admin",)
-    permission = "wagtail_awards.delete_reviewassignment"
+    action = "round.assign"
 
     def post(self, request, pk):
         item = get_object_or_404(ReviewAssignment.objects.select_related("application", "reviewer"), pk=pk)
@@ -539,8 +522,7 @@ class UnassignView(RoundView):
 
 
 class AutoAssignView(RoundView):
-    roles = ("province_admin",)
-    permission = "wagtail_awards.add_reviewassignment"
+    action = "round.assign"
 
     def post(self, request):
         form = AutoAssignForm(request.POST)
@@ -565,16 +547,13 @@ class ScoresView(ExportMixin, RoundView):
     """A reviewer's assigned projects; province administrators see every review of the call."""
 
     call_switcher = True
-    roles = ("province_admin", "reviewer")
-    permission = "wagtail_awards.view_score"
+    action = "round.scores"
     page_title = gettext_lazy("Expert review")
     template_name = TEMPLATES + "scores.html"
     export_filename = "scores"
 
     def assignments(self):
-        queryset = ReviewAssignment.objects.filter(application__call=self.call)
-        if not self.user_roles.province_admin:
-            queryset = queryset.filter(reviewer=self.request.user, application__status__in=rules.IN_REVIEW)
+        queryset = access.assignments_for(self.request.user).filter(application__call=self.call)
         return (
             queryset.select_related("application", "application__organization", "reviewer")
             .prefetch_related(Prefetch("scores", queryset=Score.objects.only("assignment_id", "criterion_id", "value")))
@@ -635,8 +614,7 @@ class ScoresView(ExportMixin, RoundView):
 
 
 class ScoreEditView(RoundView):
-    roles = ("reviewer",)
-    permission = "wagtail_awards.change_score"
+    action = "round.score"
     page_title = gettext_lazy("Score a project")
     template_name = TEMPLATES + "score.html"
 
@@ -644,9 +622,9 @@ class ScoreEditView(RoundView):
         item = get_object_or_404(
             ReviewAssignment.objects.select_related("application", "application__organization", "application__call"),
             pk=pk,
-            reviewer=self.request.user,
-            application__status__in=rules.IN_REVIEW,
         )
+        if not access.can(self.request.user, "assignment.score", item):
+            raise Http404
         self.call = item.application.call
         return item
 
@@ -686,8 +664,7 @@ class ScoreEditView(RoundView):
 
 class RankingView(ExportMixin, RoundView):
     call_switcher = True
-    roles = ("province_admin",)
-    permission = "wagtail_awards.change_award"
+    action = "round.rank"
     page_title = gettext_lazy("Ranking and prizes")
     template_name = TEMPLATES + "ranking.html"
     export_filename = "ranking"

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from ..domain import review as rules
+from .. import access
 from . import review
 from .dashboard import RoundPanel
 
@@ -18,13 +18,14 @@ def review_urls():
 
 
 class RoleMenuItem(MenuItem):
-    def __init__(self, label, url_name, *, roles, permission, **kwargs):
-        self.url_name, self.roles, self.permission = url_name, roles, permission
+    """A menu item shown to whoever the policy lets open its screen."""
+
+    def __init__(self, label, url_name, *, action, **kwargs):
+        self.url_name, self.action = url_name, action
         super().__init__(label, "#", **kwargs)
 
     def is_shown(self, request):
-        user_roles = rules.roles_of(request.user)
-        return any(getattr(user_roles, role) for role in self.roles) and request.user.has_perm(self.permission)
+        return access.can(request.user, self.action)
 
     def render_component(self, request):
         self.url = reverse(f"{review.NAMESPACE}:{self.url_name}")
@@ -36,40 +37,35 @@ review_menu = Menu(
         RoleMenuItem(
             _("Projects in the round"),
             "applications",
-            roles=review.ApplicationListView.roles,
-            permission=review.ApplicationListView.permission,
+            action=review.ApplicationListView.action,
             icon_name="list-ul",
             order=100,
         ),
         RoleMenuItem(
             _("Preliminary review and recommendation"),
             "recommend",
-            roles=review.RecommendView.roles,
-            permission=review.RecommendView.permission,
+            action=review.RecommendView.action,
             icon_name="tasks",
             order=200,
         ),
         RoleMenuItem(
             _("Reviewer assignment"),
             "assignments",
-            roles=review.AssignmentsView.roles,
-            permission=review.AssignmentsView.permission,
+            action=review.AssignmentsView.action,
             icon_name="group",
             order=300,
         ),
         RoleMenuItem(
             _("Expert review"),
             "scores",
-            roles=review.ScoresView.roles,
-            permission=review.ScoresView.permission,
+            action=review.ScoresView.action,
             icon_name="edit",
             order=400,
         ),
         RoleMenuItem(
             _("Ranking and prizes"),
             "ranking",
-            roles=review.RankingView.roles,
-            permission=review.RankingView.permission,
+            action=review.RankingView.action,
             icon_name="trophy",
             order=500,
         ),
@@ -84,8 +80,7 @@ def review_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def round_panel(request, panels):
-    user_roles = rules.roles_of(request.user)
-    if user_roles.province_admin or user_roles.recommender or user_roles.reviewer:
+    if access.can(request.user, "round.dashboard"):
         panels.append(RoundPanel(request))
 
 

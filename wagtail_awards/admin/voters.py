@@ -1,5 +1,6 @@
 """The voters' admin screens: voting codes (generated per unit, printed with QR codes or sent as XLSX) and the
-voter roll (staff of approved units marked as voters in bulk). Province administrators hold the permissions."""
+voter roll (staff of approved units marked as voters in bulk). Who may is the access policy's answer
+(``voters.codes``, ``voters.roll``: province administrators)."""
 
 import re
 from io import BytesIO
@@ -17,10 +18,21 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from .. import voters
+from .. import access, voters
 from ..forms.voting_codes import SHEET, GenerateCodesForm, MarkVotersForm
 from ..models import CallPage, EligibleVoter, Organization, VotingCode
-from .publicity import NoCreatePermissionHelper
+from .policy import PolicyPermissionHelper
+
+
+class VotingCodePermissionHelper(PolicyPermissionHelper):
+    """Codes are made by the generator, never one by one in a form, and never deleted (votes name them); province
+    administrators list them and revoke one."""
+
+    list_action = edit_action = "voters.codes"
+
+
+class EligibleVoterPermissionHelper(PolicyPermissionHelper):
+    list_action = create_action = edit_action = delete_action = "voters.roll"
 
 
 class VotingCodeAdmin(ModelAdmin):
@@ -31,8 +43,7 @@ class VotingCodeAdmin(ModelAdmin):
     list_filter = ("revoked", "call__title")
     search_fields = ("organization__name",)
     list_select_related = ("organization", "call")
-    # Codes are made by the generator, never one by one in a form, and never deleted (votes name them).
-    permission_helper_class = NoCreatePermissionHelper
+    permission_helper_class = VotingCodePermissionHelper
     # Only revoking is edited; the code itself is not kept.
     form_fields_exclude = ("call", "organization", "number", "created_by")
 
@@ -51,6 +62,7 @@ class EligibleVoterAdmin(ModelAdmin):
     search_fields = ("email", "organization__name")
     list_select_related = ("organization",)
     form_fields_exclude = ("added_by",)
+    permission_helper_class = EligibleVoterPermissionHelper
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
@@ -58,13 +70,13 @@ class EligibleVoterAdmin(ModelAdmin):
         )
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        self.permission = permission
+class PolicyMenuItem(MenuItem):
+    def __init__(self, *args, action, **kwargs):
+        self.action = action
         super().__init__(*args, **kwargs)
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return access.can(request.user, self.action)
 
 
 class VotersAdminGroup(ModelAdminGroup):
@@ -76,19 +88,11 @@ class VotersAdminGroup(ModelAdminGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         actions = [
-            (gettext_lazy("Generate voting codes"), "wagtail_awards_voting_codes_generate", "key", "add_votingcode"),
-            (gettext_lazy("Mark staff as voters"), "wagtail_awards_voters_mark", "user", "add_eligiblevoter"),
+            (gettext_lazy("Generate voting codes"), "wagtail_awards_voting_codes_generate", "key", "voters.codes"),
+            (gettext_lazy("Mark staff as voters"), "wagtail_awards_voters_mark", "user", "voters.roll"),
         ]
-        for label, url_name, icon, permission in actions:
-            items.append(
-                PermissionMenuItem(
-                    label,
-                    reverse(url_name),
-                    icon_name=icon,
-                    order=len(items) + 1,
-                    permission=f"wagtail_awards.{permission}",
-                )
-            )
+        for label, url_name, icon, action in actions:
+            items.append(PolicyMenuItem(label, reverse(url_name), icon_name=icon, order=len(items) + 1, action=action))
         return items
 
 
@@ -100,7 +104,7 @@ def _code_url(request, call, code):
 
 def generate_codes(request):
     """Make a unit's voting codes and show them once: a sheet to print (QR codes) or an XLSX file."""
-    if not request.user.has_perm("wagtail_awards.add_votingcode"):
+    if not access.can(request.user, "voters.codes"):
         raise PermissionDenied
     form = GenerateCodesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +122,7 @@ def generate_codes(request):
 @require_POST
 def codes_as_xlsx(request):
     """The codes of a sheet just made, as XLSX: the sheet sends them back; only live codes of its unit count."""
-    if not request.user.has_perm("wagtail_awards.add_votingcode"):
+    if not access.can(request.user, "voters.codes"):
         raise PermissionDenied
     call = _by_pk(CallPage, request.POST.get("call", ""))
     organization = _by_pk(Organization, request.POST.get("organization", ""))
@@ -171,7 +175,7 @@ def _xlsx(request, call, organization, codes):
 
 def mark_voters(request):
     """Put the verified addresses of the approved members of chosen units on the voter roll."""
-    if not request.user.has_perm("wagtail_awards.add_eligiblevoter"):
+    if not access.can(request.user, "voters.roll"):
         raise PermissionDenied
     form = MarkVotersForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

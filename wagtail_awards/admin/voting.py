@@ -1,6 +1,7 @@
 """The vote audit in the Wagtail admin: results as a bar chart, votes per hour, bursts, and invalidation.
 
-Viewing needs ``wagtail_awards.view_vote`` (or change); invalidating needs ``wagtail_awards.change_vote``.
+Who may view, invalidate and record is the access policy's answer (``votes.audit``, ``votes.invalidate``,
+``votes.record``: province administrators).
 """
 
 import re
@@ -16,7 +17,7 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .. import page_cache
+from .. import access, page_cache
 from ..conf import awards_settings
 from ..domain import voting
 from ..forms.voting_audit import InvalidateVotesForm
@@ -36,16 +37,15 @@ def _page_number(request, name):
 
 
 def _can_view(user):
-    return user.has_perm("wagtail_awards.view_vote") or user.has_perm("wagtail_awards.change_vote")
+    return access.can(user, "votes.audit")
 
 
 def _can_change(user):
-    return user.has_perm("wagtail_awards.change_vote")
+    return access.can(user, "votes.invalidate")
 
 
 def _can_record(user):
-    """Recording the result changes the call's awards: province administrators (who may change awards)."""
-    return user.has_perm("wagtail_awards.change_award")
+    return access.can(user, "votes.record")
 
 
 def index(request):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from ..enums import ApplicationStatus
 from . import transitions
@@ -95,35 +95,124 @@ def can_withdraw(*, status: str, now: dt.datetime, deadline: dt.datetime) -> boo
     return status == ApplicationStatus.SUBMITTED and now <= deadline
 
 
+def check_file_counts(*, existing: Mapping[str, int], adding: Mapping[str, int], limits: Mapping[str, int]) -> None:
+    """Refuse when a field would hold more files than its limit (``limits``: field name → most files; a field
+    without one is not limited here).
+
+    ``existing`` counts the files kept (after removals), ``adding`` the new ones, per field name.
+    """
+    over = [name for name, count in adding.items() if name in limits and existing.get(name, 0) + count > limits[name]]
+    if over:
+        raise ApplicationRefused(
+            _("At most %(count)d files are accepted here; remove one first.") % {"count": limits[over[0]]},
+            code="too_many_files",
+            fields=over,
+        )
+
+
+def check_storage_quota(*, used: int, adding: int, quota: int) -> None:
+    """Refuse when a unit keeping ``used`` bytes of files would pass its ``quota`` by adding ``adding`` (0: none)."""
+    from .files import format_size
+
+    if quota and adding and used + adding > quota:
+        raise ApplicationRefused(
+            _(
+                "Nothing was saved: your unit's files would take %(total)s, more than the %(quota)s it may keep. "
+                "Remove files it no longer needs or send smaller ones."
+            )
+            % {"total": format_size(used + adding), "quota": format_size(quota)},
+            code="quota",
+        )
+
+
+def check_open_drafts(*, open_drafts: int, limit: int) -> None:
+    """Refuse a new draft when the unit already has ``limit`` drafts open in the call (0: no limit)."""
+    if limit and open_drafts >= limit:
+        raise ApplicationRefused(
+            ngettext(
+                "Nothing was saved: your unit already has %(count)d draft open in this call, the most allowed. "
+                "Continue it from “My applications”.",
+                "Nothing was saved: your unit already has %(count)d drafts open in this call, the most allowed. "
+                "Continue one of them from “My applications”.",
+                open_drafts,
+            )
+            % {"count": open_drafts},
+            code="drafts",
+        )
+
+
 # Rules on the database
 
 
-def past_award_for(*, project_name: str, unit_name: str, before_year: int | None = None):
-    """The ``PastAward`` matching this project and unit on their normalised names, or ``None``."""
-    from ..models import PastAward, normalise_name
+def earlier_awards(*, before_year: int):
+    """Every award before ``before_year``: the site's own (awarded applications) and imported ones. A programme
+    awards some dozens of projects a year, so all are read (two queries) and matched in Python."""
+    from ..models import Application, PastAward
+    from .past_awards import EarlierAward
 
-    project, unit = normalise_name(project_name), normalise_name(unit_name)
-    if not project:
-        return None
-    awards = PastAward.objects.filter(normalised_project=project, normalised_unit=unit)
-    if before_year is not None:
-        awards = awards.filter(year__lt=before_year)
-    return awards.order_by("-year").first()
+    site_awards = Application.objects.filter(
+        call__year__lt=before_year, status=ApplicationStatus.AWARDED
+    ).select_related("call", "organization")
+    found = [
+        EarlierAward("award", a.pk, a.call.year, a.project_name, a.organization.name, a.organization_id)
+        for a in site_awards
+    ]
+    imported = PastAward.objects.filter(year__lt=before_year)
+    found += [EarlierAward("import", p.pk, p.year, p.project_name, p.unit_name, p.organization_id) for p in imported]
+    return found
 
 
 def check_not_awarded_before(*, application) -> None:
-    """Refuse a project already awarded in an earlier year (往年已获评项目不再参评)."""
-    award = past_award_for(
+    """Refuse a project already awarded in an earlier year (往年已获奖项目不再参评); keep near matches on the
+    application for a province administrator to decide (``past_award_matches``), unless one has cleared it."""
+    from .past_awards import match_earlier_awards
+
+    organization = application.organization
+    same, near = match_earlier_awards(
         project_name=application.project_name,
-        unit_name=application.unit_name or application.organization.name,
-        before_year=application.call.year,
+        organization_id=organization.pk,
+        unit_name=organization.name,
+        earlier=earlier_awards(before_year=application.call.year),
     )
-    if award is not None:
+    if same is not None:
         raise ApplicationRefused(
             _("“%(project)s” was already awarded in %(year)s and cannot apply again.")
-            % {"project": application.project_name, "year": award.year},
+            % {"project": same.project_name, "year": same.year},
             code="past_award",
         )
+    if application.past_award_cleared_at is None:
+        application.past_award_matches = [award.as_dict() for award in near]
+
+
+def decide_past_award(*, application, same: bool, by, reason: str = "", now=None):
+    """A province administrator's decision on an application flagged as near an earlier award: the same project
+    (it becomes ineligible, with ``reason``) or another one (cleared: no longer flagged).
+
+    Side effects: saves the application; logs ``past_award_cleared`` or the move to ``ineligible``.
+    """
+    from wagtail.log_actions import log
+
+    from ..models import Application
+
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if same:
+            transitions.move(
+                application=application,
+                target=ApplicationStatus.INELIGIBLE,
+                user=by,
+                reason=reason or _("The same project as an earlier award: earlier winners may not apply again."),
+            )
+        else:
+            application.past_award_cleared_at, application.past_award_cleared_by = now or timezone.now(), by
+            application.save(update_fields=["past_award_cleared_at", "past_award_cleared_by", "updated_at"])
+            log(
+                instance=application,
+                action="wagtail_awards.past_award_cleared",
+                user=by,
+                data={"matches": application.past_award_matches, "reason": reason},
+            )
+    return application
 
 
 @dataclass
@@ -144,6 +233,8 @@ class DraftData:
     declaration: bool = False
     new_files: list[NewFile] = field(default_factory=list)
     remove_file_ids: list[int] = field(default_factory=list)
+    #: Field name → most files the field holds (counted again under the application's row lock).
+    max_files: dict = field(default_factory=dict)
 
 
 def _call_window(call, now):
@@ -156,13 +247,19 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
     A new draft is keyed by ``token`` (a UUID from the form): replaying the same POST updates the application
     it created instead of creating a second one. A withdrawn application edited again goes back to draft.
     Side effects: writes ``Application`` and ``ApplicationFile`` rows, stores new files, deletes removed ones
-    after commit, logs ``wagtail_awards.save_draft``. Refuses after the deadline and on a locked application.
+    after commit, logs ``wagtail_awards.save_draft``. Refuses after the deadline, on a locked application, for a
+    new draft past ``WAGTAIL_AWARDS_MAX_OPEN_DRAFTS``, for more files than a field holds (counted under the
+    application's row lock) and past the unit's ``WAGTAIL_AWARDS_UNIT_STORAGE_QUOTA``; then nothing is saved.
     """
-    from ..models import Application
+    from ..models import Application, Organization
 
     now = now or timezone.now()
     _call_window(call, now)
     with transaction.atomic():
+        if application is None or data.new_files:
+            # A unit's new drafts and new files take turns (the unit's row, then the application's, always in this
+            # order): its open drafts and its storage are counted with nobody adding to them meanwhile.
+            Organization.objects.select_for_update().filter(pk=organization.pk).first()
         if application is None:
             application = _application_for_token(call=call, user=user, organization=organization, token=token)
         else:
@@ -174,8 +271,10 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
                 _("This application has been submitted and is locked."), code="locked", application=application
             )
         for name in FIXED_TEXT_FIELDS:
-            if name in data.fixed:
+            if name in data.fixed and name != "unit_name":
                 setattr(application, name, (data.fixed[name] or "").strip())
+        # The unit's name is its organisation's, never typed: past awards and lists meet on the organisation.
+        application.unit_name = organization.name
         application.answers = {**application.answers, **data.answers}
         application.declaration = bool(data.declaration)
         application.save()
@@ -189,6 +288,8 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
             old.delete()
             # The stored file goes only once the row is gone for good.
             transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        if data.new_files:
+            _check_room(application=application, data=data)
         for new in data.new_files:
             _store_file(application=application, new=new, user=user)
         from wagtail.log_actions import log
@@ -197,7 +298,29 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
     return application
 
 
+def _check_room(*, application, data: DraftData):
+    """Under the row locks: the fields' file counts and the unit's storage quota with the new files."""
+    from django.db.models import Sum
+
+    from ..conf import awards_settings
+    from ..models import ApplicationFile
+
+    adding = {}
+    for new in data.new_files:
+        adding[new.field_name] = adding.get(new.field_name, 0) + 1
+    check_file_counts(existing=file_counts(application=application), adding=adding, limits=data.max_files)
+    used = ApplicationFile.objects.filter(application__organization_id=application.organization_id).aggregate(
+        total=Sum("size")
+    )["total"]
+    check_storage_quota(
+        used=used or 0,
+        adding=sum(new.checked.size for new in data.new_files),
+        quota=int(awards_settings.UNIT_STORAGE_QUOTA or 0),
+    )
+
+
 def _application_for_token(*, call, user, organization, token):
+    from ..conf import awards_settings
     from ..models import Application
 
     token = _as_uuid(token)
@@ -205,6 +328,12 @@ def _application_for_token(*, call, user, organization, token):
         existing = Application.objects.select_for_update().filter(submission_token=token).first()
         if existing is not None:
             return existing
+    check_open_drafts(
+        open_drafts=Application.objects.filter(
+            call=call, organization=organization, status=ApplicationStatus.DRAFT
+        ).count(),
+        limit=int(awards_settings.MAX_OPEN_DRAFTS or 0),
+    )
     fields = dict(
         call=call,
         applicant=user,
@@ -290,6 +419,7 @@ def submit(*, application, user, required: Mapping[str, str], now=None):
                 fields=missing,
             )
         check_not_awarded_before(application=application)
+        application.save(update_fields=["past_award_matches"])
         if not application.reference:
             # One numbering at a time per call: the call's page row is the lock.
             Page.objects.select_for_update().filter(pk=call.pk).first()
@@ -329,21 +459,87 @@ def withdraw(*, application, user, now=None):
     return application
 
 
-def send_receipt(*, application, request=None) -> bool:
+def send_receipt(*, application, request=None, base_url: str = "") -> bool:
     """E-mail the applicant a receipt with the reference number. Returns whether a message was sent.
 
-    Side effects: sends one e-mail through Django's configured backend (nothing when the user has no address).
+    ``base_url`` (or ``request``) gives the site's address for the link to the application. Side effects: sends one
+    e-mail through Django's configured backend (nothing when the user has no address); a failure raises.
     """
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
+    from ..conf import awards_settings
+
     email = getattr(application.applicant, "email", "")
     if not email:
         return False
-    context = {"application": application, "request": request}
+    if request is not None and not base_url:
+        base_url = f"{request.scheme}://{request.get_host()}"
+    context = {"application": application, "base_url": base_url}
     subject = render_to_string("wagtail_awards/applications/receipt_subject.txt", context).strip()
     body = render_to_string("wagtail_awards/applications/receipt_body.txt", context)
-    from ..conf import awards_settings
-
     send_mail(subject, body, awards_settings.RECEIPT_FROM, [email])
     return True
+
+
+def queue_receipt(*, application, base_url: str = "") -> None:
+    """Mark the receipt of a newly submitted application as due and send it once the transaction commits.
+
+    Call inside the submission's transaction. The e-mail never fails the submission: it is sent after commit, and a
+    failure is logged and recorded on the application for :func:`send_due_receipts` to try again.
+    """
+    from ..models import Application
+
+    Application.objects.filter(pk=application.pk).update(receipt_due=True, receipt_error="")
+    transaction.on_commit(lambda: deliver_receipt(application_id=application.pk, base_url=base_url), robust=True)
+
+
+def deliver_receipt(*, application_id: int, base_url: str = "") -> bool:
+    """Send the due receipt of one application; return whether it is now done (sent, or nothing to send).
+
+    The application's row is locked while sending and a row another process is sending is skipped, so a receipt is
+    sent once even when the command runs while the submission's own sending is under way. Never raises for a mail
+    failure: logs it, counts the attempt and keeps the receipt due.
+    """
+    import logging
+
+    from ..models import Application
+
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(skip_locked=True)
+            .select_related("applicant", "call", "organization")
+            .filter(pk=application_id, receipt_due=True)
+            .first()
+        )
+        if application is None:
+            return False
+        application.receipt_attempts += 1
+        try:
+            sent = send_receipt(application=application, base_url=base_url)
+        except Exception as exc:  # noqa: BLE001 - any backend error (SMTP, network, configuration) is recorded
+            logging.getLogger(__name__).exception("The receipt of application %s was not sent", application.pk)
+            application.receipt_error = f"{type(exc).__name__}: {exc}"[:255]
+            application.save(update_fields=["receipt_attempts", "receipt_error"])
+            return False
+        application.receipt_due = False
+        application.receipt_error = ""
+        application.receipt_sent_at = timezone.now() if sent else None
+        application.save(update_fields=["receipt_due", "receipt_error", "receipt_sent_at", "receipt_attempts"])
+        return True
+
+
+def send_due_receipts(*, base_url: str = "", max_attempts: int | None = None) -> tuple[int, int]:
+    """Try every due receipt once more (oldest submission first); return ``(done, still due)``. Idempotent."""
+    from ..models import Application
+
+    due = Application.objects.filter(receipt_due=True)
+    if max_attempts is not None:
+        due = due.filter(receipt_attempts__lt=max_attempts)
+    done = failed = 0
+    for application_id in due.order_by("submitted_at", "pk").values_list("pk", flat=True):
+        if deliver_receipt(application_id=application_id, base_url=base_url):
+            done += 1
+        else:
+            failed += 1
+    return done, failed

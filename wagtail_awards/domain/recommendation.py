@@ -12,22 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from ..enums import ApplicationStatus, RecommendationDecision
+from ..enums import ROUND_STATUSES, ApplicationStatus, RecommendationDecision
 from . import transitions
 
 #: Statuses in which a recommender may (re)decide on an application.
 DECIDABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED, ApplicationStatus.NOT_RECOMMENDED)
 #: Statuses a recommender sees: submitted or later, never drafts or withdrawn ones.
-VISIBLE_TO_RECOMMENDERS = (
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.INELIGIBLE,
-    ApplicationStatus.RECOMMENDED,
-    ApplicationStatus.NOT_RECOMMENDED,
-    ApplicationStatus.SCORED,
-    ApplicationStatus.PROPOSED,
-    ApplicationStatus.AWARDED,
-    ApplicationStatus.CANCELLED,
-)
+VISIBLE_TO_RECOMMENDERS = ROUND_STATUSES
 
 
 class RecommendationError(Exception):

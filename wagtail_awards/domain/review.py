@@ -1,4 +1,4 @@
-"""Who sees what in the round, reviewer assignment, scoring, the ranking and prizes (database side).
+"""Reviewer assignment, scoring, the ranking and prizes (database side). Who sees what is ``access``.
 
 The arithmetic lives in :mod:`.scoring` and the assignment rule in :mod:`.assignment`; this module reads and
 writes rows around them.
@@ -8,17 +8,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from ..enums import RECOMMENDING_KINDS, ApplicationStatus, AwardStatus, Role, Stage
+from ..enums import REVIEW_STATUSES, ApplicationStatus, AwardStatus, MembershipStatus, Role, Stage
 from . import assignment, scoring, transitions
-from .recommendation import VISIBLE_TO_RECOMMENDERS
 
 #: Statuses of projects that go to the expert review.
-IN_REVIEW = (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED, ApplicationStatus.PROPOSED)
+IN_REVIEW = REVIEW_STATUSES
 
 
 class ReviewError(Exception):
@@ -45,69 +44,6 @@ def current_call(*, now=None):
     return pick_current_call(calls=CallPage.objects.order_by("-year", "-pk"), now=now or timezone.now())
 
 
-# Roles and scope. Answers are cached on the user object for the request.
-
-
-@dataclass
-class UserRoles:
-    province_admin: bool = False
-    recommender_org_ids: frozenset = frozenset()
-    reviewer_org_ids: frozenset = frozenset()
-    reviewer: bool = False
-
-    @property
-    def recommender(self):
-        return bool(self.recommender_org_ids)
-
-
-def roles_of(user) -> UserRoles:
-    """The user's roles in the round (one query, then cached on ``user``)."""
-    cached = getattr(user, "_awards_roles", None)
-    if cached is not None:
-        return cached
-    from ..models import Membership
-
-    roles = UserRoles(province_admin=bool(user.is_active and user.is_superuser))
-    if user.is_authenticated and user.is_active:
-        recommender, reviewer = set(), set()
-        for role, org_id, kind in Membership.objects.filter(user=user).values_list(
-            "role", "organization_id", "organization__kind"
-        ):
-            if role == Role.PROVINCE_ADMIN:
-                roles.province_admin = True
-            elif role == Role.RECOMMENDER and kind in RECOMMENDING_KINDS:
-                recommender.add(org_id)
-            elif role == Role.REVIEWER:
-                reviewer.add(org_id)
-                roles.reviewer = True
-        roles.recommender_org_ids, roles.reviewer_org_ids = frozenset(recommender), frozenset(reviewer)
-    user._awards_roles = roles
-    return roles
-
-
-def visible_applications(*, user, call=None):
-    """Applications ``user`` may see in the round: all for a province administrator; a recommender's own
-    organisations' from ``submitted`` on; a reviewer's assigned ones. Nothing for anybody else."""
-    from ..models import Application
-
-    roles = roles_of(user)
-    queryset = Application.objects.all()
-    if call is not None:
-        queryset = queryset.filter(call=call)
-    if roles.province_admin:
-        return queryset.exclude(status=ApplicationStatus.DRAFT)
-    condition = Q(pk__in=[])
-    if roles.recommender:
-        condition |= Q(recommending_organization__in=roles.recommender_org_ids, status__in=VISIBLE_TO_RECOMMENDERS)
-    if roles.reviewer:
-        condition |= Q(review_assignments__reviewer=user, status__in=IN_REVIEW)
-    return queryset.filter(condition).distinct()
-
-
-def can_view_in_round(*, user, application) -> bool:
-    return visible_applications(user=user).filter(pk=application.pk).exists()
-
-
 # Reviewer assignment
 
 
@@ -117,7 +53,10 @@ def reviewer_pool():
 
     by_user: dict[int, set] = {}
     users = {}
-    for membership in Membership.objects.filter(role=Role.REVIEWER, user__is_active=True).select_related("user"):
+    memberships = Membership.objects.filter(
+        role=Role.REVIEWER, status=MembershipStatus.APPROVED, user__is_active=True
+    ).select_related("user")
+    for membership in memberships:
         by_user.setdefault(membership.user_id, set()).add(membership.organization_id)
         users[membership.user_id] = membership.user
     reviewers = [
@@ -146,7 +85,9 @@ def assign(*, user, application, reviewer):
     if application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED):
         raise ReviewError(_("Only recommended projects are assigned reviewers."))
     orgs = frozenset(
-        Membership.objects.filter(user=reviewer, role=Role.REVIEWER).values_list("organization_id", flat=True)
+        Membership.objects.filter(
+            user=reviewer, role=Role.REVIEWER, status=MembershipStatus.APPROVED
+        ).values_list("organization_id", flat=True)
     )
     if not orgs:
         raise ReviewError(_("This user is not a reviewer."))

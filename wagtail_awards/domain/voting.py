@@ -729,14 +729,14 @@ def invalidate_votes(*, call, votes, reason: str, user) -> int:
 
     Side effects, in one transaction: updates the votes, moves them from valid to invalidated on their candidates'
     ``VoteTally`` (tallies follow at once), rolls their hours up again when they were rolled up already, and writes
-    a ``wagtail_awards.invalidate_votes`` log entry on the call with the count, the reason and the selection.
+    a ``wagtail_awards.invalidate_votes`` log entry on the call with the count, the reason and the selection (an
+    ``AwardsLogEntry``, not the page's history: only province administrators see the vote's entries).
     """
     from collections import Counter
 
     from django.db.models import F
-    from wagtail.log_actions import log
 
-    from ..models import Vote, VoteRollup, VoteTally
+    from ..models import AwardsLogEntry, Vote, VoteRollup, VoteTally
 
     with transaction.atomic():
         rollup = VoteRollup.objects.select_for_update().filter(call=call).first()
@@ -756,7 +756,7 @@ def invalidate_votes(*, call, votes, reason: str, user) -> int:
                 threshold=rollup.burst_threshold,
             )
         if changed:
-            log(
+            AwardsLogEntry.objects.log_action(
                 call,
                 "wagtail_awards.invalidate_votes",
                 user=user,

@@ -17,6 +17,7 @@ from ..domain.applications import (
     DraftData,
     NewFile,
 )
+from ..uploads import refusal_message, zip_limits
 
 #: Allowed types of a file field the editor left empty.
 DEFAULT_EXTENSIONS = "pdf, doc, docx, jpg, png"
@@ -66,7 +67,11 @@ class UploadField(django.forms.Field):
                     (
                         upload,
                         file_rules.check_file(
-                            name=upload.name, stream=upload, allowed=self.allowed_extensions, max_size=self.max_size
+                            name=upload.name,
+                            stream=upload,
+                            allowed=self.allowed_extensions,
+                            max_size=self.max_size,
+                            **zip_limits(),
                         ),
                     )
                 )
@@ -107,12 +112,9 @@ class ApplicationForm(BaseForm):
     def clean(self):
         cleaned = super().clean()
         # Files the upload handler refused while they streamed in (too large) never reached the form.
-        for field_name, file_name, limit in self.upload_errors:
-            message = gettext("“%(name)s” is too large: at most %(limit)s are accepted.") % {
-                "name": file_name,
-                "limit": file_rules.format_size(limit),
-            }
-            self.add_error(field_name if field_name in self.fields else None, message)
+        for refusal in self.upload_errors:
+            field_name = refusal.field_name if refusal.field_name in self.fields else None
+            self.add_error(field_name, refusal_message(refusal))
         return cleaned
 
     def upload_fields(self):
@@ -125,6 +127,7 @@ class ApplicationForm(BaseForm):
             field = self.fields[name]
             if isinstance(field, UploadField):
                 data.new_files.extend(NewFile(field_name=name, upload=u, checked=c) for u, c in value)
+                data.max_files[name] = field.max_files
             elif name in FIXED_TEXT_FIELDS:
                 data.fixed[name] = value or ""
             elif name == DECLARATION_FIELD:
@@ -190,7 +193,12 @@ class ApplicationFormBuilder(FormBuilder):
                 label=_("Reviewing unit"), help_text=_("The union that reviews your application first."), **text
             ),
             "responsible_department": django.forms.CharField(label=_("Responsible department"), **text),
-            "unit_name": django.forms.CharField(label=_("Applicant unit name"), **text),
+            "unit_name": django.forms.CharField(
+                label=_("Applicant unit name"),
+                help_text=_("Your unit as registered; its recommending organisation or the province union changes it."),
+                disabled=True,
+                **text,
+            ),
             "project_name": django.forms.CharField(label=_("Project name"), **text),
             "theme": django.forms.ChoiceField(label=_("Theme"), choices=[("", "---------"), *themes], required=False),
             MATERIALS_FIELD: UploadField(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ..captcha import OneTimeCaptchaField
 from ..domain import files
 from ..enums import CancelReason
+from ..uploads import zip_limits
 
 #: The largest evidence file accepted with an objection.
 MAX_EVIDENCE_SIZE = 10 * 1024 * 1024
@@ -50,7 +51,9 @@ class ObjectionForm(forms.Form):
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
-        checked = files.check_file(name=upload.name, stream=upload, allowed=EVIDENCE_TYPES, max_size=MAX_EVIDENCE_SIZE)
+        checked = files.check_file(
+            name=upload.name, stream=upload, allowed=EVIDENCE_TYPES, max_size=MAX_EVIDENCE_SIZE, **zip_limits()
+        )
         upload.name = checked.name
         return upload
 

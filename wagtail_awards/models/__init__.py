@@ -1,7 +1,8 @@
 from .application_form import ApplicationFormField, ApplicationFormPage
 from .applications import Application, ApplicationFile, PastAward, normalise_name
+from .audit import AwardsLogEntry
 from .calendar import CalendarException
-from .organizations import Membership, Organization
+from .organizations import Membership, Organization, UnitInvitation, VerifiedEmail, invitation_digest
 from .pages import (
     CallAttachment,
     CallCondition,
@@ -60,4 +61,8 @@ __all__ = [
     "CallTheme",
     "Membership",
     "Organization",
+    "UnitInvitation",
+    "VerifiedEmail",
+    "invitation_digest",
+    "AwardsLogEntry",
 ]

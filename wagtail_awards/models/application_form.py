@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import FORM_FIELD_CHOICES, AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
+from .. import access
 from ..domain import files as file_rules
 from ..domain.applications import RESERVED_NAMES
 from ..forms.applications import DEFAULT_EXTENSIONS, ApplicationFormBuilder
@@ -199,16 +200,15 @@ class ApplicationFormPage(AbstractForm):
             return redirect_to_login(request.get_full_path())
         application = None
         if request.GET.get("application"):
-            from ..domain.permissions import can_edit_application, can_view_application
             from .applications import Application
 
             try:
                 application = Application.objects.get(pk=int(request.GET["application"]), call=self.call)
             except (Application.DoesNotExist, ValueError):
                 raise Http404 from None
-            if not can_view_application(request.user, application):
+            if not access.can(request.user, "application.view", application):
                 raise Http404
-            if not can_edit_application(request.user, application):
+            if not access.can(request.user, "application.edit", application):
                 return redirect("wagtail_awards:application_detail", pk=application.pk)
         return render_form(request, page=self, application=application)
 

@@ -1,17 +1,10 @@
-import re
-import unicodedata
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..domain.names import normalise_name
 from ..enums import ApplicationStatus
-
-
-def normalise_name(value: str) -> str:
-    """A name reduced for matching: NFKC, no spaces or punctuation, lower case (全角/半角 alike)."""
-    value = unicodedata.normalize("NFKC", value or "")
-    return re.sub(r"[\W_]+", "", value).lower()
+from .organizations import Organization
 
 
 class Application(models.Model):
@@ -61,6 +54,19 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # The form's one-time token: a replayed or double-clicked POST finds the application it created.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Earlier awards that look like this project without being it for certain (see ``domain.past_awards``);
+    # a province administrator decides: the same project (ineligible) or another one (cleared).
+    past_award_matches = models.JSONField(_("similar past awards"), default=list, blank=True)
+    past_award_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    past_award_cleared_at = models.DateTimeField(_("cleared of past awards"), null=True, blank=True)
+    # The receipt e-mail is sent after the submission commits; one that could not be sent stays due for
+    # ``manage.py awards_send_receipts``.
+    receipt_due = models.BooleanField(_("receipt due"), default=False, db_index=True, editable=False)
+    receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True, editable=False)
+    receipt_attempts = models.PositiveSmallIntegerField(_("receipt attempts"), default=0, editable=False)
+    receipt_error = models.CharField(_("receipt error"), max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["call", "reference", "pk"]
@@ -125,6 +131,15 @@ class PastAward(models.Model):
     project_name = models.CharField(_("project name"), max_length=200)
     unit_name = models.CharField(_("unit name"), max_length=200)
     prize = models.CharField(_("prize"), max_length=100, blank=True)
+    # The unit as an organisation of the site, when its name matches one (set on import and on save).
+    organization = models.ForeignKey(
+        "wagtail_awards.Organization",
+        verbose_name=_("unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="past_awards",
+    )
     normalised_project = models.CharField(max_length=200, editable=False, db_index=True)
     normalised_unit = models.CharField(max_length=200, editable=False)
 
@@ -142,4 +157,6 @@ class PastAward(models.Model):
     def save(self, *args, **kwargs):
         self.normalised_project = normalise_name(self.project_name)
         self.normalised_unit = normalise_name(self.unit_name)
+        if self.organization_id is None and self.normalised_unit:
+            self.organization = Organization.objects.filter(normalised_name=self.normalised_unit).first()
         super().save(*args, **kwargs)

@@ -1,9 +1,12 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import RECOMMENDING_KINDS, OrganizationKind, Role
+from ..domain.names import clean_typed_name, normalise_name
+from ..enums import RECOMMENDING_KINDS, MembershipStatus, OrganizationKind, Role
 
 #: Which kinds may sit directly under which; ``None`` stands for "no parent".
 ALLOWED_PARENT_KINDS = {
@@ -36,6 +39,12 @@ class Organization(models.Model):
     city = models.CharField(
         _("city"), max_length=50, blank=True, help_text=_("Prefecture-level city, used for filters and reports.")
     )
+    # A unit named by an applicant stays unapproved (in no list, applying for nothing) until its first member is.
+    approved = models.BooleanField(
+        _("approved"), default=True, help_text=_("A unit requested on the site counts once it is approved.")
+    )
+    # The name reduced for matching (``domain.names.normalise_name``): duplicates and past awards meet on it.
+    normalised_name = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     class Meta:
         ordering = ["kind", "name"]
@@ -44,6 +53,14 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean_typed_name(self.name)
+        self.normalised_name = normalise_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalised_name"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         parent_kind = self.parent.kind if self.parent_id else None
@@ -70,7 +87,11 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role in an organisation. A user may hold several."""
+    """A user's role in an organisation. A user may hold several; only approved ones count (``access``).
+
+    Memberships created in code or by a province administrator in the admin are approved; a request made on the
+    site is *pending* until the unit's recommending organisation or a province administrator approves it.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,6 +103,22 @@ class Membership(models.Model):
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.APPROVED, db_index=True
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True, null=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(
+        _("note"), max_length=500, blank=True, help_text=_("What the applicant wrote, or why it was decided so.")
+    )
 
     class Meta:
         ordering = ["organization__name", "role"]
@@ -93,3 +130,59 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+def invitation_digest(code: str) -> str:
+    """What is stored of an invitation code: its SHA-256 (the code itself is shown once, to whoever issued it)."""
+    return hashlib.sha256((code or "").strip().encode()).hexdigest()
+
+
+class UnitInvitation(models.Model):
+    """A one-time code (or link) that makes whoever redeems it an approved applicant of one unit."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(_("for whom"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("used by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.organization} · {self.note or self.created_at.date().isoformat()}"
+
+
+class VerifiedEmail(models.Model):
+    """The e-mail address a user has proved they read (a link sent there was opened), or that an identity
+    provider vouched for. One person's address, one vote identity (``access.verified_email``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="awards_verified_email"
+    )
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    verified_at = models.DateTimeField(_("verified"))
+    source = models.CharField(_("verified by"), max_length=30, default="link")
+
+    class Meta:
+        verbose_name = _("verified e-mail address")
+        verbose_name_plural = _("verified e-mail addresses")
+
+    def __str__(self):
+        return self.email

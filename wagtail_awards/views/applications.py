@@ -4,9 +4,10 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,17 +16,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from ..conf import awards_settings
+from .. import access
 from ..domain import applications as rules
-from ..domain import permissions
+from ..domain import files as file_rules
+from ..domain.accounts import pending_unit_names
 from ..enums import ApplicationStatus
 from ..models import Application, ApplicationFile, ApplicationFormPage
-from ..uploads import LimitedUploadHandler
+from ..uploads import body_too_large, install_upload_limits, max_request_size
 
 
 def render_form(request, *, page, application=None, form=None, status=200):
     """Render the application form page for a new application or a draft."""
-    units = list(permissions.applicant_units(request.user))
+    units = list(access.applicant_units(request.user))
     organization = application.organization if application else (units[0] if units else None)
     existing = list(application.files.all()) if application else []
     if form is None:
@@ -45,6 +47,7 @@ def render_form(request, *, page, application=None, form=None, status=200):
         existing_files=existing,
         token=request.POST.get("token") or uuid.uuid4(),
         can_apply=organization is not None,
+        pending_units=[] if organization is not None else pending_unit_names(request.user),
     )
     response = TemplateResponse(request, page.get_template(request), context, status=status)
     response["Cache-Control"] = "no-store"
@@ -55,31 +58,42 @@ def render_form(request, *, page, application=None, form=None, status=200):
 def save_application(request, page_id):
     """Save a draft or submit it ("在线申报"). POST only.
 
-    The size limits of the form's upload fields are installed as an upload handler before the body is read, so
-    this view is exempt from the CSRF middleware and checks the token itself once the handler is in place.
+    Nothing of the body is read until the user is known to be an applicant and the body is within
+    ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``; then the size limits of the form's upload fields are installed as an upload
+    handler (other file fields get 0 bytes). So this view is exempt from the CSRF middleware, which would read the
+    body first, and checks the token itself once the handler is in place.
     """
     page = get_object_or_404(ApplicationFormPage.objects.live(), pk=page_id).specific
-    handler = LimitedUploadHandler(request, limits=page.upload_limits(), default_limit=awards_settings.MAX_UPLOAD_SIZE)
-    request.upload_handlers.insert(0, handler)
-    return _save_application(request, page=page, handler=handler)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    units = list(access.applicant_units(request.user))
+    if not units:
+        raise PermissionDenied
+    if body_too_large(request):
+        return request_too_large(request, back_url=page.url)
+    handler = install_upload_limits(request, limits=page.upload_limits())
+    return _save_application(request, page=page, handler=handler, units=units)
+
+
+def request_too_large(request, *, back_url):
+    """The answer to a body over ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``, given before any of it is read."""
+    context = {"limit": file_rules.format_size(max_request_size()), "back_url": back_url}
+    return TemplateResponse(request, "wagtail_awards/request_too_large.html", context, status=413)
 
 
 @csrf_protect
-@login_required
-@require_POST
-def _save_application(request, *, page, handler):
-    units = list(permissions.applicant_units(request.user))
-    if not units:
-        raise PermissionDenied
+def _save_application(request, *, page, handler, units):
     application = None
     if request.POST.get("application"):
         try:
             application = Application.objects.get(pk=int(request.POST["application"]), call=page.call)
         except (Application.DoesNotExist, ValueError):
             raise Http404 from None
-        if not permissions.can_view_application(request.user, application):
+        if not access.can(request.user, "application.view", application):
             raise Http404
-        if not permissions.can_edit_application(request.user, application):
+        if not access.can(request.user, "application.edit", application):
             if application.status == ApplicationStatus.SUBMITTED:
                 # A replayed submission: the application is already in.
                 return redirect("wagtail_awards:application_submitted", pk=application.pk)
@@ -97,6 +111,7 @@ def _save_application(request, *, page, handler):
         request.FILES,
         page=page,
         user=request.user,
+        initial={"unit_name": organization.name},
         existing_counts=existing_counts,
         upload_errors=handler.errors,
     )
@@ -122,12 +137,15 @@ def _save_application(request, *, page, handler):
                     application = _submit(request, page=page, application=application)
                 except rules.ApplicationRefused as exc:
                     refused = exc  # the draft stays saved
+                else:
+                    if application.newly_submitted:
+                        # Sent once this transaction commits; a mail failure never undoes or hides the submission.
+                        base_url = f"{request.scheme}://{request.get_host()}"
+                        rules.queue_receipt(application=application, base_url=base_url)
     except rules.ApplicationRefused as exc:
         refused = exc
     if refused is None:
         if submitting:
-            if getattr(application, "newly_submitted", False):
-                rules.send_receipt(application=application, request=request)
             return redirect("wagtail_awards:application_submitted", pk=application.pk)
         messages.success(request, _("Your draft was saved. You may come back and change it until the deadline."))
         return redirect(f"{page.url}?application={application.pk}")
@@ -137,6 +155,10 @@ def _save_application(request, *, page, handler):
         for name in refused.fields:
             if name in form.fields:
                 form.add_error(name, _("Required before submitting."))
+    if refused.code == "too_many_files":
+        for name in refused.fields:
+            if name in form.fields:
+                form.add_error(name, refused.message)
     if application is not None and application.pk and refused.code in ("incomplete", "past_award"):
         messages.warning(request, _("Your draft was saved, but it cannot be submitted yet."))
     messages.error(request, refused.message)
@@ -177,7 +199,7 @@ def _visible_or_404(request, pk):
         Application.objects.select_related("call", "organization", "recommending_organization"), pk=pk
     )
     # Someone not allowed learns nothing, not even that the application exists.
-    if not permissions.can_view_application(request.user, application):
+    if not access.can(request.user, "application.view", application):
         raise Http404
     return application
 
@@ -204,8 +226,8 @@ def application_detail(request, pk, *, submitted=False):
         "files": application.files.all(),
         "form_page": form_page,
         "submitted": submitted,
-        "can_edit": open_now and permissions.can_edit_application(request.user, application),
-        "can_withdraw": permissions.can_withdraw_application(request.user, application)
+        "can_edit": open_now and access.can(request.user, "application.edit", application),
+        "can_withdraw": access.can(request.user, "application.withdraw", application)
         and rules.can_withdraw(status=application.status, now=now, deadline=application.call.application_deadline),
     }
     template = (
@@ -222,7 +244,7 @@ def application_submitted(request, pk):
 @require_POST
 def withdraw_application(request, pk):
     application = _visible_or_404(request, pk)
-    if not permissions.can_withdraw_application(request.user, application):
+    if not access.can(request.user, "application.withdraw", application):
         raise PermissionDenied
     try:
         rules.withdraw(application=application, user=request.user)
@@ -239,9 +261,8 @@ def withdraw_application(request, pk):
 @never_cache
 def my_applications(request):
     """Every application of the user's units, in every call, with its status and reference number."""
-    units = permissions.organization_ids(request.user)
     applications = (
-        Application.objects.filter(organization_id__in=units)
+        access.visible_applications(request.user, access.Purpose.UNIT)
         .select_related("call", "organization")
         .order_by("-call__year", "-updated_at")
     )
@@ -250,7 +271,12 @@ def my_applications(request):
     return TemplateResponse(
         request,
         "wagtail_awards/applications/my_applications.html",
-        {"applications": applications, "open_forms": open_forms, "has_unit": bool(units)},
+        {
+            "applications": applications,
+            "open_forms": open_forms,
+            "has_unit": access.roles(request.user).applicant,
+            "pending_units": pending_unit_names(request.user),
+        },
     )
 
 
@@ -258,7 +284,7 @@ def my_applications(request):
 def download_file(request, pk):
     """Send one uploaded file to a user allowed to see its application, as an attachment that is never sniffed."""
     item = get_object_or_404(ApplicationFile.objects.select_related("application"), pk=pk)
-    if not permissions.can_download_file(request.user, item):
+    if not access.can(request.user, "file.download", item):
         raise Http404
     try:
         handle = item.file.open("rb")

@@ -5,22 +5,26 @@ from django.contrib import messages
 from django.db import models
 from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from wagtail.models import Page
 
 from .. import page_cache
 from ..captcha import new_challenge
 from ..domain import publicity
 from ..enums import AwardStatus
-from ..forms.publicity import ObjectionForm
-from ..models import Application, Award
+from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
+from ..models import Application, Award, PublicityPage
 from ..models.publicity import OBJECTION_FORM_PARAM
+from ..uploads import body_too_large, install_upload_limits, refusal_message, refused_uploads
 from ..workdays import local_tz
+from .applications import request_too_large
 
 # New questions count against the same per-address limit as the vote's.
 from .voting import _challenges_allowed as challenges_allowed
@@ -123,6 +127,8 @@ def serve_publicity_page(page, request, *args, **kwargs):
     form = ObjectionForm(
         request.POST, request.FILES, projects=publicity_context(page, request, now=now)["objection_projects"]
     )
+    for refusal in refused_uploads(request):
+        form.add_error("file", refusal_message(refusal))
     if form.is_valid():
         application = Application.objects.select_related("award").get(pk=form.cleaned_data["application"])
         try:
@@ -144,6 +150,24 @@ def serve_publicity_page(page, request, *args, **kwargs):
     context = Page.get_context(page, request)
     context.update(publicity_context(page, request, now=now, form=form), public_fragment=page.public_fragment(request))
     return TemplateResponse(request, page.get_template(request), context)
+
+
+@csrf_exempt
+def objection(request, page_id):
+    """Where the objection form posts: the publicity page's POST with the evidence file limited while it streams in.
+
+    The page's own URL would have the CSRF middleware read the body before the page could set a limit; so this view
+    is exempt from it, installs the limit (anonymous visitors may send the one evidence file), then checks the token.
+    """
+    page = get_object_or_404(PublicityPage.objects.live(), pk=page_id).specific
+    # The page's privacy (login, password, groups) holds here as on the page, which asks for what is missing.
+    restricted = any(not restriction.accept_request(request) for restriction in page.get_view_restrictions())
+    if request.method != "POST" or restricted:
+        return HttpResponseRedirect(page.url)
+    if body_too_large(request):
+        return request_too_large(request, back_url=page.url + "#objection")
+    install_upload_limits(request, limits={"file": MAX_EVIDENCE_SIZE}, allow_anonymous=True)
+    return csrf_protect(lambda request: serve_publicity_page(page, request))(request)
 
 
 @never_cache

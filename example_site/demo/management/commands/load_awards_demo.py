@@ -23,6 +23,8 @@ from example_site.demo.notice import load_notice_2021
 from example_site.demo.publicity_round import load_publicity_round
 from example_site.demo.review_round import load_review_round
 from example_site.demo.voting_round import load_voting_round
+from wagtail_awards import access
+from wagtail_awards.domain import accounts
 from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
@@ -56,7 +58,10 @@ GRASSROOTS = [
     ("扬州中学工会", "扬州市教育工会", "扬州"),
     ("南京大学文学院分工会", "南京大学工会", "南京"),
     ("东南大学机械工程学院分工会", "东南大学工会", "南京"),
+    ("南京市鼓楼实验小学工会", "南京市教育工会", "南京"),
 ]
+#: The unit the demo's "pending" login has asked to join (the recommender approves it in the admin).
+PENDING_UNIT = "南京市鼓楼实验小学工会"
 
 # Demo values: the notice names the prize levels but not their number or amount.
 PRIZES = [(1, "一等奖", 10, Decimal("10000")), (2, "二等奖", 20, Decimal("6000")), (3, "三等奖", 30, Decimal("3000"))]
@@ -102,7 +107,7 @@ class Command(BaseCommand):
                 "Demo content loaded. Logins (demo only): "
                 + ", ".join(
                     f"{name}/{DEMO_PASSWORD}"
-                    for name in ("province", "editor", "recommender", "reviewer", "applicant", "voter")
+                    for name in ("province", "editor", "recommender", "reviewer", "applicant", "pending", "voter")
                 )
                 + "; voting codes: /media/demo-voting-codes.html"
             )
@@ -156,6 +161,26 @@ class Command(BaseCommand):
                     user.groups.add(groups[role])
             else:
                 user.groups.add(Group.objects.get(name="Editors"))
+        self.load_people_states(orgs)
+
+    def load_people_states(self, orgs):
+        """A login for each state of a person: a member whose request to join a unit waits for approval, and a
+        voter whose account has a confirmed e-mail address and no unit."""
+        User = get_user_model()
+        for username, name in (("pending", "鼓楼实验小学工会 刘老师"), ("voter", "教职工 赵老师")):
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": name, "email": f"{username}@example.com"}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            if username == "voter" and access.verified_email(user) is None:
+                accounts.mark_email_verified(user=user)
+        pending = User.objects.get(username="pending")
+        if not Membership.objects.filter(user=pending).exists():
+            accounts.request_membership(
+                user=pending, unit=orgs[PENDING_UNIT], note="工会主席，电话 025-00000000（示例）"
+            )
 
     # Pages
 
@@ -289,7 +314,7 @@ class Command(BaseCommand):
 
     def load_voting_demo(self, index, notice):
         """Voting pages: the 2021 call's closed vote with its result, and a call whose vote is open now."""
-        load_voting_round(index=index, notice=notice, fill=self._fill, password=DEMO_PASSWORD)
+        load_voting_round(index=index, notice=notice, fill=self._fill)
 
     def load_applications_demo(self):
         """The application form pages (open call and 2021) and sample drafts and submissions of the open call."""

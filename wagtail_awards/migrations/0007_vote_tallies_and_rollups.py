@@ -28,7 +28,7 @@ def count_existing_votes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_awards', '0004_project_labels'),
+        ('wagtail_awards', '0006_people_and_access'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

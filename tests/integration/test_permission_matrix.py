@@ -1,0 +1,558 @@
+"""The permission matrix of the whole app, as a data table: every screen and export of the site and the admin
+(Wagtail's own site history report included) × every role × the role's own object and somebody else's.
+
+Each row of :data:`MATRIX` names a request and, per role, what it must give for the *own* object and the *other*
+one: ``ok`` (allowed: the object is shown, or the action takes effect), ``hidden`` (a list that answers but
+leaves the object out), ``no`` (refused: 403, 404, or sent to a login or the admin home). Every cell runs in a
+savepoint that is rolled back, so actions do not leak into the next cell; a failure names its cells.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from tests.factories import make_application, make_call, make_org, make_user
+from wagtail_awards.domain import accounts
+from wagtail_awards.domain.roles import ensure_role_groups
+from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
+from wagtail_awards.models import (
+    Application,
+    ApplicationFile,
+    ApplicationFormPage,
+    Award,
+    CallPage,
+    Membership,
+    Objection,
+    RecommendationList,
+    ReviewAssignment,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("province", "recommender", "reviewer", "applicant", "pending", "removed", "voter", "editor", "anonymous")
+
+# Markers: unique project names, found in a page when it shows the object.
+OWN, OTHER = "矩阵本市在评项目", "矩阵外市在评项目"
+OWN_DRAFT, OTHER_DRAFT = "矩阵本单位草稿", "矩阵外单位草稿"
+OWN_SUBMITTED, OTHER_SUBMITTED = "矩阵本单位已申报", "矩阵外单位已申报"
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@dataclass
+class World:
+    objects: dict
+    users: dict
+
+
+def _file(application, name):
+    item = ApplicationFile(
+        application=application,
+        field_name="materials",
+        original_name=name,
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
+    item.file.save(name, ContentFile(PDF), save=False)
+    item.save()
+    return item
+
+
+def build(site_root) -> World:
+    now = timezone.now()
+    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
+    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
+    suzhou = make_org("苏州市教育工会", OrganizationKind.CITY, province, "苏州")
+    seu = make_org("东南大学工会", OrganizationKind.UNIVERSITY, province, "南京")
+    school = make_org("南京市金陵中学工会", parent=nanjing, city="南京")
+    sz_school = make_org("苏州中学工会", parent=suzhou, city="苏州")
+    groups = ensure_role_groups()
+
+    def person(username, org=None, role=None, status=MembershipStatus.APPROVED):
+        user = make_user(username, email=f"{username}@example.com")
+        if org is not None:
+            Membership.objects.create(user=user, organization=org, role=role, status=status)
+        if role in groups:
+            user.groups.add(groups[role])
+        return user
+
+    users = {
+        "province": person("province", province, Role.PROVINCE_ADMIN),
+        "recommender": person("recommender", nanjing, Role.RECOMMENDER),
+        "reviewer": person("reviewer", seu, Role.REVIEWER),
+        "reviewer2": person("reviewer2", province, Role.REVIEWER),
+        "applicant": person("applicant", school, Role.APPLICANT),
+        "pending": person("pending", school, Role.APPLICANT, MembershipStatus.PENDING),
+        "removed": person("removed", school, Role.APPLICANT, MembershipStatus.REMOVED),
+        "voter": person("voter"),
+        "editor": person("editor"),
+        "other_applicant": person("other-applicant", sz_school, Role.APPLICANT),
+    }
+    accounts.mark_email_verified(user=users["voter"])
+    users["editor"].groups.add(Group.objects.get(name="Editors"))
+
+    round_call = make_call(
+        site_root,
+        year=2025,
+        deadline=now - dt.timedelta(days=2),
+        recommendation_deadline=now + dt.timedelta(days=5),
+        review_deadline=now + dt.timedelta(days=15),
+        voting_opens=now - dt.timedelta(days=1),
+        voting_closes=now + dt.timedelta(days=1),
+        publicity_starts=now - dt.timedelta(hours=1),
+    )
+    open_call = make_call(
+        site_root, year=2026, application_opens=now - dt.timedelta(days=1), deadline=now + dt.timedelta(days=3)
+    )
+    form_page = ApplicationFormPage(title="在线申报", slug="apply", materials_extensions="pdf")
+    open_call.add_child(instance=form_page)
+    form_page.save_revision().publish()
+
+    def app(call, org, name, status, applicant):
+        return make_application(
+            call,
+            org=org,
+            applicant=applicant,
+            recommending_organization=org.recommending_organization,
+            project_name=name,
+            status=status,
+            submitted_at=None if status == ApplicationStatus.DRAFT else now - dt.timedelta(days=3),
+            reference=None if status == ApplicationStatus.DRAFT else f"{call.year}-M{len(name)}{name[2]}",
+        )
+
+    own = app(round_call, school, OWN, ApplicationStatus.RECOMMENDED, users["applicant"])
+    other = app(round_call, sz_school, OTHER, ApplicationStatus.RECOMMENDED, users["other_applicant"])
+    objects = {
+        "round_call": CallPage.objects.get(pk=round_call.pk),
+        "form_page": ApplicationFormPage.objects.get(pk=form_page.pk),
+        "own": own,
+        "other": other,
+        "own_draft": app(open_call, school, OWN_DRAFT, ApplicationStatus.DRAFT, users["applicant"]),
+        "other_draft": app(open_call, sz_school, OTHER_DRAFT, ApplicationStatus.DRAFT, users["other_applicant"]),
+        "own_submitted": app(open_call, school, OWN_SUBMITTED, ApplicationStatus.SUBMITTED, users["applicant"]),
+        "other_submitted": app(
+            open_call, sz_school, OTHER_SUBMITTED, ApplicationStatus.SUBMITTED, users["other_applicant"]
+        ),
+        "nanjing": nanjing,
+        "suzhou": suzhou,
+        "school": school,
+        "sz_school": sz_school,
+    }
+    objects["own_file"], objects["other_file"] = _file(own, "own.pdf"), _file(other, "other.pdf")
+    objects["own_draft_file"] = _file(objects["own_draft"], "own-draft.pdf")
+    objects["other_draft_file"] = _file(objects["other_draft"], "other-draft.pdf")
+    objects["own_assignment"] = ReviewAssignment.objects.create(application=own, reviewer=users["reviewer"])
+    objects["other_assignment"] = ReviewAssignment.objects.create(application=other, reviewer=users["reviewer2"])
+    objects["own_list"] = RecommendationList.objects.create(call=round_call, organization=nanjing, submitted_at=now)
+    objects["other_list"] = RecommendationList.objects.create(call=round_call, organization=suzhou, submitted_at=now)
+    objects["own_award"] = Award.objects.create(application=own, prize_rank=1)
+    objects["other_award"] = Award.objects.create(application=other, prize_rank=1)
+    objects["own_objection"] = Objection.objects.create(application=own, name="王", contact="1", content=OWN)
+    objects["other_objection"] = Objection.objects.create(application=other, name="李", contact="2", content=OTHER)
+    for key in ("own_objection", "other_objection"):
+        objects[key].file.save("evidence.pdf", ContentFile(PDF))
+    objects["own_request"] = Membership.objects.create(
+        user=make_user("asks-nanjing", first_name=OWN), organization=school, role=Role.APPLICANT, status="pending"
+    )
+    objects["other_request"] = Membership.objects.create(
+        user=make_user("asks-suzhou", first_name=OTHER), organization=sz_school, role=Role.APPLICANT, status="pending"
+    )
+    # The round's history: one log entry per application, with its project's name as the label.
+    for key in ("own", "other", "own_draft"):
+        log(objects[key], "wagtail_awards.status", user=users["province"], data={"from": "a", "to": "b"})
+    return World(objects=objects, users=users)
+
+
+# What a request gives
+
+
+def _text(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def refused(response):
+    if response.status_code in (403, 404):
+        return True
+    location = response.get("Location", "")
+    return response.status_code == 302 and (
+        location.split("?")[0] in (reverse("wagtailadmin_home"), reverse("wagtailadmin_login"))
+        or location.startswith(reverse("wagtail_awards:login"))
+        or location.startswith(reverse("wagtailadmin_login"))
+    )
+
+
+def outcome_of_get(response, marker):
+    if refused(response):
+        return "no"
+    if response.status_code == 200:
+        return "ok" if marker in _text(response) else "hidden"
+    return f"status {response.status_code}"
+
+
+@dataclass
+class Row:
+    """One request of the matrix. ``url(world, target)``; ``marker(world, target)`` for GETs; for POSTs
+    ``data(world, target)`` and ``done(world, target)`` telling whether the action took effect."""
+
+    url: object
+    marker: object = None
+    method: str = "get"
+    data: object = None
+    done: object = None
+    #: Puts the world in the state the action needs (inside the cell's savepoint).
+    setup: object = None
+
+    def outcome(self, client, world, target):
+        if self.setup:
+            self.setup(world)
+        url = self.url(world, target)
+        if self.method == "get":
+            return outcome_of_get(client.get(url), self.marker(world, target))
+        response = client.post(url, self.data(world, target) if self.data else {})
+        if refused(response):
+            return "no"
+        if response.status_code in (200, 302, 303) and self.done(world, target):
+            return "ok"
+        return f"status {response.status_code}, not done"
+
+
+def o(world, name):
+    return world.objects[name]
+
+
+def refreshed(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+# Rows: what each request is. Targets name objects by "own" and "other" (suffixes are added per row).
+ROWS = {
+    # Site
+    "site: my applications": Row(
+        url=lambda w, t: reverse("wagtail_awards:my_applications"),
+        marker=lambda w, t: OWN_DRAFT if t == "own" else OTHER_DRAFT,
+    ),
+    "site: application detail (in the round)": Row(
+        url=lambda w, t: reverse("wagtail_awards:application_detail", args=[o(w, t).pk]),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "site: application detail (draft)": Row(
+        url=lambda w, t: reverse("wagtail_awards:application_detail", args=[o(w, f"{t}_draft").pk]),
+        marker=lambda w, t: o(w, f"{t}_draft").project_name,
+    ),
+    "site: edit form of a draft": Row(
+        url=lambda w, t: f"{o(w, 'form_page').url}?application={o(w, f'{t}_draft').pk}",
+        marker=lambda w, t: o(w, f"{t}_draft").project_name,
+    ),
+    "site: save a draft": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards:application_save", args=[o(w, "form_page").pk]),
+        data=lambda w, t: {"application": o(w, f"{t}_draft").pk, "project_name": "改过的名称", "action": "save"},
+        done=lambda w, t: refreshed(o(w, f"{t}_draft")).project_name == "改过的名称",
+    ),
+    "site: withdraw": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards:application_withdraw", args=[o(w, f"{t}_submitted").pk]),
+        done=lambda w, t: refreshed(o(w, f"{t}_submitted")).status == ApplicationStatus.WITHDRAWN,
+    ),
+    "site: file of an application in the round": Row(
+        url=lambda w, t: reverse("wagtail_awards:application_file", args=[o(w, f"{t}_file").pk]),
+        marker=lambda w, t: "%PDF",
+    ),
+    "site: file of a draft": Row(
+        url=lambda w, t: reverse("wagtail_awards:application_file", args=[o(w, f"{t}_draft_file").pk]),
+        marker=lambda w, t: "%PDF",
+    ),
+    # Admin: applications (评优 → 申报)
+    "admin: applications list": Row(
+        url=lambda w, t: reverse("wagtail_awards_application_modeladmin_index"),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "admin: applications list never shows drafts": Row(
+        url=lambda w, t: reverse("wagtail_awards_application_modeladmin_index"),
+        marker=lambda w, t: o(w, f"{t}_draft").project_name,
+    ),
+    "admin: application edit (never)": Row(
+        url=lambda w, t: reverse("wagtail_awards_application_modeladmin_edit", args=[o(w, t).pk]),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "admin: application inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_application_modeladmin_inspect", args=[o(w, t).pk]),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "admin: application history": Row(
+        url=lambda w, t: reverse("wagtail_awards_application_modeladmin_history", args=[o(w, t).pk]),
+        marker=lambda w, t: "状态",
+    ),
+    # Admin: the round (评审)
+    "review: projects": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:applications") + f"?call={o(w, 'round_call').pk}",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: projects export": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:applications") + f"?call={o(w, 'round_call').pk}&export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: project": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:application", args=[o(w, t).pk]),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: recommendation list": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:recommend")
+        + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: recommendation export": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:recommend")
+        + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}&export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: decide": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_review:decide", args=[o(w, t).pk]),
+        setup=lambda w: RecommendationList.objects.update(submitted_at=None),
+        data=lambda w, t: {f"a{o(w, t).pk}-decision": "not_recommend", f"a{o(w, t).pk}-comment": "矩阵"},
+        done=lambda w, t: refreshed(o(w, t)).status == ApplicationStatus.NOT_RECOMMENDED,
+    ),
+    "review: submit a list": Row(
+        method="post",
+        setup=lambda w: RecommendationList.objects.update(submitted_at=None),
+        url=lambda w, t: reverse("wagtail_awards_review:submit") + f"?call={o(w, 'round_call').pk}",
+        data=lambda w, t: {"org": o(w, "nanjing" if t == "own" else "suzhou").pk, "confirm": "1"},
+        done=lambda w, t: refreshed(o(w, f"{t}_list")).submitted_at is not None,
+    ),
+    "review: unlock a list": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_review:unlock", args=[o(w, f"{t}_list").pk]),
+        data=lambda w, t: {"reason": "矩阵"},
+        done=lambda w, t: refreshed(o(w, f"{t}_list")).submitted_at is None,
+    ),
+    "review: assignments": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:assignments") + f"?call={o(w, 'round_call').pk}",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: assign a reviewer": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_review:assign", args=[o(w, t).pk]),
+        data=lambda w, t: {"reviewer": w.users["reviewer2" if t == "own" else "reviewer"].pk},
+        done=lambda w, t: ReviewAssignment.objects.filter(application=o(w, t)).count() == 2,
+    ),
+    "review: scores": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:scores") + f"?call={o(w, 'round_call').pk}",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: scores export": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:scores") + f"?call={o(w, 'round_call').pk}&export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: score a project": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:score", args=[o(w, f"{t}_assignment").pk]),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: save scores": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_review:score", args=[o(w, f"{t}_assignment").pk]),
+        data=lambda w, t: {f"criterion_{c.pk}": "50" for c in o(w, "round_call").criteria.all()},
+        done=lambda w, t: refreshed(o(w, f"{t}_assignment")).submitted_at is not None,
+    ),
+    "review: save prizes": Row(
+        method="post",
+        setup=lambda w: Application.objects.filter(pk__in=[o(w, "own").pk, o(w, "other").pk]).update(
+            status=ApplicationStatus.PROPOSED
+        ),
+        url=lambda w, t: reverse("wagtail_awards_review:ranking") + f"?call={o(w, 'round_call').pk}",
+        data=lambda w, t: {f"prize_{o(w, t).pk}": ""},
+        done=lambda w, t: not Award.objects.filter(application=o(w, t), prize_rank__isnull=False).exists(),
+    ),
+    "review: ranking": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:ranking") + f"?call={o(w, 'round_call').pk}",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: ranking export": Row(
+        url=lambda w, t: reverse("wagtail_awards_review:ranking") + f"?call={o(w, 'round_call').pk}&export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "admin: home page panel": Row(url=lambda w, t: reverse("wagtailadmin_home"), marker=lambda w, t: "awards-round"),
+    # Admin: publicity and the vote
+    "publicity: awards": Row(
+        url=lambda w, t: reverse("wagtail_awards_award_modeladmin_index"), marker=lambda w, t: o(w, t).project_name
+    ),
+    "publicity: cancel an award": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_award_cancel", args=[o(w, f"{t}_award").pk]),
+        setup=lambda w: Application.objects.filter(pk__in=[o(w, "own").pk, o(w, "other").pk]).update(
+            status=ApplicationStatus.PROPOSED
+        ),
+        data=lambda w, t: {"category": "misreported", "reason": "矩阵"},
+        done=lambda w, t: refreshed(o(w, f"{t}_award")).status == "cancelled",
+    ),
+    "publicity: objections": Row(
+        url=lambda w, t: reverse("wagtail_awards_objection_modeladmin_index"),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "publicity: objection evidence": Row(
+        url=lambda w, t: reverse("wagtail_awards_objection_file", args=[o(w, f"{t}_objection").pk]),
+        marker=lambda w, t: "%PDF",
+    ),
+    "publicity: subsidies": Row(
+        url=lambda w, t: reverse("wagtail_awards_subsidies") + f"?call={o(w, 'round_call').pk}",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "publicity: subsidies export": Row(
+        url=lambda w, t: reverse("wagtail_awards_subsidies") + f"?call={o(w, 'round_call').pk}&format=xlsx",
+        marker=lambda w, t: "",
+    ),
+    "vote: audit": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_audit", args=[o(w, "round_call").pk]),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "vote: audit index": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_audit_index"), marker=lambda w, t: o(w, "round_call").title
+    ),
+    # Admin: people and records
+    "people: members and requests": Row(
+        url=lambda w, t: reverse("wagtail_awards_membership_modeladmin_index"),
+        marker=lambda w, t: OWN if t == "own" else OTHER,
+    ),
+    "people: approve a request": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_membership_decide", args=[o(w, f"{t}_request").pk, "approve"]),
+        done=lambda w, t: refreshed(o(w, f"{t}_request")).status == MembershipStatus.APPROVED,
+    ),
+    "people: issue an invitation": Row(
+        url=lambda w, t: reverse("wagtail_awards_membership_invite"),
+        marker=lambda w, t: o(w, "school" if t == "own" else "sz_school").name,
+    ),
+    "records: organisations": Row(
+        url=lambda w, t: reverse("wagtail_awards_organization_modeladmin_index"),
+        marker=lambda w, t: o(w, "school" if t == "own" else "sz_school").name,
+    ),
+    "records: past awards": Row(
+        url=lambda w, t: reverse("wagtail_awards_pastaward_modeladmin_index"), marker=lambda w, t: "pastaward"
+    ),
+    "records: past awards import": Row(
+        url=lambda w, t: reverse("wagtail_awards_pastaward_import"), marker=lambda w, t: 'type="file"'
+    ),
+    "voters: voting codes": Row(
+        url=lambda w, t: reverse("wagtail_awards_votingcode_modeladmin_index"), marker=lambda w, t: "votingcode"
+    ),
+    "voters: generate voting codes": Row(
+        url=lambda w, t: reverse("wagtail_awards_voting_codes_generate"), marker=lambda w, t: 'name="count"'
+    ),
+    "voters: voter roll": Row(
+        url=lambda w, t: reverse("wagtail_awards_eligiblevoter_modeladmin_index"), marker=lambda w, t: "eligiblevoter"
+    ),
+    "voters: mark staff as voters": Row(
+        url=lambda w, t: reverse("wagtail_awards_voters_mark"), marker=lambda w, t: 'name="units"'
+    ),
+    "records: working-day exceptions": Row(
+        url=lambda w, t: reverse("wagtail_awards_calendarexception_modeladmin_index"),
+        marker=lambda w, t: "calendarexception",
+    ),
+    # Wagtail's own report
+    "wagtail: site history": Row(
+        url=lambda w, t: reverse("wagtailadmin_reports:site_history"), marker=lambda w, t: o(w, t).project_name
+    ),
+    "wagtail: site history export": Row(
+        url=lambda w, t: reverse("wagtailadmin_reports:site_history") + "?export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "wagtail: site history never shows drafts' entries but to province": Row(
+        url=lambda w, t: reverse("wagtailadmin_reports:site_history") + "?export=csv",
+        marker=lambda w, t: OWN_DRAFT,
+    ),
+}
+
+# Expected outcomes: per row, per role (in ROLES order), "own/other".
+#              province      recommender   reviewer      applicant     pending  removed  voter    editor       anonymous
+MATRIX = {
+    "site: my applications": "hidden/hidden hidden/hidden hidden/hidden ok/hidden hidden/hidden hidden/hidden hidden/hidden hidden/hidden no/no",
+    "site: application detail (in the round)": "ok/ok ok/no ok/no ok/no no/no no/no no/no no/no no/no",
+    "site: application detail (draft)": "no/no no/no no/no ok/no no/no no/no no/no no/no no/no",
+    "site: edit form of a draft": "no/no no/no no/no ok/no no/no no/no no/no no/no no/no",
+    "site: save a draft": "no/no no/no no/no ok/no no/no no/no no/no no/no no/no",
+    "site: withdraw": "no/no no/no no/no ok/no no/no no/no no/no no/no no/no",
+    "site: file of an application in the round": "ok/ok ok/no ok/no ok/no no/no no/no no/no no/no no/no",
+    "site: file of a draft": "no/no no/no no/no ok/no no/no no/no no/no no/no no/no",
+    "admin: applications list": "ok/ok ok/hidden ok/hidden no/no no/no no/no no/no no/no no/no",
+    "admin: applications list never shows drafts": "hidden/hidden hidden/hidden hidden/hidden no/no no/no no/no no/no no/no no/no",
+    "admin: application edit (never)": "no/no no/no no/no no/no no/no no/no no/no no/no no/no",
+    "admin: application inspect": "ok/ok ok/no ok/no no/no no/no no/no no/no no/no no/no",
+    "admin: application history": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: projects": "ok/ok ok/hidden ok/hidden no/no no/no no/no no/no no/no no/no",
+    "review: projects export": "ok/ok ok/hidden ok/hidden no/no no/no no/no no/no no/no no/no",
+    "review: project": "ok/ok ok/no ok/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation list": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation export": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: decide": "no/no ok/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: submit a list": "no/no ok/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: unlock a list": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: assignments": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: assign a reviewer": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: scores": "ok/ok no/no ok/hidden no/no no/no no/no no/no no/no no/no",
+    "review: scores export": "ok/ok no/no ok/hidden no/no no/no no/no no/no no/no no/no",
+    "review: score a project": "no/no no/no ok/no no/no no/no no/no no/no no/no no/no",
+    "review: save scores": "no/no no/no ok/no no/no no/no no/no no/no no/no no/no",
+    "review: save prizes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: ranking": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: ranking export": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "admin: home page panel": "ok/ok ok/ok ok/ok no/no no/no no/no no/no hidden/hidden no/no",
+    "publicity: awards": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "publicity: cancel an award": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "publicity: objections": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "publicity: objection evidence": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "publicity: subsidies": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "publicity: subsidies export": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: audit": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: audit index": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "people: members and requests": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "people: approve a request": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
+    "people: issue an invitation": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "records: organisations": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "records: past awards": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "records: past awards import": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: generate voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voter roll": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: mark staff as voters": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "records: working-day exceptions": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "wagtail: site history": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
+    "wagtail: site history export": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
+    "wagtail: site history never shows drafts' entries but to province": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
+}
+
+
+def expected(row_name):
+    cells = MATRIX[row_name].split()
+    assert len(cells) == len(ROLES), row_name
+    return {role: dict(zip(("own", "other"), cell.split("/"), strict=True)) for role, cell in zip(ROLES, cells, strict=True)}
+
+
+def test_every_row_has_expectations_and_every_expectation_a_row():
+    assert set(MATRIX) == set(ROWS)
+
+
+@pytest.mark.parametrize("row_name", list(ROWS))
+def test_permission_matrix(site_root, row_name):
+    world = build(site_root)
+    row, want = ROWS[row_name], expected(row_name)
+    failures = []
+    for role in ROLES:
+        for target in ("own", "other"):
+            client = Client()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            with transaction.atomic():
+                got = row.outcome(client, world, target)
+                transaction.set_rollback(True)
+            if got != want[role][target]:
+                failures.append(f"{role} × {row_name} × {target}: expected {want[role][target]}, got {got}")
+    assert not failures, "\n".join(failures)
