@@ -57,3 +57,18 @@ def verify_voter(user, email=None):
     user.save(update_fields=["email"])
     accounts.mark_email_verified(user=user)
     return user
+
+
+def make_province_admin(username="province-admin"):
+    """A province administrator: a member of the province union with that role, in its admin group."""
+    from tests.factories import make_org, make_user
+    from wagtail_awards.domain.roles import ensure_role_groups
+    from wagtail_awards.enums import OrganizationKind, Role
+    from wagtail_awards.models import Organization
+
+    province = Organization.objects.filter(kind=OrganizationKind.PROVINCE).first() or make_org(
+        "江苏省教育科技工会", OrganizationKind.PROVINCE
+    )
+    user = make_user(username, org=province, role=Role.PROVINCE_ADMIN)
+    user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
+    return user

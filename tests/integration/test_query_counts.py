@@ -17,7 +17,16 @@ from tests.publicity_factories import make_publicity
 from tests.voting_helpers import make_voting_call, make_voting_page
 from wagtail_awards.domain import voting
 from wagtail_awards.enums import ApplicationStatus, Role
-from wagtail_awards.models import Application, Award, Objection, PastAward, Vote, normalise_name
+from wagtail_awards.models import (
+    Application,
+    Award,
+    EligibleVoter,
+    Objection,
+    PastAward,
+    Vote,
+    VotingCode,
+    normalise_name,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +93,14 @@ def grow(world, total):
             Objection.objects.bulk_create(
                 Objection(application=a, name="甲", contact="1", content="内容") for a in made
             )
+    VotingCode.objects.bulk_create(
+        VotingCode(call=world["vote_call"], organization=org, number=n, code_hash=f"{n:064d}")
+        for n in range(VotingCode.objects.count(), total)
+    )
+    EligibleVoter.objects.bulk_create(
+        EligibleVoter(email=f"voter{n}@example.org", organization=org)
+        for n in range(EligibleVoter.objects.count(), total)
+    )
     PastAward.objects.bulk_create(
         PastAward(
             year=2019,
@@ -126,6 +143,8 @@ def measure(world, client):
         "subsidies": reverse("wagtail_awards_subsidies") + f"?call={publicity_call.pk}",
         "applications": reverse("wagtail_awards_application_modeladmin_index"),
         "past awards": reverse("wagtail_awards_pastaward_modeladmin_index"),
+        "voting codes": reverse("wagtail_awards_votingcode_modeladmin_index"),
+        "voter roll": reverse("wagtail_awards_eligiblevoter_modeladmin_index"),
         "dashboard": reverse("wagtailadmin_home"),
     }
     for name, url in screens.items():

@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import local, make_user
-from tests.voting_helpers import make_candidates, make_voting_call
+from tests.factories import local
+from tests.voting_helpers import make_candidates, make_province_admin, make_voting_call
 from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote, VoteBurst, VoteHour, VoteRollup, VoteTally
 
@@ -168,11 +168,7 @@ def test_rollup_command_is_idempotent(site_root):
 
 @pytest.fixture
 def auditor(client):
-    from wagtail_awards.domain.roles import ensure_role_groups
-    from wagtail_awards.enums import Role
-
-    user = make_user("province-auditor")
-    user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
+    user = make_province_admin("province-auditor")
     client.force_login(user)
     return user
 

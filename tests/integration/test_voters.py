@@ -10,7 +10,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.factories import make_application, make_org, make_user
-from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page, verify_voter
+from tests.voting_helpers import (
+    make_candidates,
+    make_province_admin,
+    make_voting_call,
+    make_voting_page,
+    verify_voter,
+)
 from wagtail_awards import voters
 from wagtail_awards.enums import Role
 from wagtail_awards.models import EligibleVoter, Membership, Vote, VotingCode
@@ -38,11 +44,7 @@ def post_vote(client, call, candidate, **extra):
 
 @pytest.fixture
 def province_admin():
-    from wagtail_awards.domain.roles import ensure_role_groups
-
-    user = make_user("province-voters")
-    user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
-    return user
+    return make_province_admin("province-voters")
 
 
 # Verified accounts

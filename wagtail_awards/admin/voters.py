@@ -3,12 +3,10 @@ voter roll (staff of approved units marked as voters in bulk). Who may is the ac
 (``voters.codes``, ``voters.roll``: province administrators)."""
 
 import re
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -19,6 +17,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from .. import access, voters
+from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.voting_codes import SHEET, GenerateCodesForm, MarkVotersForm
 from ..models import CallPage, EligibleVoter, Organization, VotingCode
 from .policy import PolicyPermissionHelper
@@ -44,6 +43,7 @@ class VotingCodeAdmin(ModelAdmin):
     search_fields = ("organization__name",)
     list_select_related = ("organization", "call")
     permission_helper_class = VotingCodePermissionHelper
+    index_view_class = FormulaSafeIndexView
     # Only revoking is edited; the code itself is not kept.
     form_fields_exclude = ("call", "organization", "number", "created_by")
 
@@ -63,6 +63,7 @@ class EligibleVoterAdmin(ModelAdmin):
     list_select_related = ("organization",)
     form_fields_exclude = ("added_by",)
     permission_helper_class = EligibleVoterPermissionHelper
+    index_view_class = FormulaSafeIndexView
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
@@ -148,27 +149,16 @@ def _sheet(request, call, organization, codes):
     return response
 
 
-def _cell(value):
-    """A spreadsheet cell that is never read as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _xlsx(request, call, organization, codes):
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(call.year)
-    sheet.append([_("Unit"), _("Number"), _("Voting code"), _("Link")])
-    for number, code in codes:
-        sheet.append([_cell(organization.name), number, voters.show_code(code), _code_url(request, call, code)])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = [
+        [organization.name, number, voters.show_code(code), _code_url(request, call, code)] for number, code in codes
+    ]
+    response = xlsx_response(
+        filename=f"voting-codes-{call.year}-{organization.pk}",
+        headings=[_("Unit"), _("Number"), _("Voting code"), _("Link")],
+        rows=rows,
+        sheet_title=str(call.year),
     )
-    response["Content-Disposition"] = f'attachment; filename="voting-codes-{call.year}-{organization.pk}.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
 
