@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +72,7 @@ def session_cookie(user) -> str:
 
 
 def verified_voters(count: int, *, prefix: str):
-    """``count`` accounts with verified e-mail addresses (as after opening the confirmation link)."""
+    """``count`` new accounts with verified e-mail addresses (as after opening the confirmation link)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
@@ -79,8 +80,9 @@ def verified_voters(count: int, *, prefix: str):
     from wagtail_awards.models import VerifiedEmail
 
     User = get_user_model()
+    tag = uuid.uuid4().hex[:8]
     users = User.objects.bulk_create(
-        User(username=f"{prefix}-{n}", email=f"{prefix}-{n}@bench.example", password=make_password(None))
+        User(username=f"{prefix}-{n}-{tag}", email=f"{prefix}-{n}-{tag}@bench.example", password=make_password(None))
         for n in range(count)
     )
     VerifiedEmail.objects.bulk_create(

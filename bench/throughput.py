@@ -7,16 +7,18 @@ The database is emptied and migrated, the demo is loaded, and bench calls are ad
 flushed. wrk (Debian's, installed with apt-get when missing) drives the example site under gunicorn
 (``bench.settings``: the production settings with a bare view and a check-free vote) over the loopback.
 
-Measured, each for ``--duration`` seconds with ``--connections`` connections:
+Measured in ``--rounds`` interleaved rounds (every line once per round, so that a shared machine's load weighs on all
+alike), ``--duration`` seconds per line in all, with ``--connections`` connections:
 
 - ``bare``: a Django view returning "ok" (the server and framework alone), the baseline of every ratio;
 - ``plain page``: the site root (the call index: the site's base template and a list of calls), rendered;
 - each public page (notice, voting, publicity, results) *rendered* for a signed-in visitor (the page cache does not
   answer: the page is built by Django, its content fragments and rows from the shared cache), *cached* (a visitor
-  without a session: the page cache answers) and *cold* (a server with every cache turned off);
+  without a session: the page cache answers) and *cold* (a server with the page cache, fragments and rows off);
 - ``floor vote``: one INSERT and one counter UPDATE in one transaction, no checks — the cheapest durable vote;
-- ``vote (<voter mode>)``: the real vote endpoint for each voter identity mode, each on a server set to that mode,
-  every request a new solved captcha: CSRF, per-address limit, captcha, window, candidate, limits, counters;
+- ``vote (<voter identity>)``: the real vote endpoint for each voter identity (verified account, voting code,
+  insecure device), on a server that accepts all three (each request carries only its own), every request a new
+  solved captcha: CSRF, per-address limit, voter, captcha, window, candidate, limits, counters;
 - the vote audit and the ranking screens, and the voting page (rendered and cold), with ``--small-votes`` votes and
   ``--small-apps`` projects against ``--large-votes`` and ``--large-apps`` (loaded with ``generate_series``).
 
@@ -116,7 +118,8 @@ end
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--duration", type=int, default=12, help="seconds per measurement, over all its rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
@@ -247,7 +250,9 @@ def load_votes(call, count, *, now):
             SELECT %s, (%s::bigint[])[1 + g %% %s], NULL, 'bench:' || g, (t.at AT TIME ZONE 'Asia/Shanghai')::date,
                    md5((g %% 5000)::text), '', t.at, TRUE, ''
             FROM generate_series(1, %s) AS g,
-                 LATERAL (SELECT %s::timestamptz - make_interval(secs => (g * 7919) %% (14 * 24 * 3600))) AS t(at)
+                 LATERAL (
+                     SELECT %s::timestamptz - make_interval(secs => (g::bigint * 7919) %% (14 * 24 * 3600))
+                 ) AS t(at)
             """,
             [call.pk, ids, len(ids), count, now],
         )
@@ -352,11 +357,9 @@ def code_voters(count, call):
     from wagtail_awards.models import Organization, VotingCode
 
     unit = Organization.objects.filter(kind="grassroots").first()
-    voters.generate_codes(call=call, organization=unit, count=count, user=get_user_model().objects.first())
-    return [
-        f"{voters.CODE_COOKIE}={voters.code_cookie_value(code)}"
-        for code in VotingCode.objects.filter(call=call).order_by("number")
-    ]
+    made = voters.generate_codes(call=call, organization=unit, count=count, user=get_user_model().objects.first())
+    codes = VotingCode.objects.in_bulk([voters.code_hash(code) for _number, code in made], field_name="code_hash")
+    return [f"{voters.CODE_COOKIE}={voters.code_cookie_value(code)}" for code in codes.values()]
 
 
 def device_voters(count, call=None):
@@ -387,6 +390,18 @@ def prepare_votes(directory, call, page, mode, *, count, now):
         body = form({"captcha_0": key, "captcha_1": answer, "next": page.url, "csrfmiddlewaretoken": token})
         lines.append((f"/awards/vote/{call.pk}/{candidate}/", f"{voter}; csrftoken={token}", body))
     return write_lines(Path(directory) / f"votes-{call.slug}.txt", lines)
+
+
+def split(path, rounds):
+    """The lines of a data file in ``rounds`` files of about equal size (one per round)."""
+    lines = Path(path).read_text().splitlines(keepends=True)
+    size = (len(lines) + rounds - 1) // rounds
+    parts = []
+    for n in range(rounds):
+        part = Path(path).with_name(f"{Path(path).stem}-{n}.txt")
+        part.write_text("".join(lines[n * size : (n + 1) * size]))
+        parts.append(part)
+    return parts
 
 
 def prepare_floor(directory, call, *, count, now):
@@ -479,63 +494,71 @@ def main():
 
     results, checks = {}, []
 
-    def measure(name, *a, **k):
-        results[name] = wrk(args, *a, **k)
-        figures = results[name]
-        print(f"  {name:<34}{figures['rate']:>9.1f} req/s  {figures['latency_ms']:>8.1f} ms", flush=True)
+    def run(lines):
+        """Measure every line of ``lines`` (name, path, options) in ``--rounds`` interleaved rounds, each for a
+        share of ``--duration``, so that the load of a shared machine weighs on all of them alike."""
+        share = max(2, round(args.duration / args.rounds))
+        for round_ in range(args.rounds):
+            for name, path, options in lines:
+                options = dict(options)
+                if "data" in options:
+                    options["data"] = options["data"][round_]
+                figures = wrk(args, path, duration=options.pop("duration", share), **options)
+                total = results.setdefault(name, {**figures, "rate": 0.0, "requests": 0, "seconds": 0.0, "rounds": []})
+                total["rounds"].append(figures)
+        for name, _path, _options in lines:
+            total = results[name]
+            rounds = total.pop("rounds")
+            total["requests"] = sum(f["requests"] for f in rounds)
+            total["seconds"] = sum(f["requests"] / f["rate"] for f in rounds if f["rate"])
+            total["rate"] = total["requests"] / total["seconds"] if total["seconds"] else 0.0
+            total["latency_ms"] = sum(f["latency_ms"] * f["requests"] for f in rounds) / max(1, total["requests"])
+            total["client_cpu"] = sum(f["client_cpu"] for f in rounds) / len(rounds)
+            total["non_2xx_3xx"] = sum(f["non_2xx_3xx"] for f in rounds)
+            total["socket_errors"] = any(f["socket_errors"] for f in rounds)
+            statuses = {}
+            for figures in rounds:
+                for status, count in figures["statuses"].items():
+                    statuses[status] = statuses.get(status, 0) + count
+            total["statuses"] = statuses
+            print(f"  {name:<34}{total['rate']:>9.1f} req/s  {total['latency_ms']:>8.1f} ms", flush=True)
 
-    print("Serving with the production caches …", flush=True)
-    server = serving.start_gunicorn(args.port, workers=args.workers)
+    admin_screen = {"cookie": admin, "connections": 2, "threads": 1}
+    print("Serving with the production caches (every voter identity accepted) …", flush=True)
+    all_voters = {"WAGTAIL_AWARDS_VOTERS": ",".join(mode.env["WAGTAIL_AWARDS_VOTERS"] for mode in VOTER_MODES)}
+    server = serving.start_gunicorn(args.port, workers=args.workers, env=all_voters)
     try:
         for _ in range(2):  # warm every worker: templates, content types, cached rows
             for path in (*pages.values(), "/"):
                 serving.request(args.port, "GET", path)
                 serving.request(args.port, "GET", path, headers={"Cookie": reader})
-        measure("bare", "/bench/bare/")
-        measure("plain page, rendered", "/", cookie=reader)
+        lines = [("bare", "/bench/bare/", {}), ("plain page, rendered", "/", {"cookie": reader})]
         for name, path in pages.items():
-            measure(f"{name}, rendered", path, cookie=reader)
-            measure(f"{name}, cached", path)
-        measure("floor vote", "/", data=floor_data)
-        for label, (_call, page, _ranking) in scale.items():
-            measure(f"voting page, {label} votes", page.url, cookie=reader)
-        for label, (call, _page, ranking_call) in scale.items():
-            measure(
-                f"vote audit, {label}",
-                f"/admin/awards/votes/{call.pk}/",
-                cookie=admin,
-                connections=2,
-                duration=max(3, args.duration // 2),
-                threads=1,
-            )
-            measure(
-                f"ranking, {label}",
-                f"/admin/awards/review/ranking/?call={ranking_call.pk}",
-                cookie=admin,
-                connections=2,
-                duration=max(3, args.duration // 2),
-                threads=1,
-            )
+            lines += [(f"{name}, rendered", path, {"cookie": reader}), (f"{name}, cached", path, {})]
+        lines.append(("floor vote", "/", {"data": split(floor_data, args.rounds)}))
+        lines += [(f"vote ({mode.name})", "/", {"data": split(data, args.rounds)}) for mode, _c, _p, data in mode_runs]
+        for label, (call, page, ranking_call) in scale.items():
+            lines += [
+                (f"voting page, {label} votes", page.url, {"cookie": reader}),
+                (f"vote audit, {label}", f"/admin/awards/votes/{call.pk}/", admin_screen),
+                (f"ranking, {label}", f"/admin/awards/review/ranking/?call={ranking_call.pk}", admin_screen),
+            ]
+        run(lines)
+        for mode, call, page, _data in mode_runs:
+            checks.append((mode.name, results[f"vote ({mode.name})"], call, shown_tallies(args, page)))
     finally:
         serving.stop(server)
 
-    for mode, call, page, data in mode_runs:
-        server = serving.start_gunicorn(args.port, workers=args.workers, env=mode.env)
-        try:
-            measure(f"vote ({mode.name})", "/", data=data)
-            checks.append((mode.name, results[f"vote ({mode.name})"], call, shown_tallies(args, page)))
-        finally:
-            serving.stop(server)
-
-    print("Serving with every cache turned off …", flush=True)
+    print("Serving with the public page cache, fragments and rows turned off …", flush=True)
     server = serving.start_gunicorn(args.port, workers=args.workers, env={"PAGE_CACHE_SECONDS": "0"})
     try:
-        measure("bare (caches off)", "/bench/bare/")
-        measure("plain page, cold", "/", cookie=reader)
-        for name, path in pages.items():
-            measure(f"{name}, cold", path, cookie=reader)
-        for label, (_call, page, _ranking) in scale.items():
-            measure(f"voting page, {label} votes, cold", page.url, cookie=reader)
+        lines = [("bare (caches off)", "/bench/bare/", {}), ("plain page, cold", "/", {"cookie": reader})]
+        lines += [(f"{name}, cold", path, {"cookie": reader}) for name, path in pages.items()]
+        lines += [
+            (f"voting page, {label} votes, cold", page.url, {"cookie": reader})
+            for label, (_call, page, _ranking) in scale.items()
+        ]
+        run(lines)
     finally:
         serving.stop(server)
 
@@ -553,8 +576,9 @@ def report(args, results, checks, scale):
     bare, floor = results["bare"]["rate"], results["floor vote"]["rate"]
     print()
     print(
-        f"gunicorn workers: {args.workers}; wrk: {args.threads} threads, {args.connections} connections, "
-        f"{args.duration} s per line ({args.votes} votes per vote line); {args.candidates} candidates"
+        f"gunicorn workers: {args.workers}; wrk: {args.threads} threads, {args.connections} connections; "
+        f"{args.rounds} rounds, {args.duration} s per line in all (at most {args.votes} votes per vote line); "
+        f"{args.candidates} candidates"
     )
     print(f"{'request':<36}{'req/s':>9}{'× bare':>8}{'× floor':>9}{'ms':>8}{'client CPU':>11}  statuses")
     for name, figures in results.items():

@@ -358,7 +358,7 @@ def check_objections(ports, count, failures):
         )
         fields["contact"] = "13800000000"
         body, headers = multipart(fields, files)
-        answer = browser.go(filed, "POST", page.url, body=body, headers=headers)
+        answer = browser.go(filed, "POST", form["action"], body=body, headers=headers)
         accepted += answer.status == 302
     stored = Objection.objects.count() - before
     failures.check(
