@@ -71,6 +71,23 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+def visitor_session(cookie: str):
+    """``(cookie, session)``: the session named in ``cookie`` (a ``Cookie`` header part), or a new one added to it;
+    questions are bound to a visitor's session."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    engine = import_module(settings.SESSION_ENGINE)
+    parts = dict(part.strip().split("=", 1) for part in cookie.split(";") if "=" in part)
+    key = parts.get(settings.SESSION_COOKIE_NAME)
+    if key:
+        return cookie, engine.SessionStore(session_key=key)
+    store = engine.SessionStore()
+    store.create()
+    return f"{cookie}; {settings.SESSION_COOKIE_NAME}={store.session_key}", store
+
+
 def verified_voters(count: int, *, prefix: str):
     """``count`` new accounts with verified e-mail addresses (as after opening the confirmation link)."""
     from django.contrib.auth import get_user_model

@@ -312,16 +312,24 @@ def csrf_token():
     return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
-def captchas(count, *, now):
-    """``count`` solved challenges: ``[(key, answer), …]``."""
+def captchas(sessions, *, now):
+    """A solved vote question for each of ``sessions`` (bound to its visitor, as the vote endpoint hands them out):
+    ``[(key, answer), …]``."""
     from captcha.models import CaptchaStore
+
+    from wagtail_awards.captcha import VOTE, bound_key
 
     stores = [
         CaptchaStore(
-            challenge="bench", response=f"{n}", hashkey=uuid.uuid4().hex, expiration=now + dt.timedelta(hours=3)
+            challenge="bench",
+            response=f"{n}",
+            hashkey=bound_key(purpose=VOTE, session=session),
+            expiration=now + dt.timedelta(hours=3),
         )
-        for n in range(count)
+        for n, session in enumerate(sessions)
     ]
+    for session in {id(s): s for s in sessions}.values():
+        session.save()
     CaptchaStore.objects.bulk_create(stores, batch_size=5000)
     return [(s.hashkey, s.response) for s in stores]
 
@@ -381,11 +389,11 @@ def prepare_votes(directory, call, page, mode, *, count, now):
     from wagtail_awards.models import Application
 
     candidates = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
-    voters = mode.voters((count + 2) // 3, call)
+    voters = [serving.visitor_session(cookie) for cookie in mode.voters((count + 2) // 3, call)]
     token = csrf_token()
     lines = []
-    for n, (key, answer) in enumerate(captchas(count, now=now)):
-        voter = voters[n // 3]
+    for n, (key, answer) in enumerate(captchas([voters[n // 3][1] for n in range(count)], now=now)):
+        voter = voters[n // 3][0]
         candidate = candidates[(n // 3 + n % 3 * 7) % len(candidates)]
         body = form({"captcha_0": key, "captcha_1": answer, "next": page.url, "csrfmiddlewaretoken": token})
         lines.append((f"/awards/vote/{call.pk}/{candidate}/", f"{voter}; csrftoken={token}", body))

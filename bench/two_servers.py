@@ -250,33 +250,33 @@ def check_votes(ports, count, failures):
     return call, page, candidates, cookies
 
 
-def check_captcha_once(ports, call, page, candidates, cookies, failures):
-    """One solved question sent to both servers at the same moment, by two voters: one vote."""
-    from captcha.models import CaptchaStore
+def solved_question(browser, port):
+    """A question from the vote endpoint of ``port`` (bound to the browser's visitor) and its answer."""
+    data = json.loads(browser.go(port, "GET", "/awards/vote/challenge/").text())
+    return data["key"], captcha_answer(data["key"]), data["csrf"]
 
-    key = CaptchaStore.generate_key()
-    answer = captcha_answer(key)
-    token = uuid.uuid4().hex
+
+def check_captcha_once(ports, call, page, candidates, cookies, failures):
+    """One solved question sent to both servers at the same moment, for two candidates: one vote."""
+    browser = Browser()
+    browser.cookies.update(
+        dict([serving.session_cookie(serving.verified_voters(1, prefix="two-servers-once")[0]).split("=", 1)])
+    )
+    key, answer, token = solved_question(browser, ports[0])
     statuses, barrier = [], threading.Barrier(2)
 
-    def send(port, cookie, candidate):
-        browser = Browser()
-        browser.cookies.update(cookie, csrftoken=token)
+    def send(port, candidate):
         barrier.wait()
-        response = browser.go(
+        response = serving.request(
             port,
             "POST",
             f"/awards/vote/{call.pk}/{candidate}/",
+            cookies=browser.cookies,
             fields={"captcha_0": key, "captcha_1": answer, "csrfmiddlewaretoken": token, "next": page.url},
         )
         statuses.append(response.status)
 
-    # Fresh voters: only the question can refuse them.
-    pair = serving.verified_voters(2, prefix="two-servers-once")
-    jobs = [
-        threading.Thread(target=send, args=(port, dict([serving.session_cookie(user).split("=", 1)]), candidates[n]))
-        for n, (port, user) in enumerate(zip(ports, pair, strict=True))
-    ]
+    jobs = [threading.Thread(target=send, args=(port, candidates[n])) for n, port in enumerate(ports)]
     for job in jobs:
         job.start()
     for job in jobs:
@@ -284,26 +284,28 @@ def check_captcha_once(ports, call, page, candidates, cookies, failures):
     failures.check(sorted(statuses) == [303, 400], f"one solved question sent to both servers at once: {statuses}")
 
 
-def check_rate_limit(ports, limit, used, call, page, candidates, failures):
-    """Past the per-address limit (``used`` attempts made already), both servers answer 429."""
-    from captcha.models import CaptchaStore
-
+def check_rate_limit(ports, limit, call, page, candidates, failures):
+    """One voter's solved attempts from one address, on alternate servers: past ``limit`` both answer 429."""
+    browser = Browser()
+    voter = serving.verified_voters(1, prefix="two-servers-limit")[0]
+    browser.cookies.update(dict([serving.session_cookie(voter).split("=", 1)]))
     statuses = []
-    for n, user in enumerate(serving.verified_voters(limit - used + 4, prefix="two-servers-limit")):
-        browser = Browser()
-        browser.cookies.update(dict([serving.session_cookie(user).split("=", 1)]), csrftoken="a" * 32)
-        key = CaptchaStore.generate_key()
+    for n in range(limit + 4):
+        key, answer, token = solved_question(browser, ports[n % 2])
         response = browser.go(
-            ports[n % 2],
+            ports[(n + 1) % 2],
             "POST",
             f"/awards/vote/{call.pk}/{candidates[n % len(candidates)]}/",
-            fields={"captcha_0": key, "captcha_1": captcha_answer(key), "csrfmiddlewaretoken": "a" * 32},
+            fields={"captcha_0": key, "captcha_1": answer, "csrfmiddlewaretoken": token, "next": page.url},
         )
         statuses.append(response.status)
-    allowed = limit - used
+    per_day = 3
     failures.check(
-        all(s == 303 for s in statuses[:allowed]) and statuses[allowed:] == [429] * 4,
-        f"a limit of {limit} attempts per address holds across both servers: the last four answers {statuses[-4:]}",
+        statuses[:per_day] == [303] * per_day
+        and statuses[per_day:limit] == [409] * (limit - per_day)
+        and statuses[limit:] == [429] * 4,
+        f"a limit of {limit} attempts per voter and address holds across both servers: the first answers "
+        f"{statuses[: per_day + 1]}, the last four {statuses[-4:]}",
     )
 
 
@@ -381,7 +383,8 @@ def main():
     os.environ["WAGTAIL_AWARDS_VAR_DIR"] = str(workdir)
     os.environ["REDIS_URL"] = f"redis://{serving.HOST}:{args.redis_port}/0"
     votes = 12 if args.quick else 120
-    limit = votes + 3 + 10  # the votes, the once check (2), the voting code (1) and ten more before the limit
+    # Solved attempts per voter and address; every question counts against the address's budget (twice the limit).
+    limit = votes + 20
     os.environ["VOTE_IP_LIMIT"] = str(limit)
     redis_server = serving.start_redis(args.redis_port, workdir)
     servers = []
@@ -402,7 +405,7 @@ def main():
         call, page, candidates, cookies = check_votes(args.ports, votes, failures)
         check_captcha_once(args.ports, call, page, candidates, cookies, failures)
         check_voting_code(args.ports, failures)
-        check_rate_limit(args.ports, limit, votes + 3, call, page, candidates, failures)
+        check_rate_limit(args.ports, limit, call, page, candidates, failures)
         check_objections(args.ports, 4 if args.quick else 8, failures)
     finally:
         for server in servers:

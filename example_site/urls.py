@@ -9,7 +9,8 @@ from wagtail_awards import urls as awards_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("captcha/", include("captcha.urls")),
+    # The app's captcha URLs: the library's images, with refresh and audio limited per client address.
+    path("captcha/", include("wagtail_awards.captcha_urls")),
     path("awards/", include(awards_urls)),
 ]
 

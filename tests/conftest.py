@@ -86,3 +86,19 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test: rate limits count there."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _expired_challenges_kept(monkeypatch):
+    """Expired challenges are cleared at random, one challenge in fifty; tests counting queries need none of that."""
+    monkeypatch.setattr("wagtail_awards.captcha.clear_expired_now", lambda: False)

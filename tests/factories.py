@@ -102,14 +102,15 @@ def register(client, email, *, name="张老师", password=PASSWORD, confirm=True
     from django.core import mail
     from django.urls import reverse
 
-    from wagtail_awards.captcha import TEST_MODE_ANSWER, new_challenge
+    from tests.captcha_helpers import bound_challenge
+    from wagtail_awards.captcha import TEST_MODE_ANSWER
 
     data = {
         "account-email": email,
         "account-first_name": name,
         "account-password1": password,
         "account-password2": password,
-        "account-captcha_0": new_challenge(),
+        "account-captcha_0": bound_challenge(client, "registration")[0],
         "account-captcha_1": TEST_MODE_ANSWER,
     }
     data.update({f"unit-{key}": getattr(value, "pk", value) for key, value in unit.items()})

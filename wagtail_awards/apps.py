@@ -9,9 +9,9 @@ class WagtailAwardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.core import checks
+        from .checks import register_checks
 
-        from . import page_cache, voters
+        register_checks()
+        from . import page_cache
 
         page_cache.connect_signals()
-        checks.register(voters.check_settings)

@@ -22,6 +22,7 @@ from wagtail import blocks
 from . import page_cache
 from .conf import awards_settings
 from .domain import voting
+from .enums import DeadlineState
 
 
 class VotingBlock(blocks.StructBlock):
@@ -75,6 +76,9 @@ class VotingBlock(blocks.StructBlock):
             context["board"] = None
             return context
         board = voting.board(call=call, now=timezone.now(), when=value.get("show_tallies") or voting.TALLIES_AFTER)
+        if board.state == DeadlineState.CLOSED and board.show_tallies:
+            # The result: most votes first (ties keep the order of their reference numbers).
+            board.candidates = sorted(board.candidates, key=lambda candidate: -candidate.vote_count)
         context["board"] = board
         request = (parent_context or {}).get("request")
         voted = request.GET.get("voted", "") if request is not None else ""

@@ -6,13 +6,16 @@ consults ``django.conf.settings`` so ``override_settings`` in tests works.
 =========================================  ==================  ==================================================
 Setting                                    Default             Meaning
 =========================================  ==================  ==================================================
+``WAGTAIL_AWARDS_BASE_TEMPLATE``           ``"wagtail_awards/  The template every page of the app extends (blocks
+                                           base.html"``        ``title``, ``extra_css``, ``content``, ``extra_js``).
 ``WAGTAIL_AWARDS_TIME_ZONE``               ``"Asia/Shanghai"`` Local time of deadlines and working days.
 ``WAGTAIL_AWARDS_HOLIDAY_COUNTRY``         ``"CN"``            Country code for the ``holidays`` calendar.
 ``WAGTAIL_AWARDS_HOLIDAY_SUBDIVISION``     ``None``            Subdivision for the ``holidays`` calendar.
 ``WAGTAIL_AWARDS_CLOSING_SOON_DAYS``       ``3``               Days before a deadline shown as "closing soon".
 ``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
-``WAGTAIL_AWARDS_PRIVATE_ROOT``            ``None``            Directory of uploaded application files; default
-                                                               ``awards-private`` beside ``MEDIA_ROOT``.
+``WAGTAIL_AWARDS_PRIVATE_ROOT``            required            Directory of applicants' and objectors' files,
+                                                               outside the code, ``MEDIA_ROOT`` and ``STATIC_ROOT``
+                                                               (checked: ``wagtail_awards.E004``–``E006``).
 ``WAGTAIL_AWARDS_PRIVATE_STORAGE``         ``None``            A ``STORAGES`` entry for those files instead (e.g. a
                                                                private S3 bucket for several machines).
 ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``        ``134217728``       Bytes of one request's body (128 MB): a larger one
@@ -49,11 +52,31 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_REGISTRATION_WINDOW``     ``3600``            Length of that window in seconds.
 ``WAGTAIL_AWARDS_INVITATION_DAYS``         ``30``              Days a unit invitation stays valid by default.
 =========================================  ==================  ==================================================
+
+Abuse limits and the client address:
+
+==========================================  ==========================  ==============================================
+Setting                                     Default                     Meaning
+==========================================  ==========================  ==============================================
+``WAGTAIL_AWARDS_OBJECTION_IP_LIMIT``       ``10``                      Objections from one address per window
+                                                                        (shared cache); ``0``: no limit.
+``WAGTAIL_AWARDS_OBJECTION_PROJECT_LIMIT``  ``3``                       Objections from one address against one
+                                                                        project per window; ``0``: no limit.
+``WAGTAIL_AWARDS_OBJECTION_WINDOW``         ``86400``                   Length of the objection window in seconds.
+``WAGTAIL_AWARDS_TRUSTED_PROXY_COUNT``      ``0``                       Proxies in front of the app servers; the
+                                                                        client address is read from the forwarded
+                                                                        header only when this or the list is set.
+``WAGTAIL_AWARDS_TRUSTED_PROXIES``          ``()``                      The proxies' addresses or networks, one per
+                                                                        hop, outermost first (instead of a count).
+``WAGTAIL_AWARDS_FORWARDED_FOR_HEADER``     ``"HTTP_X_FORWARDED_FOR"``  The header (``request.META`` key) the
+                                                                        proxies append the client address to.
+==========================================  ==========================  ==============================================
 """
 
 from django.conf import settings
 
 DEFAULTS = {
+    "BASE_TEMPLATE": "wagtail_awards/base.html",
     "TIME_ZONE": "Asia/Shanghai",
     "HOLIDAY_COUNTRY": "CN",
     "HOLIDAY_SUBDIVISION": None,
@@ -75,6 +98,12 @@ DEFAULTS = {
     "VOTE_BURST": 10,
     "PAGE_CACHE_SECONDS": 30,
     "PAGE_CACHE": "default",
+    "OBJECTION_IP_LIMIT": 10,
+    "OBJECTION_PROJECT_LIMIT": 3,
+    "OBJECTION_WINDOW": 24 * 3600,
+    "TRUSTED_PROXY_COUNT": 0,
+    "TRUSTED_PROXIES": (),
+    "FORWARDED_FOR_HEADER": "HTTP_X_FORWARDED_FOR",
     "REGISTRATION_LIMIT": 5,
     "REGISTRATION_WINDOW": 3600,
     "INVITATION_DAYS": 30,

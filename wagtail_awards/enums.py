@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationKind(models.TextChoices):
@@ -54,7 +55,7 @@ class ApplicationStatus(models.TextChoices):
     plus ``withdrawn`` and ``ineligible``. Transitions live in ``domain.transitions``."""
 
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     INELIGIBLE = "ineligible", _("Ineligible")
     RECOMMENDED = "recommended", _("Recommended")

@@ -1,6 +1,60 @@
-"""Middleware of the app. Add it to ``MIDDLEWARE`` as the first entry to serve cached public pages cheaply."""
+"""Middleware of the app: the public page cache, and the Content-Security-Policy of every page.
+
+``PublicPageCacheMiddleware`` goes first in ``MIDDLEWARE`` to serve cached public pages cheaply. The
+Content-Security-Policy is: django-csp's middleware, with a policy of its own for Wagtail's admin.
+
+The site's pages and the app's own pages load scripts and styles from static files only (no inline script, style or
+event handler): ``CONTENT_SECURITY_POLICY`` can say ``script-src 'self'`` and ``style-src 'self'``. Wagtail's admin
+(everything under the admin's URL prefix) writes ``style`` attributes in some of its templates and shows previews in
+a frame of its own, so it gets ``WAGTAIL_AWARDS_ADMIN_CONTENT_SECURITY_POLICY`` (same form as django-csp's
+``CONTENT_SECURITY_POLICY``) instead; its scripts stay ``'self'`` only.
+
+Use it in ``MIDDLEWARE`` instead of ``csp.middleware.CSPMiddleware``.
+"""
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from . import page_cache
+
+#: The admin's policy when the site sets none: the public policy's rules plus inline styles, data and blob images
+#: (uploads before they are sent) and frames of the admin's own previews.
+DEFAULT_ADMIN_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
+
+def admin_prefix() -> str | None:
+    try:
+        return reverse("wagtailadmin_home")
+    except NoReverseMatch:
+        return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware; under the Wagtail admin's prefix the admin policy replaces the site's."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        prefix = admin_prefix()
+        if not report_only and parts.config is None and prefix and request.path_info.startswith(prefix):
+            policy = getattr(settings, "WAGTAIL_AWARDS_ADMIN_CONTENT_SECURITY_POLICY", None) or DEFAULT_ADMIN_POLICY
+            parts.config = policy["DIRECTIVES"]
+        return parts
 
 
 class PublicPageCacheMiddleware:

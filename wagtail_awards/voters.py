@@ -81,17 +81,6 @@ def modes() -> tuple[str, ...]:
     return chosen
 
 
-def check_settings(app_configs=None, **kwargs):
-    """System check: ``WAGTAIL_AWARDS_VOTERS`` names known voter identities."""
-    from django.core.checks import Error
-
-    try:
-        modes()
-    except ImproperlyConfigured as exc:
-        return [Error(str(exc), id="wagtail_awards.voters.E001")]
-    return []
-
-
 def _keyed(purpose: str, value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
@@ -225,22 +214,16 @@ def remembered_code(request) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def remember_code(response, code):
+def remember_code(response, code, *, request=None):
     """Keep ``code`` (a ``VotingCode``) in this browser, in a signed cookie."""
-    _set_signed(response, CODE_COOKIE, str(code.pk), CODE_SALT)
+    _set_signed(response, CODE_COOKIE, str(code.pk), CODE_SALT, request=request)
     return response
 
 
-def _set_signed(response, name, value, salt):
-    response.set_signed_cookie(
-        name,
-        value,
-        salt=salt,
-        max_age=COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+def _set_signed(response, name, value, salt, *, request=None):
+    # Secure whenever the site's own cookies are (production) or the request came over HTTPS.
+    secure = settings.SESSION_COOKIE_SECURE or bool(request is not None and request.is_secure())
+    response.set_signed_cookie(name, value, salt=salt, max_age=COOKIE_AGE, httponly=True, samesite="Lax", secure=secure)
 
 
 # Devices (insecure)
@@ -255,10 +238,10 @@ def device_of(request) -> str | None:
         return None
 
 
-def give_device(response):
+def give_device(response, *, request=None):
     """Set a new signed device cookie on ``response``; returns the new device id."""
     device = uuid.uuid4().hex
-    _set_signed(response, DEVICE_COOKIE, device, DEVICE_SALT)
+    _set_signed(response, DEVICE_COOKIE, device, DEVICE_SALT, request=request)
     return device
 
 

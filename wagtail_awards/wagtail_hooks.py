@@ -5,6 +5,7 @@ from wagtail import hooks
 from . import admin
 from .admin import application_hooks as application_admin_hooks  # noqa: F401  (registers the application hooks)
 from .admin import review_hooks  # noqa: F401  (registers the review screens' hooks)
+from .admin import round_hooks as round_admin_hooks  # noqa: F401  (registers next year's round: action, URLs, copies)
 from .admin import voting as voting_admin  # noqa: F401  (registers the vote audit's hooks)
 
 admin.register()

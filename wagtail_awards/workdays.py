@@ -80,3 +80,20 @@ def period_end(
     if exceptions is None:
         exceptions = calendar_exceptions()
     return _pure.period_end(start, working_days, tz=local_tz(), calendar=_calendar(), exceptions=exceptions)
+
+
+def is_estimated_year(year: int, *, exceptions: Mapping[dt.date, bool] | None = None) -> bool:
+    """Whether working days of ``year`` rest on the calendar's estimate: the ``holidays`` package lacks the year's
+    official schedule and no working-day exception (工作日调整) has been entered for it."""
+    if not _pure.is_estimated_year(year, calendar=_calendar()):
+        return False
+    if exceptions is None:
+        exceptions = calendar_exceptions()
+    return not any(day.year == year for day in exceptions)
+
+
+def estimated_years(first: dt.date, last: dt.date, *, exceptions: Mapping[dt.date, bool] | None = None) -> list[int]:
+    """The years from ``first`` to ``last`` whose working days are only estimated (see :func:`is_estimated_year`)."""
+    if exceptions is None:
+        exceptions = calendar_exceptions()
+    return [year for year in range(first.year, last.year + 1) if is_estimated_year(year, exceptions=exceptions)]

@@ -114,12 +114,11 @@ def samples(call, *, password):
         if unit is None:
             continue
         user = _applicant(username, unit, password)
-        recommending = unit.recommending_organization
         upload = ContentFile(DEMO_PDF, name="申报书.pdf")
         checked = check_file(name="申报书.pdf", stream=upload, allowed=["pdf"], max_size=1024 * 1024)
         data = rules.DraftData(
             fixed={
-                "reviewing_unit": recommending.name if recommending else "",
+                "reviewing_unit": unit.province.name if unit.province else "",
                 "responsible_department": "工会办公室",
                 "unit_name": unit.name,
                 "project_name": project,

@@ -4,9 +4,12 @@ The app itself reads its own options through ``wagtail_awards.conf``; this modul
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
+
+import wagtail_awards
 
 SITE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SITE_DIR.parent
@@ -18,6 +21,7 @@ INSTALLED_APPS = [
     "example_site.demo",
     "wagtail_modeladmin",
     "captcha",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wagtail_awards.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,7 +71,9 @@ AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "wagtail_awards/accounts/locked_out.html"
+# The address as the rest of the app reads it: the client's, through the trusted proxies only.
+AXES_CLIENT_IP_CALLABLE = "wagtail_awards.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "wagtail_awards.views.accounts.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 
 ROOT_URLCONF = "example_site.urls"
@@ -107,6 +114,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# Chinese for the strings of Wagtail and wagtail-modeladmin that the app's screens show and their own catalogues
+# lack (or word otherwise than the app's glossary); a site using the app adds this directory the same way.
+LOCALE_PATHS = [wagtail_awards.LIBRARY_LOCALE_PATH]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -116,6 +126,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Applicants' files: outside the code (example_site/) and outside MEDIA_ROOT and STATIC_ROOT, which are public.
+WAGTAIL_AWARDS_PRIVATE_ROOT = VAR_DIR / "awards-private"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -136,14 +148,45 @@ FILE_UPLOAD_HANDLERS = [
 LOGIN_URL = "wagtail_awards:login"  # site users log in on the site; the Wagtail admin has its own login
 
 WAGTAIL_SITE_NAME = "江苏省教育科技工会 · 评优"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from outside (and no broken images without a network)
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_I18N_ENABLED = False
+# The admin's new-version notice fetches from Wagtail's site, which the admin policy (connect-src 'self') refuses.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars from Gravatar would be images from another site too (and tell it who uses the admin): Wagtail's default.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# django-simple-captcha: arithmetic challenges are easier to read on a phone than distorted letters.
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+# Content-Security-Policy (django-csp): the site's pages load scripts, styles, images and sounds from the site only;
+# nothing inline runs. Wagtail's admin gets the app's admin policy (see wagtail_awards.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# django-simple-captcha: arithmetic with two-digit numbers (47 + 36, 13 × 7) is easier to read on a phone than
+# distorted letters; the question is spoken (in English) when Debian's flite is installed.
+CAPTCHA_CHALLENGE_FUNCT = "wagtail_awards.captcha.arithmetic_challenge"
+CAPTCHA_FONT_SIZE = 26
+CAPTCHA_LETTER_ROTATION = (-20, 20)
 CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_FLITE_PATH = shutil.which("flite")
 
 WAGTAIL_AWARDS_TIME_ZONE = "Asia/Shanghai"
+# The app's pages inside the app's own layout (default) or inside this site's templates/base.html:
+# WAGTAIL_AWARDS_BASE_TEMPLATE=base.html make demo
+WAGTAIL_AWARDS_BASE_TEMPLATE = os.environ.get("WAGTAIL_AWARDS_BASE_TEMPLATE", "wagtail_awards/base.html")

@@ -1,7 +1,12 @@
 """Production: several app servers behind a proxy, one PostgreSQL, one Redis.
 
 Everything secret or host-specific comes from the environment:
-SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS (comma separated), CSRF_TRUSTED_ORIGINS (comma separated).
+SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS (comma separated), CSRF_TRUSTED_ORIGINS (comma separated),
+TRUSTED_PROXY_COUNT (default 1) or TRUSTED_PROXIES (comma separated addresses or networks, one per hop).
+
+The proxy contract: the app servers are reachable only through the proxy (bound to 127.0.0.1 or a private
+network the proxy alone reaches). They trust its X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) and read the client
+address from the X-Forwarded-For it appends to; a client reaching them directly could claim both.
 """
 
 import os
@@ -36,14 +41,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
+# Trusted only because the app servers are reachable through the proxy alone (see the README's proxy contract): the
+# proxy must set X-Forwarded-Proto itself, replacing whatever a client sent.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client address for rate limits, IP hashes and burst detection: the one the proxy appended to X-Forwarded-For.
+WAGTAIL_AWARDS_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+WAGTAIL_AWARDS_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Every cookie the site sets is Secure: session, CSRF, language, messages (Django uses SESSION_COOKIE_SECURE for
+# them) and the app's vote device cookie (it follows SESSION_COOKIE_SECURE).
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+# Messages wait in the session, not in a cookie of their own (Django deletes that cookie without the Secure flag).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 # Django's defaults, stated so that a change is seen: no full URLs in Referer to other sites, no window.opener.
 SECURE_REFERRER_POLICY = "same-origin"

@@ -37,7 +37,7 @@ def test_new_applicant_registers_applies_and_sees_the_reference(demo_site, page,
     # On the form now, with the unit and its reviewing union filled in.
     page.reload()
     assert page.get_by_label("申报单位名称").input_value() == "南京市琅琊路小学工会"
-    assert page.get_by_label("审核单位").input_value() == "南京市教育工会"
+    assert page.get_by_label("审核单位").input_value() == "江苏省教育科技工会"  # as the notice says
     page.get_by_label("归口业务部门").fill("工会办公室")
     page.get_by_label("项目名称").fill("“书香教工”读书会")
     page.get_by_label("主题").select_option("举旗育人")

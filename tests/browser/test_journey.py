@@ -250,6 +250,8 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     city.goto(f"{base}/admin/awards/review/recommend/?call={call.pk}")
     decide(city, "教工运动俱乐部", "not_recommend", "与往年项目雷同。")
     city.locator(".awards-review__submit button[type=submit]").click()
+    assert "提交后即锁定" in city.locator("[data-confirm-submit]").inner_text()  # irreversible: asked first
+    city.locator(".awards-review__submit button[type=submit]").click()
     assert "推荐名单已提交" in city.locator(".messages").inner_text()
     assert Application.objects.filter(call=call, status="recommended").count() == 3
     shot(city, "recommend")
@@ -282,7 +284,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
             expert.locator("textarea[name=comment]").fill(f"{project}：材料翔实。")
             if project == "“书香教工”读书会" and username == "expert-seu":
                 shot(expert, "score")
-            expert.locator(".awards-review__score button[type=submit]").click()
+            expert.get_by_role("button", name="保存评分").click()
             expert.wait_for_selector(".messages .success")
         assert "已完成评审 3 / 3 份" in expert.locator("main").inner_text()
         expert.context.close()
@@ -342,7 +344,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     province.goto(f"{base}/admin/awards/votes/{call.pk}/")
     with province.expect_navigation():
         province.get_by_role("button", name="确认最受教职工欢迎项目").click()
-    assert "已确认“教工心理健康驿站”为最受教职工欢迎项目" in province.content()
+    assert "已确认《教工心理健康驿站》为最受教职工欢迎项目" in province.content()
     publicity_page = PublicityPage(title="2026年度优质项目公示", slug="publicity")
     CallPage.objects.get(pk=call.pk).add_child(instance=publicity_page)
     publicity_page.save_revision().publish()
@@ -359,7 +361,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     form.locator("input[name=captcha_1]").fill("PASSED")
     form.locator("button[type=submit]").click()
     public.wait_for_selector(".awards-message--success")
-    assert "异议已收到" in public.locator(".awards-messages").inner_text()
+    assert "异议已收到" in public.locator("[data-objection-filed]").inner_text()
     assert Objection.objects.filter(application=target).count() == 1
     shot(public, "publicity")
 
@@ -414,7 +416,7 @@ def draft(page, base, call, unit, project):
     page.get_by_role("link", name="在线申报").click()
     page.wait_for_url(re.compile(r"/apply/$"))
     assert page.get_by_label("申报单位名称").input_value() == unit
-    assert page.get_by_label("审核单位").input_value() == "南京市教育工会"
+    assert page.get_by_label("审核单位").input_value() == "江苏省教育科技工会"  # as the notice says
     page.get_by_label("归口业务部门").fill("工会办公室")
     page.get_by_label("项目名称").fill(project)
     page.get_by_label("主题").select_option("举旗育人")

@@ -35,7 +35,7 @@ def test_objection_then_cancellation_shows_on_the_publicity_page(migrated_live_s
     form.locator("input[name=captcha_1]").fill("passed")
     form.locator("button[type=submit]").click()
     page.wait_for_selector(".awards-message--success")
-    assert "异议已收到" in page.locator(".awards-messages").inner_text()
+    assert "异议已收到" in page.locator("[data-objection-filed]").inner_text()
     assert Objection.objects.filter(application=target.application).count() == 1
     screenshot(page, "publicity-objection-filed")
 
@@ -58,7 +58,7 @@ def test_objection_then_cancellation_shows_on_the_publicity_page(migrated_live_s
     page.goto(url)
     item = page.locator(f'[data-award="{target.application_id}"]').first
     assert item.get_attribute("data-award-status") == "cancelled"
-    assert "已撤销" in item.inner_text() and "错报" in item.inner_text()
+    assert "公示期间撤销：错报" in item.inner_text()
     screenshot(page, "publicity-cancelled")
 
 

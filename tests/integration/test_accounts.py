@@ -11,9 +11,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import PASSWORD, approve, make_org, make_user, register
 from wagtail_awards import access
-from wagtail_awards.captcha import new_challenge
 from wagtail_awards.domain import accounts
 from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import MembershipStatus, OrganizationKind, Role
@@ -149,7 +149,7 @@ def test_registration_refusals_create_nothing(client, orgs, data, message):
         "account-first_name": "张老师",
         "account-password1": PASSWORD,
         "account-password2": PASSWORD,
-        "account-captcha_0": new_challenge(),
+        "account-captcha_0": bound_challenge(client, "registration")[0],
         "account-captcha_1": "passed",
     }
     for key, value in data.items():

@@ -119,7 +119,7 @@ def test_withdraw_before_deadline_then_edit_and_resubmit(client, world, frozen):
     login(client, world)
     client.post(save_url(world), complete_data(action="submit"))
     application = Application.objects.get()
-    response = client.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]))
+    response = client.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]), {"confirm": "1"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
@@ -137,7 +137,9 @@ def test_withdraw_refused_after_deadline(client, world):
         client.post(save_url(world), complete_data(action="submit"))
     application = Application.objects.get()
     with time_machine.travel(DEADLINE.timestamp() + 1, tick=False):
-        response = client.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]), follow=True)
+        response = client.post(
+            reverse("wagtail_awards:application_withdraw", args=[application.pk]), {"confirm": "1"}, follow=True
+        )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert "截止" in response.content.decode()
@@ -196,7 +198,8 @@ def test_incomplete_application_cannot_be_submitted(client, world, frozen, missi
     assert application.status == ApplicationStatus.DRAFT and application.reference is None
     html = response.content.decode()
     assert "申报材料不完整" in html
-    assert "提交前必须填写" in html
+    # A box to tick says so (勾选); a field to fill says that.
+    assert ("提交前必须勾选" if missing == "declaration" else "提交前必须填写") in html
     assert not mail.outbox
 
 

@@ -30,7 +30,55 @@ def test_demo_loads_the_2021_notice_and_is_idempotent(demo, client):
     assert "025-83536268" in text and "李雅君" in text
     assert all(theme in text for theme in ("学悟守正", "举旗育人", "建功立业", "暖心聚力", "强基固本"))
     assert "awards-countdown--closed" in html
-    assert "江苏教科工会服务网申报系统操作流程" in text
+    assert "服务教职工优质项目网上申报操作指南 (PDF)" in text
+
+
+def body_text(call):
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", " ".join(str(block.value) for block in call.body)))
+
+
+def test_each_demo_notice_speaks_of_its_own_year_and_deadline(demo, client):
+    from wagtail_awards.workdays import local_tz
+
+    for call in CallPage.objects.all():
+        text = body_text(call)
+        deadline = call.application_deadline.astimezone(local_tz())
+        other_years = {int(year) for year in re.findall(r"(20\d\d)年", text)} - {call.year, deadline.year}
+        assert not other_years, f"{call.slug} names {other_years}"
+        weekday = "一二三四五六日"[deadline.weekday()]
+        assert f"截止时间是{deadline.year}年{deadline.month}月{deadline.day}日（周{weekday}）" in text, call.slug
+        # The themes are listed once, in their own section, not again in the body.
+        assert "深化“学悟守正”行动" not in text
+        page = client.get(call.url).content.decode()
+        assert page.count("强基固本") == 1, call.slug
+
+
+def test_the_operation_guide_is_this_sites_pdf_served_as_pdf(demo, client):
+    from wagtail.documents import get_document_model
+
+    call = CallPage.objects.get(year=2021)
+    document = call.attachments.get().document
+    assert document.file.name.endswith(".pdf") and document is not None
+    assert get_document_model().objects.count() == 1  # one guide for every call
+    response = client.get(document.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF-")
+    # Not the 2021 text about another website (支付宝扫码, 政务服务网, 右侧栏我要申报).
+    assert b"jsghfw" not in content
+
+
+def test_the_demo_editor_publishes_the_pages_they_edit(demo):
+    from django.contrib.auth import get_user_model
+    from wagtail.models import Workflow
+
+    editor = get_user_model().objects.get(username="editor")
+    call = CallPage.objects.get(year=2021)
+    assert call.permissions_for_user(editor).can_publish()
+    assert not Workflow.objects.filter(name__regex=r"[A-Za-z]").exists()
 
 
 def test_demo_has_a_call_open_for_applications(demo, client):

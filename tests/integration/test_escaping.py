@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.contrib.forms.utils import get_field_clean_name
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import approve, register
 from tests.integration.round_world import PDF, build_world
 from tests.voting_helpers import make_voting_page
-from wagtail_awards.captcha import new_challenge
 from wagtail_awards.domain import publicity as publicity_rules
 from wagtail_awards.domain import review as review_rules
 from wagtail_awards.models import (
@@ -137,7 +137,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     assert escape("O'Brien & Co _b_.pdf") in html
     read(applicant, reverse("wagtail_awards:my_applications"), "project", "person")
     # A draft again (withdrawn): the form shows every value back in its inputs.
-    applicant.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]))
+    applicant.post(reverse("wagtail_awards:application_withdraw", args=[application.pk]), {"confirm": "1"})
     assert Application.objects.get(pk=application.pk).status == "withdrawn"
     read(applicant, f"{form_page.url}?application={application.pk}", *texts, "unit")
     Application.objects.filter(pk=application.pk).update(status="submitted")
@@ -238,7 +238,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
             "name": payload("objector"),
             "contact": payload("contact"),
             "content": payload("objection"),
-            "captcha_0": new_challenge(),
+            "captcha_0": bound_challenge(public, "objection")[0],
             "captcha_1": "passed",
         },
     )

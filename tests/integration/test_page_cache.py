@@ -59,9 +59,7 @@ def test_tallies_on_a_cached_page_are_at_most_the_stated_seconds_old(client, sit
     call.save_revision().publish()
     with time_machine.travel(start, tick=False):
         assert 'data-vote-count="0"' in client.get(page.url).content.decode()
-        voting.cast_vote(
-            call_id=call.pk, application_id=candidate.pk, voter_key="u:1", now=start, per_day=3
-        )
+        voting.cast_vote(call_id=call.pk, application_id=candidate.pk, voter_key="u:1", now=start, per_day=3)
         assert 'data-vote-count="0"' in client.get(page.url).content.decode()  # still the kept copy
     with time_machine.travel(start + dt.timedelta(seconds=31), tick=False):
         fresh = client.get(page.url)
@@ -73,6 +71,7 @@ def test_a_cached_page_expires_when_voting_closes(client, site_root):
     call = make_voting_call(site_root, opens=closes - dt.timedelta(days=2), closes=closes)
     make_candidates(call, 1)
     page = make_voting_page(call)
+    closes = call.voting_closes  # the last instant of the closing minute
     with time_machine.travel(closes - dt.timedelta(seconds=5), tick=False):
         assert "data-vote-link" in client.get(page.url).content.decode()
     with time_machine.travel(closes + dt.timedelta(seconds=1), tick=False):
@@ -257,4 +256,3 @@ def test_objection_errors_are_rendered_with_caching_on(client, site_root):
     html = response.content.decode()
     assert response.status_code == 200 and "has-error" in html
     assert 'name="captcha_1"' in html and "data-challenge-url" not in html
-

@@ -261,6 +261,7 @@ ROWS = {
     "site: withdraw": Row(
         method="post",
         url=lambda w, t: reverse("wagtail_awards:application_withdraw", args=[o(w, f"{t}_submitted").pk]),
+        data=lambda w, t: {"confirm": "1"},  # withdrawing asks first; the matrix sends the confirmed request
         done=lambda w, t: refreshed(o(w, f"{t}_submitted")).status == ApplicationStatus.WITHDRAWN,
     ),
     "site: file of an application in the round": Row(

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wagtail.contrib.forms.utils import get_field_clean_name
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import make_application, make_org, make_user
 from tests.integration.round_world import PDF, build_world
 from wagtail_awards import voters
-from wagtail_awards.captcha import new_challenge
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Award, CallPage, PublicityPage
 
@@ -190,7 +190,7 @@ def test_the_vote_never_fails(client, voting, data, extra, device, which):
         application_id = {"candidate": voting["candidate"].pk, "other": voting["call"].pk, "missing": 999999}[which]
         data = {**extra, **data}
         if data.get("captcha_0") == "live":
-            data["captcha_0"] = new_challenge()
+            data["captcha_0"] = bound_challenge(client, "vote")[0]
         if device is not None:
             client.cookies[voters.DEVICE_COOKIE] = device
         url = reverse("wagtail_awards:vote", args=[call.pk, application_id])
@@ -227,7 +227,7 @@ def publicity(world):
 )
 def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
     with own_example():
-        data = {**extra, **fields, "captcha_0": new_challenge()}
+        data = {**extra, **fields, "captcha_0": bound_challenge(client, "objection")[0]}
         if data.get("application") == "listed":
             data["application"] = str(publicity["award"].application_id)
         if evidence:
@@ -235,7 +235,7 @@ def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
         # Both the page and the URL its form posts to (where the evidence is limited while it streams in).
         response = client.post(publicity["publicity_page"].url, data)
         assert_no_server_error(response)
-        data["captcha_0"] = new_challenge()
+        data["captcha_0"] = bound_challenge(client, "objection")[0]
         response = client.post(reverse("wagtail_awards:objection", args=[publicity["publicity_page"].pk]), data)
         assert_no_server_error(response)
         assert_no_server_error(client.get(publicity["publicity_page"].url))
@@ -275,3 +275,120 @@ def test_a_form_body_beyond_the_request_limit_is_refused_not_failed(client, worl
     )
     assert response.status_code == 400
     assert not world["call"].applications.exists()
+
+
+# The admin: list filters, search and ordering in the query string; object ids in the path
+
+
+@pytest.fixture
+def admin_world(world):
+    """Rows in every list of the app's admin, so filters, columns and links all render."""
+    from wagtail_awards.models import CalendarException, Objection, PastAward
+
+    call = world["call"]
+    award = Award.objects.create(application=make_application(call, status="proposed"), prize_rank=1, most_popular=True)
+    Objection.objects.create(application=award.application, name="张", contact="1", content="异议")
+    CalendarException.objects.create(day=dt.date(2026, 10, 10), is_working_day=True, note="调休")
+    PastAward.objects.create(year=2020, project_name="往年项目", unit_name="某工会")
+    world["award"] = award
+    return world
+
+
+#: The app's list screens: (URL name, query keys its filters, search, ordering and pages read).
+ADMIN_LISTS = [
+    (
+        "wagtail_awards_application_modeladmin_index",
+        ["call", "organization__city__exact", "status__exact", "theme__exact"],
+    ),
+    ("wagtail_awards_pastaward_modeladmin_index", ["year__exact"]),
+    ("wagtail_awards_organization_modeladmin_index", ["kind__exact", "city__exact"]),
+    ("wagtail_awards_membership_modeladmin_index", ["role__exact", "organization__kind__exact"]),
+    ("wagtail_awards_calendarexception_modeladmin_index", ["is_working_day__exact"]),
+    ("wagtail_awards_award_modeladmin_index", ["status__exact", "most_popular__exact", "application__call__title"]),
+    ("wagtail_awards_objection_modeladmin_index", ["status__exact", "application__call__title"]),
+    ("wagtail_awards_review:applications", ["call", "status", "export"]),
+    ("wagtail_awards_review:recommend", ["call", "org", "export"]),
+    ("wagtail_awards_review:assignments", ["call"]),
+    ("wagtail_awards_review:scores", ["call", "export"]),
+    ("wagtail_awards_review:ranking", ["call", "suggest", "export"]),
+    ("wagtail_awards_subsidies", ["call", "format"]),
+    ("wagtail_awards_vote_audit_index", []),
+]
+#: What a client may put in a filter: NUL, numbers too large for any column or for int(), other scripts' digits…
+hostile_values = st.one_of(
+    any_text,
+    st.sampled_from(["\x00", "a\x00b", "1\x00", "²", "١٢", "-1", "0", "1e5", " 1", "csv", "xlsx", "True", "proposed"]),
+    st.integers(min_value=2**31, max_value=10**40).map(str),
+    st.integers(min_value=19, max_value=6000).map(lambda n: "9" * n),
+)
+
+
+@EXAMPLES
+@given(
+    screen=st.sampled_from(ADMIN_LISTS),
+    role=st.sampled_from(["province", "recommender", "reviewer"]),
+    data=st.data(),
+)
+@example(screen=ADMIN_LISTS[5], role="province", data=None)
+def test_admin_lists_never_fail_on_their_query(client, admin_world, screen, role, data):
+    name, keys = screen
+    if data is None:  # the examples from the report: NUL in a filter and in the search on PostgreSQL
+        query = {"status__exact": "\x00", "q": "a\x00", "application__call__title": "\x00"}
+    else:
+        key_names = st.one_of(st.sampled_from([*keys, "q", "o", "p"]), st.text(max_size=20))
+        query = data.draw(st.dictionaries(key_names, hostile_values, max_size=4), label="query")
+    with own_example():
+        client.force_login(admin_world[role])
+        response = client.get(reverse(name), query)
+        assert_no_server_error(response)
+        if response.status_code == 302 and "\x00" in "".join(query) + "".join(query.values()):
+            assert "\x00" not in response["Location"] and "%00" not in response["Location"]
+
+
+#: The app's screens of one object: (URL name, where the id goes).
+ADMIN_OBJECTS = [
+    "wagtail_awards_award_modeladmin_edit",
+    "wagtail_awards_award_modeladmin_inspect",
+    "wagtail_awards_award_cancel",
+    "wagtail_awards_objection_modeladmin_edit",
+    "wagtail_awards_objection_modeladmin_inspect",
+    "wagtail_awards_objection_file",
+    "wagtail_awards_application_modeladmin_inspect",
+    "wagtail_awards_organization_modeladmin_edit",
+    "wagtail_awards_organization_modeladmin_delete",
+    "wagtail_awards_calendarexception_modeladmin_edit",
+    "wagtail_awards_vote_audit",
+    "wagtail_awards_review:application",
+    "wagtail_awards_review:score",
+    "wagtail_awards_review:decide",
+]
+hostile_ids = st.one_of(
+    st.integers(min_value=1, max_value=10**30),
+    st.integers(min_value=19, max_value=6000).map(lambda n: "9" * n),
+    st.sampled_from(["0", "²", "١٢", "1\x00", "-1", "1.0"]),
+)
+
+
+@EXAMPLES
+@given(name=st.sampled_from(ADMIN_OBJECTS), pk=hostile_ids, role=st.sampled_from(["province", "recommender"]))
+@example(name="wagtail_awards_vote_audit", pk="9" * 5000, role="province")
+@example(name="wagtail_awards_award_modeladmin_edit", pk="9" * 5000, role="province")
+def test_admin_object_screens_never_fail_on_their_id(client, admin_world, name, pk, role):
+    from urllib.parse import quote
+
+    with own_example():
+        client.force_login(admin_world[role])
+        url = reverse(name, args=[1]).replace("/1/", f"/{quote(str(pk), safe='')}/", 1)
+        assert_no_server_error(client.get(url))
+        assert_no_server_error(client.post(url, {"reason": "x"}))
+
+
+@EXAMPLES
+@given(org=hostile_values, call=st.one_of(st.none(), hostile_values))
+@example(org="9" * 5000, call=None)
+def test_submitting_a_list_never_fails_on_its_ids(client, admin_world, org, call):
+    """A 5,000-digit ``org`` on the submit-list screen answered 500."""
+    with own_example():
+        client.force_login(admin_world["recommender"])
+        data = {"org": org} if call is None else {"org": org, "call": call}
+        assert_no_server_error(client.post(reverse("wagtail_awards_review:submit"), data))

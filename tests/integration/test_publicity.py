@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import local, make_org, make_user
 from tests.publicity_factories import make_award, make_publicity
 from wagtail_awards.domain import publicity
@@ -29,15 +30,13 @@ def objection_url(page):
     return reverse("wagtail_awards:objection", args=[page.pk])
 
 
-def objection_data(application, **extra):
-    from wagtail_awards.captcha import new_challenge
-
+def objection_data(client, application, **extra):
     data = {
         "application": application.pk,
         "name": "张老师",
         "contact": "13800000000",
         "content": "该项目申报材料与实际开展情况不符。",
-        "captcha_0": new_challenge(),
+        "captcha_0": bound_challenge(client, "objection")[0],
         "captcha_1": "passed",
     }
     data.update(extra)
@@ -106,7 +105,7 @@ def test_objection_accepted_inside_the_period(client, in_publicity):
     application = awards[1].application
     upload = SimpleUploadedFile("证据.pdf", b"%PDF-1.7\nevidence", content_type="application/pdf")
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
-        response = client.post(objection_url(page), objection_data(application, file=upload))
+        response = client.post(objection_url(page), objection_data(client, application, file=upload))
         assert response.status_code == 302
         assert response["Location"].endswith("#objection")
         followed = client.get(response["Location"])
@@ -126,7 +125,7 @@ def test_objection_refused_outside_the_period(client, in_publicity, moment):
     _call, page, awards = in_publicity
     with time_machine.travel(moment, tick=False):
         page_html = client.get(page.url).content.decode()
-        response = client.post(page.url, objection_data(awards[0].application), follow=True)
+        response = client.post(page.url, objection_data(client, awards[0].application), follow=True)
     assert "data-objection-form" not in page_html
     # Before the period the form is closed with a message; after it the page is the results list.
     assert ("data-objections-closed" in page_html) == (moment < local(2021, 9, 29, 9))
@@ -147,7 +146,7 @@ def test_objection_refused_outside_the_period(client, in_publicity, moment):
 )
 def test_bad_objection_input_is_refused_with_an_error_and_keeps_the_text(client, in_publicity, override, field):
     _call, page, awards = in_publicity
-    data = {**objection_data(awards[0].application), **override}
+    data = {**objection_data(client, awards[0].application), **override}
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         response = client.post(page.url, data)
     assert response.status_code == 200
@@ -165,7 +164,7 @@ def test_a_cancelled_project_cannot_receive_objections(client, in_publicity):
         publicity.cancel_award(
             award=awards[2], category="untrue", reason="内容不实", user=admin, now=dt.datetime.now(dt.UTC)
         )
-        response = client.post(page.url, objection_data(awards[2].application))
+        response = client.post(page.url, objection_data(client, awards[2].application))
     assert response.status_code == 200
     assert not Objection.objects.exists()
 
@@ -383,7 +382,7 @@ def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root)
     _call, page, awards = in_publicity
     upload = SimpleUploadedFile("证据.pdf", b"%PDF-1.7\nevidence", content_type="application/pdf")
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
-        client.post(objection_url(page), objection_data(awards[0].application, file=upload))
+        client.post(objection_url(page), objection_data(client, awards[0].application, file=upload))
     objection = Objection.objects.get()
     url = reverse("wagtail_awards_objection_file", args=[objection.pk])
     assert client.get(url).status_code == 302  # anonymous: to the admin login

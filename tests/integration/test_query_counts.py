@@ -3,7 +3,6 @@
 (The review screens are measured the same way in ``test_review_queries.py``.)
 """
 
-
 import pytest
 import time_machine
 from django.core.cache import cache

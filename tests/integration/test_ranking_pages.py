@@ -33,9 +33,7 @@ def test_ranking_is_paged_and_prizes_are_saved_on_any_page(site_root, client):
 
     # A prize chosen on page 2 is saved; the screen comes back to page 2.
     target = standing.ranked[60].key
-    response = client.post(
-        f"{URL}?call={call.pk}", {"call": call.pk, "page": 2, f"prize_{target}": "1"}
-    )
+    response = client.post(f"{URL}?call={call.pk}", {"call": call.pk, "page": 2, f"prize_{target}": "1"})
     assert response.status_code == 302 and "page=2" in response["Location"]
     assert Award.objects.get(application_id=target).prize_rank == 1
 

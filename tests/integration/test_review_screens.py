@@ -57,7 +57,8 @@ def test_recommender_flow_quota_confirmation_and_lock(world, client):
     page = text(client.get(ADMIN + "recommend/"))
     assert "名单已锁定" in page and 'name="a' not in page
     response = decide(client, world.apps["nj2"])
-    assert response.status_code == 409 and "已提交并锁定" in text(response)
+    assert response.status_code == 302 and response.url.endswith(f"org={world.orgs['nanjing'].pk}")
+    assert "已提交并锁定" in text(client.get(response.url))
 
 
 def test_over_the_maximum_is_refused_with_a_message(world, client):
@@ -67,8 +68,11 @@ def test_over_the_maximum_is_refused_with_a_message(world, client):
     extra.save()
     for key in ("nj1", "nj2", "nj3"):
         assert decide(client, world.apps[key]).status_code == 302
+    # Refused, and back on the list (quota, other decisions) with the reason, not on a page of its own.
     response = decide(client, extra)
-    assert response.status_code == 409 and "名额已满：最多可推荐 3 个项目" in text(response)
+    assert response.status_code == 302 and response.url.endswith(f"org={world.orgs['nanjing'].pk}")
+    page = text(client.get(response.url))
+    assert "未保存" in page and "名额已满：最多可推荐 3 个项目" in page and "已推荐 3 个" in page
     extra.refresh_from_db()
     assert extra.status == "submitted"
 
@@ -76,7 +80,7 @@ def test_over_the_maximum_is_refused_with_a_message(world, client):
 def test_bad_input_gets_a_clear_answer_never_a_500(world, client):
     client.force_login(world.users["rec_nj"])
     response = decide(client, world.apps["nj1"], decision="maybe")
-    assert response.status_code == 400 and "errorlist" in text(response)
+    assert response.status_code == 400 and "选择一个有效的选项" in text(response) and "返回名单" in text(response)
     response = decide(client, world.apps["nj1"], order="-3")
     assert response.status_code == 400
     assert client.get(ADMIN + "recommend/?call=abc").status_code == 404
@@ -125,7 +129,7 @@ def test_exports_carry_the_scoped_rows_and_numbers(world, client):
     response = client.get(ADMIN + f"ranking/?call={world.call.pk}&export=csv")
     assert response["Content-Disposition"] == 'attachment; filename="ranking-2025.csv"'
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:5] == ["名次", "申报编号", "项目名称", "申报单位名称", "合计"]
+    assert rows[0][:5] == ["名次", "申报编号", "项目名称", "申报单位名称", "加权总分"]
     assert [r[:5] for r in rows[1:3]] == [
         ["1", "R002", "教工之家", "南京市金陵中学工会", "90.00"],
         ["2", "R001", "书香校园", "南京市第一中学工会", "80.00"],

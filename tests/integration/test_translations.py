@@ -74,3 +74,54 @@ def test_compiled_catalogue_matches_the_po_file():
         if got != expected:
             stale.append(entry.msgid)
     assert not stale, f"django.mo is stale (run `make messages`): {stale[:10]}"
+
+
+LIBRARY_PACKAGES = (
+    "wagtail.admin",
+    "wagtail_modeladmin",
+    "wagtail.contrib.forms",
+    "wagtail",
+    "wagtail.documents",
+    "wagtail.snippets",
+    "wagtail.users",
+    "wagtail.images",
+)
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_library_strings_missing_in_their_chinese_catalogues_are_translated_here(domain):
+    """Every string Wagtail and wagtail-modeladmin leave untranslated in zh_Hans has a translation in
+    ``wagtail_awards/library_locale`` (so an upgrade that adds strings is noticed), with its placeholders."""
+    import importlib
+
+    ours = polib.pofile(str(wagtail_awards.LIBRARY_LOCALE_PATH / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"))
+    translated_here = {(e.msgctxt, e.msgid) for e in ours if translated(e)}
+    missing = []
+    for name in LIBRARY_PACKAGES:
+        locale = Path(importlib.import_module(name).__file__).parent / "locale"
+        source = locale / "en" / "LC_MESSAGES" / f"{domain}.po"
+        if not source.exists():
+            continue
+        chinese = locale / "zh_Hans" / "LC_MESSAGES" / f"{domain}.po"
+        theirs = (
+            {(e.msgctxt, e.msgid) for e in polib.pofile(str(chinese)) if translated(e)} if chinese.exists() else set()
+        )
+        missing += [e.msgid for e in polib.pofile(str(source)) if (e.msgctxt, e.msgid) not in theirs | translated_here]
+    assert not missing, f"add to library_locale/zh_Hans/LC_MESSAGES/{domain}.po: {missing[:20]}"
+    for entry in ours:
+        text = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+        source = entry.msgid_plural or entry.msgid
+        assert set(PLACEHOLDER.findall(text)) <= set(PLACEHOLDER.findall(source)) | set(
+            PLACEHOLDER.findall(entry.msgid)
+        )
+    compiled = polib.mofile(str(wagtail_awards.LIBRARY_LOCALE_PATH / "zh_Hans" / "LC_MESSAGES" / f"{domain}.mo"))
+    assert len(compiled) == len([e for e in ours if translated(e)])
+
+
+def test_library_translations_reach_the_admin():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.gettext("By %(filter_title)s") == "按%(filter_title)s"
+        assert translation.gettext("Search all pages…") == "搜索全部页面…"
+        assert translation.gettext("Inspect") == "查看"  # the glossary's word, not the library's 检查

@@ -9,10 +9,10 @@ from django.middleware.csrf import get_token
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests.captcha_helpers import bound_challenge
 from tests.factories import local
 from tests.integration.application_world import BEFORE, PDF, build, complete_data, save_url, upload
 from tests.publicity_factories import make_publicity
-from wagtail_awards.captcha import new_challenge
 from wagtail_awards.forms.publicity import MAX_EVIDENCE_SIZE
 from wagtail_awards.models import Application, ApplicationFile, Objection
 
@@ -149,13 +149,13 @@ def in_publicity(site_root):
         yield call, page, awards
 
 
-def objection_data(application, **extra):
+def objection_data(client, application, **extra):
     return {
         "application": application.pk,
         "name": "王老师",
         "contact": "13800000000",
         "content": "材料不实。",
-        "captcha_0": new_challenge(),
+        "captcha_0": bound_challenge(client, "objection")[0],
         "captcha_1": "passed",
         **extra,
     }
@@ -164,7 +164,9 @@ def objection_data(application, **extra):
 def test_oversized_objection_evidence_is_dropped_while_streaming(in_publicity):
     _call, page, awards = in_publicity
     client, token = csrf_client()
-    data = objection_data(awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 3 * MAX_EVIDENCE_SIZE))
+    data = objection_data(
+        client, awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 3 * MAX_EVIDENCE_SIZE)
+    )
     response = client.post(reverse("wagtail_awards:objection", args=[page.pk]), data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -177,7 +179,7 @@ def test_oversized_objection_evidence_is_dropped_while_streaming(in_publicity):
 def test_objection_with_evidence_within_the_limit_is_filed(in_publicity):
     _call, page, awards = in_publicity
     client, token = csrf_client()
-    data = objection_data(awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 1 * MB))
+    data = objection_data(client, awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 1 * MB))
     response = client.post(reverse("wagtail_awards:objection", args=[page.pk]), data)
     assert response.status_code == 302
     objection = Objection.objects.get()
@@ -187,7 +189,9 @@ def test_objection_with_evidence_within_the_limit_is_filed(in_publicity):
 def test_objection_needs_its_csrf_token(in_publicity):
     _call, page, awards = in_publicity
     client, _token = csrf_client()
-    response = client.post(reverse("wagtail_awards:objection", args=[page.pk]), objection_data(awards[0].application))
+    response = client.post(
+        reverse("wagtail_awards:objection", args=[page.pk]), objection_data(client, awards[0].application)
+    )
     assert response.status_code == 403 and not Objection.objects.exists()
 
 
@@ -195,7 +199,9 @@ def test_evidence_sent_to_the_page_url_is_not_written(in_publicity):
     """The page's own URL is read by the CSRF middleware first: an anonymous file there is dropped with a reason."""
     _call, page, awards = in_publicity
     client, token = csrf_client()
-    data = objection_data(awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 3 * MAX_EVIDENCE_SIZE))
+    data = objection_data(
+        client, awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 3 * MAX_EVIDENCE_SIZE)
+    )
     response = client.post(page.url, data)
     assert written() == 0
     assert response.status_code == 200 and "“证据.pdf”未被接收" in response.content.decode()
@@ -206,7 +212,7 @@ def test_evidence_sent_to_the_page_url_is_not_written(in_publicity):
 def test_objection_over_the_total_cap_is_refused_before_it_is_read(in_publicity):
     _call, page, awards = in_publicity
     client, token = csrf_client()
-    data = objection_data(awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 4 * MB))
+    data = objection_data(client, awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", 4 * MB))
     response = client.post(reverse("wagtail_awards:objection", args=[page.pk]), data)
     assert response.status_code == 413 and written() == 0
 
@@ -217,7 +223,7 @@ def test_objection_url_keeps_the_pages_privacy(in_publicity):
     _call, page, awards = in_publicity
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     client, token = csrf_client()
-    data = objection_data(awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", MB))
+    data = objection_data(client, awards[0].application, csrfmiddlewaretoken=token, file=big("证据.pdf", MB))
     response = client.post(reverse("wagtail_awards:objection", args=[page.pk]), data)
     assert response.status_code == 302 and response["Location"] == page.url
     assert written() == 0 and not Objection.objects.exists()

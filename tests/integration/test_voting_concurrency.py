@@ -4,6 +4,7 @@ import re
 import threading
 import uuid
 from collections import Counter
+from importlib import import_module
 
 import pytest
 from captcha.models import CaptchaStore
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
 from wagtail_awards import voters
+from wagtail_awards.captcha import new_challenge
 from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote
 
@@ -78,16 +80,23 @@ def run_concurrently(jobs):
     return results
 
 
-def vote_job(call, candidate, *, device=None, key=None, answer="passed"):
+def bound_question(session_key=None):
+    """A session (new unless given) and a vote question bound to it, as the vote endpoint hands them out."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    key = new_challenge(purpose="vote", session=session)
+    session.save()
+    return session.session_key, key
+
+
+def vote_job(call, candidate, *, device=None, question=None, answer="passed"):
     url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
-    cookie = voters.device_cookie_value(device or uuid.uuid4().hex)
 
     def job():
         client = Client()
-        client.cookies[voters.DEVICE_COOKIE] = cookie
-        return client.post(
-            url, {"captcha_0": key or CaptchaStore.generate_key(), "captcha_1": answer, "next": "/"}
-        ).status_code
+        client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device or uuid.uuid4().hex)
+        session_key, key = question or bound_question()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        return client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code
 
     return job
 
@@ -134,16 +143,19 @@ def test_each_captcha_accepted_once_under_concurrency(site_root):
     candidates = make_candidates(call, 4)
     challenges = []
     for _ in range(100):
-        key = CaptchaStore.generate_key()
-        challenges.append((key, CaptchaStore.objects.get(hashkey=key).response))
+        session_key, key = bound_question()
+        challenges.append((session_key, key, CaptchaStore.objects.get(hashkey=key).response))
     jobs = []
-    for n, (key, answer) in enumerate(challenges):
-        # Eight different voters send the same solved challenge: only the captcha can refuse them.
-        jobs.extend(vote_job(call, candidates[(n + i) % 4], key=key, answer=answer) for i in range(8))
+    for n, (session_key, key, answer) in enumerate(challenges):
+        # The visitor sends the solved challenge eight times at once, each time as another voter (device): only
+        # the captcha's single DELETE can refuse seven of them.
+        jobs.extend(
+            vote_job(call, candidates[(n + i) % 4], question=(session_key, key), answer=answer) for i in range(8)
+        )
     statuses = run_concurrently(jobs)
     assert Counter(statuses) == {303: 100, 400: 700}
     assert Vote.objects.filter(call=call).count() == 100
-    assert not CaptchaStore.objects.filter(hashkey__in=[key for key, _ in challenges]).exists()
+    assert not CaptchaStore.objects.filter(hashkey__in=[key for _, key, _ in challenges]).exists()
 
 
 # Only override_settings here: mixing it with pytest-django's settings fixture would leak the override.
@@ -178,7 +190,9 @@ def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_ro
         def job():
             client = Client()
             client.cookies[voters.CODE_COOKIE] = cookie
-            return client.post(url, {"captcha_0": CaptchaStore.generate_key(), "captcha_1": "passed"}).status_code
+            session_key, key = bound_question()
+            client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+            return client.post(url, {"captcha_0": key, "captcha_1": "passed"}).status_code
 
         return job
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from tests.captcha_helpers import bound_challenge
 from wagtail_awards.domain import voting
 from wagtail_awards.enums import DeadlineState
 from wagtail_awards.models import CallPage, Vote, VotingPage
@@ -43,7 +44,6 @@ def test_demo_voting_pages_idempotent(client):
 
 @override_settings(WAGTAIL_AWARDS_VOTERS=["verified_account", "voting_code"])
 def test_demo_voters_a_code_sheet_and_a_voter_login(client, settings, tmp_path):
-    from captcha.models import CaptchaStore
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
@@ -64,7 +64,7 @@ def test_demo_voters_a_code_sheet_and_a_voter_login(client, settings, tmp_path):
     assert client.post(reverse("wagtail_awards:voting_code"), {"code": DEMO_CODES[0].lower()}).status_code == 303
     response = client.post(
         reverse("wagtail_awards:vote", args=[call.pk, candidate.pk]),
-        {"captcha_0": CaptchaStore.generate_key(), "captcha_1": "passed"},
+        {"captcha_0": bound_challenge(client, "vote")[0], "captcha_1": "passed"},
     )
     assert response.status_code == 303
     assert Vote.objects.filter(call=call, voter_key__startswith="c:").count() == 1

@@ -13,13 +13,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import HistoryView, InspectView
+from wagtail.admin.ui.tables import Column, DateColumn, UserColumn
+from wagtail_modeladmin.views import HistoryView
 
 from .. import access
 from ..domain.applications import decide_past_award
+from ..domain.ids import parse_id
 from ..exports import FormulaSafeIndexView
 from ..models import Application, PastAward
+from .base import AwardsModelAdmin
+from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
 
 
@@ -30,7 +33,7 @@ class ApplicationPermissionHelper(PolicyPermissionHelper):
     inspect_action = "application.view"
 
 
-class ApplicationInspectView(InspectView):
+class ApplicationInspectView(WordsInspectView):
     def get_context_data(self, **kwargs):
         application = self.instance
         if application.past_award_matches and application.past_award_cleared_at is None:
@@ -39,11 +42,9 @@ class ApplicationInspectView(InspectView):
                 may_decide_past_award=access.can(self.request.user, "application.decide_past_award", application),
                 past_award_url=reverse("wagtail_awards_application_past_award", args=[application.pk]),
             )
-        form_page = application.call.get_children().type(_form_page_model()).live().specific().first()
-        labels = {f.clean_name: f.label for f in form_page.get_form_fields()} if form_page else {}
         kwargs.update(
             application=application,
-            answers=[(labels.get(name, name), value) for name, value in application.answers.items()],
+            answers=application.labelled_answers(),
             files=[
                 (item, reverse("wagtail_awards:application_file", args=[item.pk])) for item in application.files.all()
             ],
@@ -53,14 +54,15 @@ class ApplicationInspectView(InspectView):
 
 
 class ApplicationHistoryView(HistoryView):
+    # wagtail-modeladmin names the user column in English ("User", "system"), outside any catalogue.
+    columns = [
+        Column("message", label=_("Action")),
+        UserColumn("user", label=_("User"), blank_display_name=_("System")),
+        DateColumn("timestamp", label=_("Date")),
+    ]
+
     def check_action_permitted(self, user):
         return access.can(user, "application.history", self.instance)
-
-
-def _form_page_model():
-    from ..models import ApplicationFormPage
-
-    return ApplicationFormPage
 
 
 class PastAwardFilter(SimpleListFilter):
@@ -97,18 +99,26 @@ class CallFilter(SimpleListFilter):
 
     title = _("call")
     parameter_name = "call"
+    #: The lookup of the call's id from the listed model.
+    lookup = "call_id"
 
     def lookups(self, request, model_admin):
         from ..models import CallPage
 
-        return [(str(call.pk), call.title) for call in CallPage.objects.order_by("-year")]
+        return [(str(call.pk), label) for call, label in CallPage.menu()]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(call_id=int(value)) if value and value.isdigit() else queryset
+        call_id = parse_id(self.value())
+        return queryset.filter(**{self.lookup: call_id}) if call_id else queryset
 
 
-class ApplicationAdmin(ModelAdmin):
+class ProjectCallFilter(CallFilter):
+    """By the call of the project (for awards and objections)."""
+
+    lookup = "application__call_id"
+
+
+class ApplicationAdmin(AwardsModelAdmin):
     model = Application
     index_view_class = FormulaSafeIndexView
     menu_label = _("Applications")
@@ -183,7 +193,7 @@ class PastAwardPermissionHelper(PolicyPermissionHelper):
     list_action = create_action = inspect_action = edit_action = delete_action = "past_awards.manage"
 
 
-class PastAwardAdmin(ModelAdmin):
+class PastAwardAdmin(AwardsModelAdmin):
     model = PastAward
     permission_helper_class = PastAwardPermissionHelper
     index_view_class = FormulaSafeIndexView

@@ -14,7 +14,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.helpers import ButtonHelper
-from wagtail_modeladmin.options import ModelAdmin
 
 from .. import access
 from ..conf import awards_settings
@@ -22,6 +21,7 @@ from ..domain import accounts
 from ..enums import MembershipStatus
 from ..exports import FormulaSafeIndexView
 from ..models import Membership
+from .base import AwardsModelAdmin
 from .policy import PolicyPermissionHelper
 
 
@@ -176,7 +176,7 @@ def invite_view(request):
     )
 
 
-class MembershipAdmin(ModelAdmin):
+class MembershipAdmin(AwardsModelAdmin):
     model = Membership
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Members and requests")

@@ -1,9 +1,11 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
 from ..exports import FormulaSafeIndexView
 from ..models import CalendarException, Organization
 from .applications import ApplicationAdmin, PastAwardAdmin
+from .base import AwardsModelAdmin
+from .display import WordsInspectView
 from .memberships import MembershipAdmin
 from .policy import PolicyPermissionHelper
 
@@ -16,7 +18,7 @@ class CalendarPermissionHelper(PolicyPermissionHelper):
     list_action = create_action = edit_action = delete_action = "calendar.manage"
 
 
-class OrganizationAdmin(ModelAdmin):
+class OrganizationAdmin(AwardsModelAdmin):
     model = Organization
     index_view_class = FormulaSafeIndexView
     menu_label = _("Organisations")
@@ -26,10 +28,13 @@ class OrganizationAdmin(ModelAdmin):
     search_fields = ("name", "city")
     list_select_related = ("parent",)
     inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
+    inspect_view_fields = ("name", "kind", "parent", "city", "approved")
     permission_helper_class = OrganizationPermissionHelper
 
 
-class CalendarExceptionAdmin(ModelAdmin):
+
+class CalendarExceptionAdmin(AwardsModelAdmin):
     model = CalendarException
     index_view_class = FormulaSafeIndexView
     menu_label = _("Working-day exceptions")
@@ -41,6 +46,6 @@ class CalendarExceptionAdmin(ModelAdmin):
 
 class AwardsAdminGroup(ModelAdminGroup):
     menu_label = _("Awards")
-    menu_icon = "trophy"
+    menu_icon = "success"
     menu_order = 250
     items = (ApplicationAdmin, PastAwardAdmin, OrganizationAdmin, MembershipAdmin, CalendarExceptionAdmin)

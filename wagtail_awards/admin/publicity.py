@@ -12,15 +12,23 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, Panel
 from wagtail_modeladmin.helpers import ButtonHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
-from .. import access
+from .. import (
+    access,
+    converters,  # noqa: F401 - registers <awards_id:…>
+)
 from ..domain import publicity, subsidy
+from ..domain.ids import parse_id
 from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
+from .applications import ProjectCallFilter
+from .base import AwardsModelAdmin
+from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
 
 
@@ -37,19 +45,53 @@ class AwardPermissionHelper(PolicyPermissionHelper):
     edit_action = "awards.edit"
 
 
-class ObjectionAdmin(ModelAdmin):
+class ObjectionFactsPanel(Panel):
+    """What was filed (project, person, contact, text, evidence), shown above the fields an administrator fills in."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_awards/admin/publicity/objection_facts.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            objection = self.instance
+            context.update(
+                objection=objection,
+                evidence_url=reverse("wagtail_awards_objection_file", args=[objection.pk])
+                if objection.pk and objection.file
+                else "",
+            )
+            return context
+
+
+class ObjectionAdmin(AwardsModelAdmin):
     model = Objection
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
-    list_display = ("application", "name", "contact", "status", "created_at", "evidence")
-    list_filter = ("status", "application__call__title")
+    list_display = ("application", "name", "contact", "content_excerpt", "status", "created_at", "repeats", "evidence")
+    list_filter = ("status", ProjectCallFilter)
     search_fields = ("name", "contact", "content", "application__project_name")
     list_select_related = ("application",)
     inspect_view_enabled = True
-    inspect_view_fields = ("application", "name", "contact", "content", "file_name", "status", "finding", "reply")
+    inspect_view_class = WordsInspectView
+    inspect_view_fields = (
+        "application",
+        "name",
+        "contact",
+        "content",
+        "file_name",
+        "repeats",
+        "status",
+        "finding",
+        "reply",
+    )
     permission_helper_class = ObjectionPermissionHelper
-    form_fields_exclude = ("application", "name", "contact", "content", "file", "file_name", "ip_hash")
+    panels = [ObjectionFactsPanel(), FieldPanel("status"), FieldPanel("finding"), FieldPanel("reply")]
+
+    def content_excerpt(self, obj):
+        return obj.content[:60] + ("…" if len(obj.content) > 60 else "")
+
+    content_excerpt.short_description = gettext_lazy("content")
 
     def evidence(self, obj):
         if not obj.file:
@@ -64,7 +106,7 @@ class ObjectionAdmin(ModelAdmin):
 
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/objection/<int:pk>/file/", self.file_view, name="wagtail_awards_objection_file"),
+            path("wagtail_awards/objection/<awards_id:pk>/file/", self.file_view, name="wagtail_awards_objection_file"),
         )
 
     def file_view(self, request, pk):
@@ -102,16 +144,17 @@ class AwardButtonHelper(ButtonHelper):
         return buttons
 
 
-class AwardAdmin(ModelAdmin):
+class AwardAdmin(AwardsModelAdmin):
     model = Award
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Award list")
-    menu_icon = "trophy"
-    list_display = ("application", "prize_rank", "most_popular", "status", "federation_subsidised", "subsidy")
-    list_filter = ("status", "most_popular", "federation_subsidised", "application__call__title")
-    search_fields = ("application__project_name", "application__unit_name")
-    list_select_related = ("application",)
+    menu_icon = "success"
+    list_display = ("application", "prize", "most_popular", "status", "federation_subsidised", "subsidy_amount")
+    list_filter = ("status", "most_popular", "federation_subsidised", ProjectCallFilter)
+    search_fields = ("application__reference", "application__project_name", "application__unit_name")
+    list_select_related = ("application", "application__call")
     inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
     permission_helper_class = AwardPermissionHelper
     button_helper_class = AwardButtonHelper
     # Prizes are decided in the review stage; here only the federation flag is edited.
@@ -129,9 +172,32 @@ class AwardAdmin(ModelAdmin):
         "decided_by",
     )
 
+    def get_queryset(self, request):
+        # Prize names and subsidy rates of every listed call in one query.
+        return super().get_queryset(request).prefetch_related("application__call__prize_levels")
+
+    def prize(self, obj):
+        names = {level.rank: level.name for level in obj.application.call.prize_levels.all()}
+        return names.get(obj.prize_rank, obj.prize_rank or "")
+
+    prize.short_description = gettext_lazy("prize")
+
+    def subsidy_amount(self, obj):
+        """As the subsidy screen computes it (a proposed award has no stored amount yet)."""
+        rates = subsidy.rates_for_call(call=obj.application.call)
+        return subsidy.amount_for(
+            prize_rank=obj.prize_rank,
+            most_popular=obj.most_popular,
+            federation_subsidised=obj.federation_subsidised,
+            cancelled=obj.status == AwardStatus.CANCELLED,
+            rates=rates,
+        ).amount
+
+    subsidy_amount.short_description = gettext_lazy("subsidy (yuan)")
+
     def get_admin_urls_for_registration(self):
         return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/award/<int:pk>/cancel/", cancel_award_view, name="wagtail_awards_award_cancel"),
+            path("wagtail_awards/award/<awards_id:pk>/cancel/", cancel_award_view, name="wagtail_awards_award_cancel"),
             path("wagtail_awards/subsidies/", subsidy_view, name="wagtail_awards_subsidies"),
         )
 
@@ -171,7 +237,7 @@ def cancel_award_view(request, pk):
             "can_cancel": award.status == AwardStatus.PROPOSED,
             "page_title": _("Cancel award"),
             "header_title": _("Cancel award"),
-            "header_icon": "trophy",
+            "header_icon": "success",
         },
     )
 
@@ -181,9 +247,13 @@ def subsidy_view(request):
     if not access.can(request.user, "subsidies.view"):
         raise PermissionDenied
     calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
+    labels = {option.pk: label for option, label in CallPage.menu()}
+    for option in calls:
+        option.menu_label = labels.get(option.pk, option.title)
     call = None
-    if request.GET.get("call", "").isdigit():
-        call = next((c for c in calls if c.pk == int(request.GET["call"])), None)
+    call_id = parse_id(request.GET.get("call", ""))
+    if call_id:
+        call = next((c for c in calls if c.pk == call_id), None)
     call = call or (calls[0] if calls else None)
     table = subsidy.table_for_call(call=call) if call else None
     levels = {level.rank: level.name for level in call.prize_levels.all()} if call else {}

@@ -25,16 +25,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.coreutils import multigetattr
 
-from .. import access
+from .. import (
+    access,
+    converters,  # noqa: F401 - registers <awards_id:…>
+)
 from ..domain import recommendation as rec_rules
 from ..domain import review as rules
+from ..domain.applications import display_answer
+from ..domain.ids import parse_id
 from ..enums import ApplicationStatus, RecommendationDecision
 from ..exports import FormulaSafeExportMixin
 from ..forms.review import AssignForm, AutoAssignForm, DecisionForm, PrizeForm, ScoreForm, UnlockForm
 from ..models import (
     Application,
     ApplicationFile,
+    ApplicationFormPage,
     CallPage,
     Organization,
     Recommendation,
@@ -67,9 +74,11 @@ class RoundView(WagtailAdminTemplateMixin, View):
 
     #: The policy action (``access.policy``) that opens the screen.
     action = "round.rank"
-    header_icon = "trophy"
+    header_icon = "order"
     #: Lists offer a choice of call; screens of one object do not.
     call_switcher = False
+    #: Whose own work picks the call a screen opens on: a reviewer's assignments, a recommender's applicants.
+    work_of = ("reviewer", "recommender")
 
     def dispatch(self, request, *args, **kwargs):
         self.user_roles = access.roles(request.user)
@@ -81,13 +90,35 @@ class RoundView(WagtailAdminTemplateMixin, View):
     def call(self):
         raw = self.request.GET.get("call") or self.request.POST.get("call")
         if raw:
-            if not str(raw).isdigit():
+            call_id = parse_id(raw)
+            if call_id is None:
                 raise Http404
-            return get_object_or_404(CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels"), pk=raw)
-        call = rules.current_call()
+            return get_object_or_404(
+                CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels"), pk=call_id
+            )
+        call = self.call_with_my_work() or rules.current_call()
         if call is None:
             raise Http404(_("There is no call yet."))
         return CallPage.objects.prefetch_related("quotas", "criteria", "prize_levels").get(pk=call.pk)
+
+    def call_with_my_work(self):
+        """The call a reviewer or recommender opens on: of the calls holding their own work (assigned projects,
+        their organisation's applicants), the one in review now, else the latest closed, else the newest."""
+        if self.user_roles.province_admin:
+            return None
+        work = Q(pk__in=[])
+        if "reviewer" in self.work_of and self.user_roles.reviewer:
+            work |= Q(
+                applications__review_assignments__reviewer=self.request.user,
+                applications__status__in=rules.IN_REVIEW,
+            )
+        if "recommender" in self.work_of and self.user_roles.recommender:
+            work |= Q(
+                applications__recommending_organization__in=self.user_roles.recommender_orgs,
+                applications__status__in=rec_rules.VISIBLE_TO_RECOMMENDERS,
+            )
+        calls = CallPage.objects.filter(work).distinct().order_by("-year", "-pk")
+        return rules.pick_current_call(calls=calls, now=timezone.now())
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
@@ -96,7 +127,7 @@ class RoundView(WagtailAdminTemplateMixin, View):
         context = super().get_context_data(**kwargs)
         context.update(
             call=self.call,
-            calls=CallPage.objects.order_by("-year", "-pk").only("pk", "title", "year"),
+            calls=CallPage.menu(include=self.call) if self.call_switcher else [],
             roles=self.user_roles,
             call_switcher=self.call_switcher,
         )
@@ -147,7 +178,7 @@ class ApplicationListView(ExportMixin, RoundView):
     page_title = gettext_lazy("Projects in the round")
     template_name = TEMPLATES + "applications.html"
     export_filename = "applications"
-    list_export = [
+    base_export = [
         "reference",
         "project_name",
         "unit_name",
@@ -158,7 +189,7 @@ class ApplicationListView(ExportMixin, RoundView):
         "get_status_display",
         "submitted_at",
     ]
-    export_headings = {
+    base_headings = {
         "reference": gettext_lazy("reference number"),
         "project_name": gettext_lazy("project name"),
         "unit_name": gettext_lazy("applicant unit name"),
@@ -169,6 +200,26 @@ class ApplicationListView(ExportMixin, RoundView):
         "get_status_display": gettext_lazy("status"),
         "submitted_at": gettext_lazy("submitted"),
     }
+
+    @cached_property
+    def answer_fields(self):
+        """The fields the editor added to the call's application form, as extra columns (by their labels)."""
+        page = ApplicationFormPage.objects.child_of(self.call).first()
+        return page.answer_fields() if page else []
+
+    @property
+    def list_export(self):
+        return [*self.base_export, *(f"answer:{name}" for name, _label in self.answer_fields)]
+
+    @property
+    def export_headings(self):
+        return {**self.base_headings, **{f"answer:{name}": label for name, label in self.answer_fields}}
+
+    def to_row_dict(self, item):
+        row = {field: multigetattr(item, field) for field in self.base_export}
+        for name, _label in self.answer_fields:
+            row[f"answer:{name}"] = display_answer(item.answers.get(name, ""))
+        return row
 
     def rows(self):
         queryset = access.visible_applications(self.request.user, access.Purpose.ROUND).filter(call=self.call)
@@ -218,6 +269,7 @@ class ApplicationInspectView(RoundView):
                 files=files,
                 reviews=reviews.prefetch_related("scores"),
                 recommendation=recommendation,
+                answers=application.labelled_answers(),
             )
         )
 
@@ -231,6 +283,7 @@ class RecommendView(ExportMixin, RoundView):
 
     call_switcher = True
     action = "round.recommend"
+    work_of = ("recommender",)
     page_title = gettext_lazy("Preliminary review and recommendation")
     template_name = TEMPLATES + "recommend.html"
     export_filename = "recommendations"
@@ -261,9 +314,10 @@ class RecommendView(ExportMixin, RoundView):
         raw = self.request.GET.get("org") or self.request.POST.get("org")
         allowed = access.recommending_organizations_for(self.request.user)
         if raw:
-            if not str(raw).isdigit():
+            org_id = parse_id(raw)
+            if org_id is None:
                 raise Http404
-            return get_object_or_404(allowed, pk=raw)
+            return get_object_or_404(allowed, pk=org_id)
         if self.user_roles.province_admin:
             return None
         return allowed.order_by("name").first()
@@ -387,7 +441,14 @@ class DecideView(RoundView):
                 "comment": recommendation.comment if recommendation else "",
             },
         )
-        return self.render_to_response(self.get_context_data(application=application, form=form))
+        return self.render_to_response(self.context(application, form))
+
+    @staticmethod
+    def list_url(application):
+        return review_url("recommend", call=application.call) + f"&org={application.recommending_organization_id}"
+
+    def context(self, application, form):
+        return self.get_context_data(application=application, form=form, back_url=self.list_url(application))
 
     def post(self, request, pk):
         application = self.get_application(pk)
@@ -402,13 +463,15 @@ class DecideView(RoundView):
                     order=form.cleaned_data["order"],
                 )
             except rec_rules.RecommendationError as error:
-                messages.error(request, str(error))
-                return self.render_to_response(self.get_context_data(application=application, form=form), status=409)
+                # Refused (e.g. over the quota): back to the list, where the quota and the other decisions are.
+                messages.error(
+                    request,
+                    _("Not saved: %(project)s. %(reason)s") % {"project": application.project_name, "reason": error},
+                )
+                return redirect(self.list_url(application))
             messages.success(request, _("Saved: %(project)s.") % {"project": application.project_name})
-            return redirect(
-                review_url("recommend", call=application.call) + f"&org={application.recommending_organization_id}"
-            )
-        return self.render_to_response(self.get_context_data(application=application, form=form), status=400)
+            return redirect(self.list_url(application))
+        return self.render_to_response(self.context(application, form), status=400)
 
 
 class SubmitListView(RoundView):
@@ -417,20 +480,32 @@ class SubmitListView(RoundView):
     template_name = TEMPLATES + "submit.html"
 
     def post(self, request):
-        raw = request.POST.get("org", "")
-        organization = Organization.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        org_id = parse_id(request.POST.get("org", ""))
+        organization = Organization.objects.filter(pk=org_id).first() if org_id else None
         if not access.can(request.user, "organization.edit_list", organization):
             raise Http404
         rec_list = rec_rules.get_list(call=self.call, organization=organization)
         target = review_url("recommend", call=self.call) + f"&org={organization.pk}"
-        try:
-            rec_rules.submit(
-                user=request.user, rec_list=rec_list, confirm_under_minimum=request.POST.get("confirm") == "1"
+        if request.POST.get("confirm") != "1":
+            # Submitting locks the list for good: say so and list what is sent before doing it.
+            status = rec_rules.quota_status(rec_list=rec_list)
+            warning = ""
+            if status.under_minimum:
+                warning = _(
+                    "Only %(used)d recommended, fewer than the minimum of %(min)d. Confirm to submit all the same."
+                ) % {"used": status.used, "min": status.min_count}
+            recommended = (
+                Recommendation.objects.filter(recommendation_list=rec_list, decision=RecommendationDecision.RECOMMEND)
+                .select_related("application")
+                .order_by("order", "application__reference")
             )
-        except rec_rules.UnderMinimum as warning:
             return self.render_to_response(
-                self.get_context_data(organization=organization, warning=str(warning), back_url=target)
+                self.get_context_data(
+                    organization=organization, warning=warning, recommended=recommended, back_url=target
+                )
             )
+        try:
+            rec_rules.submit(user=request.user, rec_list=rec_list, confirm_under_minimum=True)
         except rec_rules.RecommendationError as error:
             messages.error(request, str(error))
             return redirect(target)
@@ -542,12 +617,16 @@ class AutoAssignView(RoundView):
 
 # Scoring
 
+#: Projects a reviewer may still score (once proposed for a prize, the scores stand).
+SCOREABLE = (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED)
+
 
 class ScoresView(ExportMixin, RoundView):
     """A reviewer's assigned projects; province administrators see every review of the call."""
 
     call_switcher = True
     action = "round.scores"
+    work_of = ("reviewer",)
     page_title = gettext_lazy("Expert review")
     template_name = TEMPLATES + "scores.html"
     export_filename = "scores"
@@ -596,21 +675,72 @@ class ScoresView(ExportMixin, RoundView):
     def export_rows(self):
         return self.assignments()
 
-    def get(self, request, *args, **kwargs):
-        if self.is_export:
-            return super().get(request, *args, **kwargs)
-        items = list(self.assignments())
+    def grid(self, data=None):
+        """The rows of the screen; a reviewer's own open assignments carry a score form (the scoring grid)."""
+        items = list(self.assignments().prefetch_related("application__files"))
+        review_open = rules.review_open(call=self.call)
         for item in items:
             by_criterion = {s.criterion_id: s.value for s in item.scores.all()}
             item.criterion_values = [by_criterion.get(c.pk) for c in self.criteria]
+            item.materials = [(file, file_download_url(file)) for file in item.application.files.all()]
+            item.form = None
+            if review_open and item.reviewer_id == self.request.user.pk and item.application.status in SCOREABLE:
+                item.form = ScoreForm(
+                    data,
+                    prefix=f"s{item.pk}",
+                    criteria=self.criteria,
+                    initial_scores=by_criterion,
+                    initial={"comment": item.comment},
+                    comment_rows=1,
+                )
+        return items, review_open
+
+    def render_grid(self, items, review_open, status=200):
         return self.render_to_response(
             self.get_context_data(
                 items=items,
                 criteria=self.criteria,
-                review_open=rules.review_open(call=self.call),
+                review_open=review_open,
+                editable=any(item.form for item in items),
                 done=sum(1 for item in items if item.submitted_at),
-            )
+            ),
+            status=status,
         )
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return super().get(request, *args, **kwargs)
+        return self.render_grid(*self.grid())
+
+    def post(self, request, *args, **kwargs):
+        """Save every row of the grid the reviewer changed; rows left as they were are not touched."""
+        items, review_open = self.grid(request.POST)
+        saved, failed = 0, 0
+        for item in items:
+            form = item.form
+            if form is None or not form.has_changed():
+                continue
+            if not form.is_valid():
+                failed += 1
+                continue
+            try:
+                rules.save_scores(
+                    user=request.user, item=item, values=form.score_values(), comment=form.cleaned_data["comment"]
+                )
+            except rules.ReviewError as error:
+                form.add_error(None, str(error))
+                failed += 1
+            else:
+                saved += 1
+        if failed:
+            messages.error(
+                request,
+                _("%(saved)d projects saved; %(failed)d not saved: correct the marked rows.")
+                % {"saved": saved, "failed": failed},
+            )
+            return self.render_grid(items, review_open, status=400)
+        messages.success(request, _("Scores saved for %(n)d projects.") % {"n": saved})
+        return self.back("scores")
 
 
 class ScoreEditView(RoundView):
@@ -637,7 +767,26 @@ class ScoreEditView(RoundView):
         )
 
     def context(self, item, form):
-        return self.get_context_data(item=item, form=form, review_open=rules.review_open(call=self.call))
+        return self.get_context_data(
+            item=item,
+            form=form,
+            review_open=rules.review_open(call=self.call),
+            materials=[(file, file_download_url(file)) for file in item.application.files.all()],
+            next_item=self.next_item(item),
+        )
+
+    def next_item(self, item):
+        """The reviewer's next project in this call to score: the next unscored one, else the next in the list."""
+        mine = list(
+            ReviewAssignment.objects.filter(
+                reviewer=self.request.user, application__call=self.call, application__status__in=SCOREABLE
+            )
+            .select_related("application")
+            .order_by("application__reference", "application_id")
+        )
+        keys = [other.pk for other in mine]
+        after = mine[keys.index(item.pk) + 1 :] + mine[: keys.index(item.pk)] if item.pk in keys else mine
+        return next((other for other in after if not other.submitted_at), None)
 
     def get(self, request, pk):
         item = self.get_item(pk)
@@ -656,6 +805,9 @@ class ScoreEditView(RoundView):
             messages.error(request, str(error))
             return self.render_to_response(self.context(item, form), status=409)
         messages.success(request, _("Scores saved: %(project)s.") % {"project": item.application.project_name})
+        following = self.next_item(item) if request.POST.get("next") == "1" else None
+        if following is not None:
+            return redirect(review_url("score", following.pk))
         return self.back("scores")
 
 
@@ -684,7 +836,7 @@ class RankingView(ExportMixin, RoundView):
         "application.reference": gettext_lazy("reference number"),
         "application.project_name": gettext_lazy("project name"),
         "application.unit_name": gettext_lazy("applicant unit name"),
-        "total": gettext_lazy("Total"),
+        "total": gettext_lazy("weighted total"),
         "reviews": gettext_lazy("Reviews"),
         "spread": gettext_lazy("Spread"),
         "tied": gettext_lazy("Tied"),
@@ -768,16 +920,16 @@ class RankingView(ExportMixin, RoundView):
 def urlpatterns():
     return [
         path("applications/", ApplicationListView.as_view(), name="applications"),
-        path("applications/<int:pk>/", ApplicationInspectView.as_view(), name="application"),
+        path("applications/<awards_id:pk>/", ApplicationInspectView.as_view(), name="application"),
         path("recommend/", RecommendView.as_view(), name="recommend"),
-        path("recommend/<int:pk>/", DecideView.as_view(), name="decide"),
+        path("recommend/<awards_id:pk>/", DecideView.as_view(), name="decide"),
         path("recommend/submit/", SubmitListView.as_view(), name="submit"),
-        path("recommend/lists/<int:pk>/unlock/", UnlockListView.as_view(), name="unlock"),
+        path("recommend/lists/<awards_id:pk>/unlock/", UnlockListView.as_view(), name="unlock"),
         path("assignments/", AssignmentsView.as_view(), name="assignments"),
-        path("assignments/<int:pk>/add/", AssignView.as_view(), name="assign"),
+        path("assignments/<awards_id:pk>/add/", AssignView.as_view(), name="assign"),
         path("assignments/auto/", AutoAssignView.as_view(), name="auto_assign"),
-        path("assignments/<int:pk>/remove/", UnassignView.as_view(), name="unassign"),
+        path("assignments/<awards_id:pk>/remove/", UnassignView.as_view(), name="unassign"),
         path("scores/", ScoresView.as_view(), name="scores"),
-        path("scores/<int:pk>/", ScoreEditView.as_view(), name="score"),
+        path("scores/<awards_id:pk>/", ScoreEditView.as_view(), name="score"),
         path("ranking/", RankingView.as_view(), name="ranking"),
     ]

@@ -17,7 +17,11 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .. import access, page_cache
+from .. import (
+    access,
+    converters,  # noqa: F401 - registers <awards_id:…>
+    page_cache,
+)
 from ..conf import awards_settings
 from ..domain import voting
 from ..forms.voting_audit import InvalidateVotesForm
@@ -103,9 +107,7 @@ def audit(request, call_id):
     ]
     hours = voting.audit_hours(call=call, page=_page_number(request, "hours"))
     shown = {pk for _hour, _total, items in hours.rows for pk, _n in items[:CANDIDATES_PER_HOUR]}
-    names = dict(
-        Application.objects.filter(pk__in=shown | set(standing.leaders)).values_list("pk", "project_name")
-    )
+    names = dict(Application.objects.filter(pk__in=shown | set(standing.leaders)).values_list("pk", "project_name"))
     context = {
         "page_title": _("Vote audit"),
         "page_subtitle": call.title,
@@ -143,7 +145,7 @@ def audit(request, call_id):
 def register_urls():
     return [
         path("awards/votes/", index, name="wagtail_awards_vote_audit_index"),
-        path("awards/votes/<int:call_id>/", audit, name="wagtail_awards_vote_audit"),
+        path("awards/votes/<awards_id:call_id>/", audit, name="wagtail_awards_vote_audit"),
     ]
 
 

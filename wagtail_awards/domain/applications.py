@@ -86,6 +86,30 @@ def next_reference(*, year: int, existing: Iterable[str]) -> str:
     return format_reference(year=year, number=max(numbers, default=0) + 1)
 
 
+def display_answer(value):
+    """An answer as a person reads it: 是/否 for a checkbox, a list joined with “、”, the rest as it is."""
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    if isinstance(value, list | tuple):
+        return list_separator().join(str(v) for v in value)
+    return value
+
+
+def labelled_answers(*, answers: Mapping[str, object], fields: Iterable[tuple[str, str]]) -> list[tuple[str, object]]:
+    """``(label, answer)`` of the editor-defined fields, in the form's order (``fields`` is ``(name, label)``).
+
+    Answers are stored under the field's machine name (for a Chinese label, an escaped form such as
+    ``u9879u76eeu7b80u4ecb``); a person sees the label. An answer whose field has left the form keeps its name.
+    """
+    fields = list(fields)
+    known = {name for name, _label in fields}
+    rows = [(label, display_answer(answers[name])) for name, label in fields if name in answers]
+    rows += [(name, display_answer(value)) for name, value in answers.items() if name not in known]
+    return rows
+
+
 def is_locked(*, status: str) -> bool:
     """Whether an application in ``status`` is locked for its applicant."""
     return status not in EDITABLE_STATUSES

@@ -6,6 +6,7 @@ says what it writes.
 
 import datetime as dt
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -95,11 +96,30 @@ def hash_address(*, address: str, secret: str) -> str:
     return hashlib.sha256(f"{secret}:{address}".encode()).hexdigest()
 
 
+def normalise_objection(text: str) -> str:
+    """An objection's text as compared for duplicates: NFKC, case-folded, without any whitespace.
+
+    Full-width and half-width forms, letter case and spacing or line breaks do not make a different objection.
+    """
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(folded.split())
+
+
+def objection_fingerprint(*, text: str, file_digest: str = "") -> str:
+    """What makes two objections against one project from one address the same: the normalised text and the
+    evidence file's SHA-256 (an objection with other evidence is another objection)."""
+    return hashlib.sha256(f"{normalise_objection(text)}\x00{file_digest}".encode()).hexdigest()
+
+
 # With the database
 
 
 class PublicityError(Exception):
     """A publicity action refused; ``str()`` is a translated message for the user."""
+
+
+class ObjectionLimited(PublicityError):
+    """Too many objections from one address (in all, or against one project) in the window."""
 
 
 def call_countdown(*, call, now: dt.datetime) -> Countdown | None:
@@ -210,12 +230,47 @@ def cancel_award(*, award, category: str, reason: str, user, now: dt.datetime) -
     return award
 
 
+def _file_digest(file) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _objection_allowed(*, application, ip_hash: str, now) -> bool:
+    """Counts one objection from ``ip_hash``: within both limits of ``WAGTAIL_AWARDS_OBJECTION_*``?"""
+    from ..conf import awards_settings
+    from .voting import within_rate_limit
+
+    window = awards_settings.OBJECTION_WINDOW
+    per_address = within_rate_limit(
+        key=f"objection:{ip_hash}", now=now, limit=awards_settings.OBJECTION_IP_LIMIT, window=window
+    )
+    per_project = within_rate_limit(
+        key=f"objection:{ip_hash}:{application.pk}",
+        now=now,
+        limit=awards_settings.OBJECTION_PROJECT_LIMIT,
+        window=window,
+    )
+    return per_address and per_project
+
+
 def file_objection(*, application, call, name: str, contact: str, content: str, file=None, ip_hash: str = "", now):
     """Record an objection (异议) against ``application`` while ``call``'s publicity period is open.
 
-    Raises :class:`PublicityError` outside the period or when the project is not listed. Side effects: writes an
-    ``Objection`` row (and its file in private storage) and logs ``wagtail_awards.objection_filed``.
+    Returns the ``Objection``; its ``repeats`` is more than 1 when the same objection (same project, same address,
+    same normalised text and evidence) had been filed before: then no new row is written, the stored one counts
+    one more filing.
+
+    Raises :class:`PublicityError` outside the period or when the project is not listed, and
+    :class:`ObjectionLimited` past ``WAGTAIL_AWARDS_OBJECTION_IP_LIMIT`` objections from the address, or
+    ``WAGTAIL_AWARDS_OBJECTION_PROJECT_LIMIT`` against this project, in ``WAGTAIL_AWARDS_OBJECTION_WINDOW``
+    (counted in the shared cache, duplicates included). Side effects: writes or updates an ``Objection`` row (and
+    its file in private storage) and logs ``wagtail_awards.objection_filed`` for a new one.
     """
+    from django.db import IntegrityError, transaction
+    from django.db.models import F
     from django.utils.translation import gettext as _
     from wagtail.log_actions import log
 
@@ -228,10 +283,26 @@ def file_objection(*, application, call, name: str, contact: str, content: str, 
     award = getattr(application, "award", None)
     if application.call_id != call.pk or award is None or award.status != AwardStatus.PROPOSED:
         raise PublicityError(_("This project is not in publicity."))
-    objection = Objection(application=application, name=name, contact=contact, content=content, ip_hash=ip_hash)
+    if not _objection_allowed(application=application, ip_hash=ip_hash, now=now):
+        raise ObjectionLimited(_("Too many objections from your network. Please try again tomorrow."))
+    fingerprint = objection_fingerprint(text=content, file_digest=_file_digest(file) if file else "")
+    same = Objection.objects.filter(application=application, ip_hash=ip_hash, fingerprint=fingerprint)
+    if same.update(repeats=F("repeats") + 1):
+        return same.get()
+    objection = Objection(
+        application=application, name=name, contact=contact, content=content, ip_hash=ip_hash, fingerprint=fingerprint
+    )
     if file:
         objection.file_name = file.name[-255:]
         objection.file.save(file.name, file, save=False)
-    objection.save()
+    try:
+        with transaction.atomic():
+            objection.save()
+    except IntegrityError:
+        # The same objection, filed at the same moment by a second request: count it on the stored one.
+        if objection.file:
+            objection.file.delete(save=False)
+        same.update(repeats=F("repeats") + 1)
+        return same.get()
     log(instance=objection, action="wagtail_awards.objection_filed")
     return objection

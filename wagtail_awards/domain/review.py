@@ -15,6 +15,7 @@ from wagtail.log_actions import log
 
 from ..enums import REVIEW_STATUSES, ApplicationStatus, AwardStatus, MembershipStatus, Role, Stage
 from . import assignment, scoring, transitions
+from .applications import list_separator
 
 #: Statuses of projects that go to the expert review.
 IN_REVIEW = REVIEW_STATUSES
@@ -360,7 +361,7 @@ def set_prizes(*, user, call, prizes: dict[int, int | None]):
             names = {level.rank: level.name for level in call.prize_levels.all()}
             raise ReviewError(
                 _("Too many projects for %(prizes)s.")
-                % {"prizes": "、".join(str(names.get(r, r)) for r in sorted(over))}
+                % {"prizes": list_separator().join(str(names.get(r, r)) for r in sorted(over))}
             )
         changed = 0
         for pk, prize in prizes.items():

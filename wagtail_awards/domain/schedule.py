@@ -6,6 +6,17 @@ from dataclasses import dataclass
 from ..enums import DeadlineState, Stage
 
 
+def end_of_minute(value: dt.datetime | None) -> dt.datetime | None:
+    """A deadline given to the minute (seconds and microseconds zero) as the last instant of that minute.
+
+    The admin's date-time widget has no seconds, so “23:59” is all an editor can enter for “by the end of the day”;
+    a value with seconds of its own is kept as it is.
+    """
+    if value is None or value.second or value.microsecond:
+        return value
+    return value.replace(second=59, microsecond=999999)
+
+
 @dataclass(frozen=True)
 class StageSpan:
     """One stage of a call with its start and end instants (either may be unknown)."""

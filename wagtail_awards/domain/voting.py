@@ -499,6 +499,16 @@ def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int) ->
     return count <= limit
 
 
+def rate_limit_reached(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
+    """Whether ``key`` has used its ``limit`` attempts of the current window (counted by :func:`within_rate_limit`).
+
+    Reads only: for limits that count an attempt after it succeeded (a solved captcha), not when it arrives.
+    """
+    if limit <= 0:
+        return False
+    return (cache.get(f"wagtail_awards:vote-rate:{key}:{rate_window(now=now, seconds=window)}") or 0) >= limit
+
+
 # Audit
 #
 # Hourly figures are rolled up per whole local hour into VoteHour (valid votes per candidate) and VoteBurst (sources

@@ -22,6 +22,25 @@ def holiday_calendar(country: str = "CN", subdivision: str | None = None):
     return holidays.country_holidays(country, subdiv=subdivision)
 
 
+def is_estimated_year(year: int, *, calendar) -> bool:
+    """Whether ``calendar`` only estimates ``year``: the official schedule of that year is not in it yet.
+
+    Two signs, from what the ``holidays`` package knows: a holiday of the year carries the calendar's "estimated"
+    label; or the calendar lists each year's substituted days (China's 调休, published every autumn for the next
+    year) and has none for this year or any later one.
+    """
+    dt.date(year, 1, 1) in calendar  # noqa: B015 - asking fills the year in (the calendar expands lazily)
+    marker = str(getattr(calendar, "estimated_label", "") or "").replace("%s", "").strip()
+    if marker and any(marker in str(name) for day, name in calendar.items() if day.year == year):
+        return True
+    substituted_years = [
+        known
+        for known, days in (getattr(calendar, "special_public_holidays", None) or {}).items()
+        if any(isinstance(entry, tuple) and len(entry) == 4 for entry in days)
+    ]
+    return bool(substituted_years) and year > max(substituted_years)
+
+
 def is_working_day(day: dt.date, *, calendar, exceptions: Mapping[dt.date, bool] | None = None) -> bool:
     """Whether ``day`` is a working day in ``calendar``, with ``exceptions`` taking precedence."""
     if exceptions and day in exceptions:

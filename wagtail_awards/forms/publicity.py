@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..captcha import OneTimeCaptchaField
+from ..captcha import OBJECTION, CaptchaFormMixin, OneTimeCaptchaField
 from ..domain import files
 from ..enums import CancelReason
 from ..uploads import zip_limits
@@ -15,7 +15,7 @@ MAX_EVIDENCE_SIZE = 10 * 1024 * 1024
 EVIDENCE_TYPES = ("pdf", "jpg", "jpeg", "png", "docx")
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CaptchaFormMixin, forms.Form):
     """An objection against one of the listed projects. ``projects`` is ``[(application_id, label), …]``.
 
     ``with_captcha=False`` leaves the question out, for a page that holds nothing per visitor (its question comes
@@ -30,7 +30,7 @@ class ObjectionForm(forms.Form):
         label=_("Evidence file (optional)"),
         required=False,
     )
-    captcha = OneTimeCaptchaField(label=_("Verification"))
+    captcha = OneTimeCaptchaField(label=_("Verification"), purpose=OBJECTION)
 
     def __init__(self, *args, projects=(), with_captcha=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,11 +12,10 @@ from ..enums import RecommendationDecision, Role
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=RecommendationDecision.choices)
     order = forms.IntegerField(
-        label=_("Order"),
+        label=_("Recommendation order"),
         min_value=1,
         max_value=999,
         required=False,
-        widget=forms.NumberInput(attrs={"placeholder": _("Order")}),
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -54,8 +53,9 @@ class ScoreForm(forms.Form):
 
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args, criteria, initial_scores=None, **kwargs):
+    def __init__(self, *args, criteria, initial_scores=None, comment_rows=4, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["comment"].widget.attrs["rows"] = comment_rows
         self.criteria = list(criteria)
         initial_scores = initial_scores or {}
         fields = {}

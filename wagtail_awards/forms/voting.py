@@ -1,16 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..captcha import OneTimeCaptchaField
+from ..captcha import VOTE, CaptchaFormMixin, OneTimeCaptchaField
 
 
-class VoteForm(forms.Form):
+class VoteForm(CaptchaFormMixin, forms.Form):
     """One vote: the answer to a one-time captcha. The candidate comes from the URL.
 
     The challenge is consumed by ``domain.voting.cast_vote`` in the vote's own transaction (one commit per vote).
     """
 
-    captcha = OneTimeCaptchaField(label=_("Answer the question"), consume=False)
+    captcha = OneTimeCaptchaField(label=_("Answer the question"), purpose=VOTE, consume=False)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def captcha_answer(self):

@@ -19,6 +19,8 @@ from .. import access
 from ..domain import files as file_rules
 from ..domain.applications import RESERVED_NAMES
 from ..forms.applications import DEFAULT_EXTENSIONS, ApplicationFormBuilder
+from ..forms.pages import AwardsFormPageForm
+from ..layout import LayoutPageMixin
 
 #: Wagtail's field types and the application's own.
 APPLICATION_FIELD_CHOICES = (
@@ -78,7 +80,7 @@ class ApplicationFormField(AbstractFormField):
             raise ValidationError({"label": _("This name is taken by a fixed field of the form; choose another.")})
 
 
-class ApplicationFormPage(AbstractForm):
+class ApplicationFormPage(LayoutPageMixin, AbstractForm):
     """The online application of a call (申报). Child of a ``CallPage``; at most one per call.
 
     The fixed fields (reviewing unit, responsible department, unit name, project name, theme, materials and the
@@ -110,6 +112,7 @@ class ApplicationFormPage(AbstractForm):
     )
 
     form_builder = ApplicationFormBuilder
+    base_form_class = AwardsFormPageForm
     landing_page_template = "wagtail_awards/applications/confirmation.html"
     template = "wagtail_awards/applications/form_page.html"
 
@@ -141,6 +144,9 @@ class ApplicationFormPage(AbstractForm):
     class Meta:
         verbose_name = _("application form page")
 
+    def default_slug(self, data):
+        return "apply"
+
     @cached_property
     def call(self):
         from .pages import CallPage
@@ -156,6 +162,10 @@ class ApplicationFormPage(AbstractForm):
     def required_items(self):
         """Name → label of every field that must be filled before submission."""
         return self.get_form_class().required_items
+
+    def answer_fields(self):
+        """``(name, label)`` of the fields whose answers are stored in ``Application.answers`` (not the files)."""
+        return [(f.clean_name, f.label) for f in self.get_form_fields() if f.field_type not in ("file", "files")]
 
     def upload_limits(self):
         """Name → maximum bytes per file, for every upload field (for the streaming upload handler)."""

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..domain.names import normalise_name
 from ..enums import ApplicationStatus
@@ -44,7 +45,8 @@ class Application(models.Model):
     answers = models.JSONField(_("other answers"), default=dict, blank=True)
     declaration = models.BooleanField(_("declaration accepted"), default=False)
 
-    reference = models.CharField(_("reference number"), max_length=20, unique=True, null=True, blank=True)
+    # Unique within its call (see Meta): a call copied with the same year numbers its applications afresh.
+    reference = models.CharField(_("reference number"), max_length=20, null=True, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT, db_index=True
     )
@@ -76,9 +78,21 @@ class Application(models.Model):
             models.Index(fields=["call", "status"]),
             models.Index(fields=["recommending_organization", "status"]),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "reference"], name="awards_unique_reference_per_call"),
+        ]
 
     def __str__(self):
         return f"{self.reference or _('draft')} · {self.project_name or _('(untitled)')}"
+
+    def labelled_answers(self):
+        """``(label, answer)`` of the editor-defined fields, labelled as on the call's application form."""
+        from ..domain.applications import labelled_answers
+        from .application_form import ApplicationFormPage
+
+        page = ApplicationFormPage.objects.child_of(self.call).first()
+        fields = page.answer_fields() if page else []
+        return labelled_answers(answers=self.answers, fields=fields)
 
     @property
     def normalised_project_name(self):
@@ -109,7 +123,7 @@ class ApplicationFile(models.Model):
     field_name = models.CharField(_("field"), max_length=100)
     file = models.FileField(_("file"), storage=private_storage, upload_to=application_file_name, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
+    content_type = models.CharField(pgettext_lazy("of a file", "content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -73,17 +73,26 @@ class Organization(models.Model):
                 raise ValidationError({"parent": _("An organisation cannot be its own ancestor.")})
             node = node.parent
 
-    @property
-    def recommending_organization(self):
-        """The nearest city union, university or institute at or above this one (``None`` if there is none)."""
+    def nearest(self, kinds):
+        """The nearest organisation of one of ``kinds`` at or above this one (``None`` if there is none)."""
         node = self
         seen = set()
         while node is not None and node.pk not in seen:
-            if node.kind in RECOMMENDING_KINDS:
+            if node.kind in kinds:
                 return node
             seen.add(node.pk)
             node = node.parent
         return None
+
+    @property
+    def recommending_organization(self):
+        """The nearest city union, university or institute at or above this one (``None`` if there is none)."""
+        return self.nearest(RECOMMENDING_KINDS)
+
+    @property
+    def province(self):
+        """The province union at or above this one (``None`` if there is none): the reviewing unit (审核单位)."""
+        return self.nearest((OrganizationKind.PROVINCE,))
 
 
 class Membership(models.Model):

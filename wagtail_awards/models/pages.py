@@ -15,8 +15,11 @@ from wagtail.models import Orderable, Page
 from .. import page_cache
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
-from ..domain import schedule
+from ..domain import rounds, schedule
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
+from ..forms.pages import AwardsPageForm
+from ..layout import LayoutPageMixin
+from .panels import CalendarNoticePanel
 
 
 class PublicPageMixin:
@@ -69,7 +72,7 @@ class PublicPageMixin:
         return response
 
 
-class CallIndexPage(PublicPageMixin, Page):
+class CallIndexPage(PublicPageMixin, LayoutPageMixin, Page):
     """Lists the calls below it, newest year first."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -123,7 +126,7 @@ def default_publicity_working_days():
     return awards_settings.PUBLICITY_WORKING_DAYS
 
 
-class CallPage(PublicPageMixin, Page):
+class CallPage(PublicPageMixin, LayoutPageMixin, Page):
     """The notice of one call (one year). It owns the round: themes, quotas, criteria, prizes and dates."""
 
     issuer = models.CharField(_("issuer"), max_length=200)
@@ -138,7 +141,8 @@ class CallPage(PublicPageMixin, Page):
         _("applications open"), null=True, blank=True, help_text=_("Empty: open from publication.")
     )
     application_deadline = models.DateTimeField(
-        _("application deadline"), help_text=_("The last instant an application is accepted (local time).")
+        _("application deadline"),
+        help_text=_("The last minute an application is accepted (local time); all of that minute counts."),
     )
     recommendation_deadline = models.DateTimeField(_("recommendation deadline"), null=True, blank=True)
     review_deadline = models.DateTimeField(_("expert review deadline"), null=True, blank=True)
@@ -189,6 +193,7 @@ class CallPage(PublicPageMixin, Page):
         FieldRowPanel([FieldPanel("recommendation_deadline"), FieldPanel("review_deadline")]),
         FieldRowPanel([FieldPanel("voting_opens"), FieldPanel("voting_closes")]),
         FieldRowPanel([FieldPanel("publicity_starts"), FieldPanel("publicity_working_days")]),
+        CalendarNoticePanel(),
     ]
     edit_handler = TabbedInterface(
         [
@@ -203,12 +208,35 @@ class CallPage(PublicPageMixin, Page):
     parent_page_types = ["wagtail_awards.CallIndexPage"]
     subpage_types = ["wagtail_awards.ApplicationFormPage", "wagtail_awards.PublicityPage", "wagtail_awards.VotingPage"]
     template = "wagtail_awards/pages/call_page.html"
+    base_form_class = AwardsPageForm
 
     class Meta:
         verbose_name = _("call")
         verbose_name_plural = _("calls")
 
+    @classmethod
+    def menu(cls, *, include=None, now=None):
+        """``(call, short label)`` of the published calls, newest first, for a menu of calls (drafts and copies
+        in progress are left out; ``include`` is listed whatever its state, e.g. the call on screen)."""
+        now = now or timezone.now()
+        calls = list(cls.objects.live().order_by("-year", "-pk"))
+        if include is not None and all(call.pk != include.pk for call in calls):
+            calls.append(include)
+        stages = {}
+        for call in calls:
+            current = next((span for span in call.stages(now=now) if span.current), None)
+            stages[call.pk] = str(current.label) if current else ""
+        labels = rounds.menu_labels((call.pk, call.year, stages[call.pk]) for call in calls)
+        return [(call, labels[call.pk]) for call in calls]
+
+    def default_slug(self, data):
+        """A new call's address is its year: ``/2027/``."""
+        return str(data.get("year") or "")
+
     def clean(self):
+        # The admin's date-time widget has no seconds: a deadline entered as 23:59 means the whole of that minute.
+        for name in rounds.DEADLINE_FIELDS:
+            setattr(self, name, schedule.end_of_minute(getattr(self, name)))
         super().clean()
         errors = {}
         deadline = self.application_deadline
@@ -240,6 +268,17 @@ class CallPage(PublicPageMixin, Page):
         from ..workdays import period_end
 
         return period_end(self.publicity_starts, self.publicity_working_days) - dt.timedelta(microseconds=1)
+
+    def calendar_estimated_years(self) -> list[int]:
+        """The years of the publicity period whose working days the calendar only estimates (see
+        ``workdays.is_estimated_year``): the period shown may move once the official schedule is known."""
+        if not self.publicity_starts:
+            return []
+        from ..workdays import estimated_years, local_tz
+
+        return estimated_years(
+            self.publicity_starts.astimezone(local_tz()).date(), self.publicity_ends.astimezone(local_tz()).date()
+        )
 
     def stages(self, *, now=None):
         return schedule.stage_spans(

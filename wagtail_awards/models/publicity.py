@@ -4,11 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..enums import AwardStatus, CancelReason, ObjectionStatus
+from ..forms.pages import AwardsPageForm
+from ..layout import LayoutPageMixin
 from .applications import private_storage
 from .pages import PublicPageMixin
 
@@ -52,9 +55,14 @@ class Award(models.Model):
     )
     finalised_at = models.DateTimeField(_("made final"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("award")
@@ -70,7 +78,7 @@ class Objection(models.Model):
     application = models.ForeignKey(
         "wagtail_awards.Application", verbose_name=_("project"), on_delete=models.CASCADE, related_name="objections"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("a person's name", "name"), max_length=100)
     contact = models.CharField(_("contact"), max_length=100)
     content = models.TextField(_("content"))
     file = models.FileField(
@@ -84,17 +92,32 @@ class Objection(models.Model):
     reply = models.TextField(_("reply"), blank=True)
     created_at = models.DateTimeField(_("filed"), auto_now_add=True)
     ip_hash = models.CharField(max_length=64, blank=True)
+    #: The normalised text and evidence (``domain.publicity.objection_fingerprint``): duplicates fold into one row.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    repeats = models.PositiveIntegerField(
+        _("times filed"),
+        default=1,
+        editable=False,
+        help_text=_("The same objection filed again from the same network."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "ip_hash", "fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="awards_objection_once_per_address",
+            )
+        ]
 
     def __str__(self):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"
 
 
-class PublicityPage(PublicPageMixin, Page):
+class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
     """The publicity (公示) of a call's proposed winners, which becomes the published results list (发布).
 
     The period — its start and number of working days — belongs to the parent call (Schedule tab), which also
@@ -125,10 +148,14 @@ class PublicityPage(PublicPageMixin, Page):
     subpage_types = []
     max_count_per_parent = 1
     template = "wagtail_awards/publicity/publicity_page.html"
+    base_form_class = AwardsPageForm
 
     class Meta:
         verbose_name = _("publicity page")
         verbose_name_plural = _("publicity pages")
+
+    def default_slug(self, data):
+        return "publicity"
 
     def get_call(self):
         """The parent call: once per page object, from the page cache's row cache or one query."""

@@ -6,6 +6,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import VotingBodyBlock
+from ..forms.pages import AwardsPageForm
+from ..layout import LayoutPageMixin
 from .pages import PublicPageMixin
 
 
@@ -121,9 +123,7 @@ class VoteHour(models.Model):
     class Meta:
         verbose_name = _("votes in an hour")
         verbose_name_plural = _("votes per hour")
-        constraints = [
-            models.UniqueConstraint(fields=["call", "hour", "application"], name="awards_one_vote_hour_row")
-        ]
+        constraints = [models.UniqueConstraint(fields=["call", "hour", "application"], name="awards_one_vote_hour_row")]
 
     def __str__(self):
         return f"{self.hour:%Y-%m-%d %H:%M} {self.application_id}: {self.votes}"
@@ -215,7 +215,7 @@ class EligibleVoter(models.Model):
         return self.email
 
 
-class VotingPage(PublicPageMixin, Page):
+class VotingPage(PublicPageMixin, LayoutPageMixin, Page):
     """A page holding the online vote of its call: text and voting blocks (which may also sit on other pages)."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -225,6 +225,7 @@ class VotingPage(PublicPageMixin, Page):
     parent_page_types = ["wagtail_awards.CallPage"]
     subpage_types = []
     template = "wagtail_awards/pages/voting_page.html"
+    base_form_class = AwardsPageForm
 
     class Meta:
         verbose_name = _("voting page")
@@ -235,3 +236,6 @@ class VotingPage(PublicPageMixin, Page):
         calls = [block.value.get("call") for block in self.body if block.block_type == "voting"]
         changes = [call.next_change(now) for call in calls if call is not None]
         return min((change for change in changes if change is not None), default=None)
+
+    def default_slug(self, data):
+        return "vote"

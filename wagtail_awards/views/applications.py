@@ -2,6 +2,7 @@
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from .. import access
 from ..domain import applications as rules
 from ..domain import files as file_rules
 from ..domain.accounts import pending_unit_names
 from ..enums import ApplicationStatus
+from ..layout import layout_context
 from ..models import Application, ApplicationFile, ApplicationFormPage
 from ..uploads import body_too_large, install_upload_limits, max_request_size
 
@@ -34,8 +36,9 @@ def render_form(request, *, page, application=None, form=None, status=200):
         if application is not None:
             initial = page.initial_for(application)
         elif organization is not None:
-            recommending = organization.recommending_organization
-            initial = {"unit_name": organization.name, "reviewing_unit": recommending.name if recommending else ""}
+            # The notice: “审核单位”选择省教育科技工会委员会 — the province union reviews, not the city union.
+            province = organization.province
+            initial = {"unit_name": organization.name, "reviewing_unit": province.name if province else ""}
         else:
             initial = {}
         form = page.get_form(page=page, user=request.user, initial=initial)
@@ -80,7 +83,7 @@ def save_application(request, page_id):
 def request_too_large(request, *, back_url):
     """The answer to a body over ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``, given before any of it is read."""
     context = {"limit": file_rules.format_size(max_request_size()), "back_url": back_url}
-    return TemplateResponse(request, "wagtail_awards/request_too_large.html", context, status=413)
+    return TemplateResponse(request, "wagtail_awards/request_too_large.html", layout_context(context), status=413)
 
 
 @csrf_protect
@@ -154,7 +157,8 @@ def _save_application(request, *, page, handler, units):
     if refused.code == "incomplete":
         for name in refused.fields:
             if name in form.fields:
-                form.add_error(name, _("Required before submitting."))
+                ticked = isinstance(form.fields[name], forms.BooleanField)
+                form.add_error(name, _("Tick this before submitting.") if ticked else _("Required before submitting."))
     if refused.code == "too_many_files":
         for name in refused.fields:
             if name in form.fields:
@@ -184,16 +188,6 @@ def _ints(values):
     return result
 
 
-def _display(value):
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    if isinstance(value, list | tuple):
-        return rules.list_separator().join(str(v) for v in value)
-    return value
-
-
 def _visible_or_404(request, pk):
     application = get_object_or_404(
         Application.objects.select_related("call", "organization", "recommending_organization"), pk=pk
@@ -215,10 +209,7 @@ def application_detail(request, pk, *, submitted=False):
     application = _visible_or_404(request, pk)
     form_page = _form_page(application)
     now = timezone.now()
-    labels = {}
-    if form_page:
-        labels = {f.clean_name: f.label for f in form_page.get_form_fields()}
-    answers = [(labels.get(name, name), _display(value)) for name, value in application.answers.items()]
+    answers = rules.labelled_answers(answers=application.answers, fields=form_page.answer_fields() if form_page else [])
     open_now = application.call.application_state(now=now) in ("open", "closing_soon")
     context = {
         "application": application,
@@ -233,7 +224,7 @@ def application_detail(request, pk, *, submitted=False):
     template = (
         "wagtail_awards/applications/confirmation.html" if submitted else "wagtail_awards/applications/detail.html"
     )
-    return TemplateResponse(request, template, context)
+    return TemplateResponse(request, template, layout_context(context))
 
 
 def application_submitted(request, pk):
@@ -241,11 +232,18 @@ def application_submitted(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw_application(request, pk):
+    """Withdraw a submitted application: GET (or a POST without ``confirm``) asks first, a confirmed POST does it."""
     application = _visible_or_404(request, pk)
     if not access.can(request.user, "application.withdraw", application):
         raise PermissionDenied
+    if request.method == "GET" or request.POST.get("confirm") != "1":
+        response = TemplateResponse(
+            request, "wagtail_awards/applications/withdraw_confirm.html", layout_context({"application": application})
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     try:
         rules.withdraw(application=application, user=request.user)
     except rules.ApplicationRefused as exc:
@@ -271,12 +269,14 @@ def my_applications(request):
     return TemplateResponse(
         request,
         "wagtail_awards/applications/my_applications.html",
-        {
-            "applications": applications,
-            "open_forms": open_forms,
-            "has_unit": access.roles(request.user).applicant,
-            "pending_units": pending_unit_names(request.user),
-        },
+        layout_context(
+            {
+                "applications": applications,
+                "open_forms": open_forms,
+                "has_unit": access.roles(request.user).applicant,
+                "pending_units": pending_unit_names(request.user),
+            }
+        ),
     )
 
 

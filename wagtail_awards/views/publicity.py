@@ -11,36 +11,42 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from wagtail.models import Page
 
 from .. import page_cache
-from ..captcha import new_challenge
+from ..addresses import client_address
+from ..captcha import OBJECTION, issue_challenge
 from ..domain import publicity
 from ..enums import AwardStatus
 from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
+from ..layout import layout_context
 from ..models import Application, Award, PublicityPage
 from ..models.publicity import OBJECTION_FORM_PARAM
 from ..uploads import body_too_large, install_upload_limits, refusal_message, refused_uploads
 from ..workdays import local_tz
 from .applications import request_too_large
 
-# New questions count against the same per-address limit as the vote's.
-from .voting import _challenges_allowed as challenges_allowed
-
 
 def period_label(period: publicity.Countdown) -> str:
-    """E.g. "公示期：2021年9月29日至10月11日（5个工作日）"; the year of the end is left out when it is the same."""
+    """E.g. "Publicity period: Sept. 29, 2021 to Oct. 11, 2021 (5 working days)", "公示期：2021年9月29日至10月11日
+    （5个工作日）": both dates in the language's date format, the second without its year where the language's
+    catalogue gives a shorter format for a date in the same year."""
     first = period.starts.astimezone(local_tz()).date()
     last = period.last_day
-    # "F j" is translated to the local month-and-day format ("n月j日").
-    ends = dateformat.format(last, _("F j")) if first.year == last.year else date_format(last, "DATE_FORMAT")
-    return _("Publicity period: %(starts)s to %(ends)s (%(days)s working days)") % {
-        "starts": date_format(first, "DATE_FORMAT"),
-        "ends": ends,
-        "days": period.working_days,
-    }
+    ends = date_format(last, "DATE_FORMAT")
+    if first.year == last.year:
+        # Translated to a format without the year ("n月j日" in Chinese); untranslated, the language's DATE_FORMAT.
+        same_year = pgettext("date format of a period's end in its start's year", "DATE_FORMAT")
+        if same_year != "DATE_FORMAT":
+            ends = dateformat.format(last, same_year)
+    return ngettext(
+        "Publicity period: %(starts)s to %(ends)s (%(days)s working day)",
+        "Publicity period: %(starts)s to %(ends)s (%(days)s working days)",
+        period.working_days,
+    ) % {"starts": date_format(first, "DATE_FORMAT"), "ends": ends, "days": period.working_days}
 
 
 def _project_label(application):
@@ -86,17 +92,10 @@ def publicity_context(page, request, *, now, form=None):
         if listed:
             levels.append({"level": level, "awards": listed})
     most_popular = [a for a in awards if a.most_popular]
-    projects = [
-        (
-            a.application_id,
-            f"{a.application.project_name}（{a.application.unit_name or a.application.organization.name}）",
-        )
-        for a in awards
-        if a.status == AwardStatus.PROPOSED
-    ]
+    projects = [(a.application_id, _project_label(a.application)) for a in awards if a.status == AwardStatus.PROPOSED]
     inline = request.method == "POST" or OBJECTION_FORM_PARAM in request.GET
     if period and period.is_open and form is None:
-        form = ObjectionForm(projects=projects, with_captcha=inline)
+        form = ObjectionForm(projects=projects, request=request, with_captcha=inline)
     return {
         "call": call,
         "now": now,
@@ -113,10 +112,23 @@ def publicity_context(page, request, *, now, form=None):
     }
 
 
+#: Session key of the objection just filed, so the page after the redirect confirms it instead of showing an empty
+#: form (which invites filing again).
+OBJECTION_FILED = "wagtail_awards_objection_filed"
+
+
 def serve_publicity_page(page, request, *args, **kwargs):
-    """GET renders; POST files an objection and redirects (post/redirect/get)."""
+    """GET renders; POST files an objection and redirects (post/redirect/get) to a confirmation of it."""
     if request.method != "POST":
-        return TemplateResponse(request, page.get_template(request), page.get_context(request))
+        context = page.get_context(request)
+        session = getattr(request, "session", None)
+        filed = session.pop(OBJECTION_FILED, None) if session is not None else None
+        if filed and filed.get("page") == page.pk:
+            context["objection_filed"] = filed
+        response = TemplateResponse(request, page.get_template(request), context)
+        if filed:
+            response["Cache-Control"] = "private, no-store"
+        return response
     now = timezone.now()
     call = page.get_call()
     period = publicity.call_countdown(call=call, now=now)
@@ -125,31 +137,55 @@ def serve_publicity_page(page, request, *args, **kwargs):
         messages.error(request, _("Objections can be filed only during the publicity period."))
         return HttpResponseRedirect(target)
     form = ObjectionForm(
-        request.POST, request.FILES, projects=publicity_context(page, request, now=now)["objection_projects"]
+        request.POST,
+        request.FILES,
+        projects=publicity_context(page, request, now=now)["objection_projects"],
+        request=request,
     )
     for refusal in refused_uploads(request):
         form.add_error("file", refusal_message(refusal))
     if form.is_valid():
         application = Application.objects.select_related("award").get(pk=form.cleaned_data["application"])
         try:
-            publicity.file_objection(
+            objection = publicity.file_objection(
                 application=application,
                 call=call,
                 name=form.cleaned_data["name"],
                 contact=form.cleaned_data["contact"],
                 content=form.cleaned_data["content"],
                 file=form.cleaned_data.get("file"),
-                ip_hash=publicity.hash_address(address=request.META.get("REMOTE_ADDR", ""), secret=settings.SECRET_KEY),
+                ip_hash=publicity.hash_address(address=client_address(request), secret=settings.SECRET_KEY),
                 now=now,
             )
+        except publicity.ObjectionLimited as exc:
+            messages.error(request, str(exc))
+            return _render(page, request, now=now, status=429)
         except publicity.PublicityError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(target)
-        messages.success(request, _("Your objection has been received. Thank you."))
+        if objection.repeats > 1:
+            messages.info(
+                request,
+                _("This objection had been received already; it is now counted %(count)d times.")
+                % {"count": objection.repeats},
+            )
+        if getattr(request, "session", None) is not None:
+            request.session[OBJECTION_FILED] = {
+                "page": page.pk,
+                "project": _project_label(application),
+                "filed": date_format(timezone.localtime(now), "DATETIME_FORMAT"),
+            }
+        elif objection.repeats <= 1:
+            messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
-    context = Page.get_context(page, request)
+    return _render(page, request, now=now, form=form)
+
+
+def _render(page, request, *, now, form=None, status=200):
+    """The page again after a POST (with the form's errors, or a refusal): nothing of it is kept in a cache."""
+    context = layout_context(Page.get_context(page, request))
     context.update(publicity_context(page, request, now=now, form=form), public_fragment=page.public_fragment(request))
-    return TemplateResponse(request, page.get_template(request), context)
+    return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
 @csrf_exempt
@@ -176,10 +212,10 @@ def objection_challenge(request):
 
     Every question is a database row: limited per IP address like the vote's questions.
     """
-    if not challenges_allowed(request, timezone.now()):
+    key = issue_challenge(request, purpose=OBJECTION)
+    if key is None:
         message = _("Too many requests from your network. Please wait a while and try again.")
         return JsonResponse({"error": message}, status=429)
-    key = new_challenge()
     return JsonResponse(
         {"key": key, "image": reverse("captcha-image", kwargs={"key": key}), "csrf": get_token(request)}
     )

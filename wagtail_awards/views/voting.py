@@ -1,9 +1,11 @@
-"""The vote endpoints. Nothing here may be cached: they hand out captchas and CSRF tokens and take votes."""
+"""The vote endpoints. Nothing here may be cached: they hand out captchas and CSRF tokens and take votes.
 
-import random
+Who votes is :mod:`wagtail_awards.voters`' answer (a verified account, a voting code or, where a site chooses it, an
+insecure device); a visitor who is no voter yet is told what to do instead.
+"""
+
 from urllib.parse import urlencode
 
-from captcha.models import CaptchaStore
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
@@ -14,12 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from .. import voters
-from ..captcha import burn_captcha, new_challenge
+from .. import captcha, voters
+from ..addresses import client_address
+from ..captcha import burn_captcha
 from ..conf import awards_settings
 from ..domain import voting
 from ..enums import DeadlineState
 from ..forms.voting import VoteForm, VotingCodeForm
+from ..layout import layout_context
 
 #: The link text to where a visitor becomes a voter.
 NEED_LINKS = {"login": _("Log in"), "code": _("Enter your voting code")}
@@ -35,6 +39,8 @@ STATUS_FOR_REFUSAL = {
     "roll": 403,
     "device": 403,
 }
+#: Refusals that come after the captcha was solved: they count against the voter's attempts like a vote.
+SOLVED_REFUSALS = ("already_voted", "daily_limit")
 
 
 def _need_url(request, need, target):
@@ -52,15 +58,16 @@ def _safe_next(request, value):
     return "/"
 
 
-def _challenges_allowed(request, now):
-    """Every new question is a database row: an IP address gets twice as many per window as it may vote."""
-    ip_hash = voting.client_hash(request.META.get("REMOTE_ADDR", ""))
-    return voting.within_rate_limit(
-        key=f"challenge:{ip_hash}",
-        now=now,
-        limit=2 * awards_settings.VOTE_IP_LIMIT,
-        window=awards_settings.VOTE_IP_WINDOW,
-    )
+def _attempts_key(voter_key, address):
+    """Solved attempts are counted per voter and address: junk from one address does not block its neighbours."""
+    return "solved:" + voting.client_hash(f"{voter_key}|{address}")
+
+
+def _with_device(request, who, response):
+    """Give a browser without a signed device cookie one (insecure device votes only)."""
+    if isinstance(who, voters.Need) and who.reason == "device":
+        voters.give_device(response, request=request)
+    return response
 
 
 @never_cache
@@ -84,24 +91,20 @@ def challenge(request):
                 "link": str(NEED_LINKS.get(who.reason, "")),
             }
         )
-    if not _challenges_allowed(request, timezone.now()):
+    key = captcha.issue_challenge(request, purpose=captcha.VOTE)
+    if key is None:
         return JsonResponse({"error": str(voting.VoteRefused("rate_limited").message)}, status=429)
-    if random.random() < 0.02:
-        # Expired challenges are cleared now and then, instead of on every vote as the stock field does.
-        CaptchaStore.remove_expired()
-    key = new_challenge()
     response = JsonResponse(
         {
             "login_required": False,
             "need": None,
             "key": key,
             "image": reverse("captcha-image", kwargs={"key": key}),
+            "audio": captcha.audio_url(key),
             "csrf": get_token(request),
         }
     )
-    if isinstance(who, voters.Need):
-        voters.give_device(response)
-    return response
+    return _with_device(request, who, response)
 
 
 @never_cache
@@ -131,31 +134,43 @@ def vote(request, call_id, application_id):
         if state != DeadlineState.OPEN:
             refusal = voting.VoteRefused("not_open" if state == DeadlineState.NOT_OPEN else "closed")
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=403)
-        if not _challenges_allowed(request, now):
+        key = captcha.issue_challenge(request, purpose=captcha.VOTE, now=now)
+        if key is None:
             refusal = voting.VoteRefused("rate_limited")
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=429)
-        return _with_device(who, _confirm(request, call_id, application_id, VoteForm(), next_url))
+        form = VoteForm(request=request)
+        form.fields["captcha"].use_key(key)
+        return _with_device(request, who, _confirm(request, call_id, application_id, form, next_url))
 
-    ip_hash = voting.client_hash(request.META.get("REMOTE_ADDR", ""))
-    if not voting.within_rate_limit(
-        key=ip_hash, now=now, limit=awards_settings.VOTE_IP_LIMIT, window=awards_settings.VOTE_IP_WINDOW
-    ):
-        refusal = voting.VoteRefused("rate_limited")
-        return _confirm(request, call_id, application_id, VoteForm(), next_url, refusal=refusal, status=429)
-    form = VoteForm(request.POST)
+    address = client_address(request)
+    ip_hash = voting.client_hash(address)
+    form = VoteForm(request.POST, request=request)
     if not form.is_valid():
-        # No answer given: the challenge is used up all the same; the next attempt gets a new question.
+        # No answer given, or a question issued to another visitor or form: the challenge is used up all the same
+        # (the next attempt gets a new question) and the attempt is not counted against anyone.
         burn_captcha(key=request.POST.get("captcha_0", ""))
-        response = _confirm(request, call_id, application_id, VoteForm(), next_url, wrong_answer=True, status=400)
-        return _with_device(who, response)
+        response = _confirm(
+            request, call_id, application_id, VoteForm(request=request), next_url, wrong_answer=True, status=400
+        )
+        return _with_device(request, who, response)
     captcha_key, captcha_answer = form.captcha_answer()
     if isinstance(who, voters.Need):
         # An insecure device vote without a signed device cookie (none, or a forged one) is no voter: the
         # question is used up, and the answer gives the browser a device for its next try.
         burn_captcha(key=captcha_key)
         refusal = voting.VoteRefused("device")
-        response = _confirm(request, call_id, application_id, VoteForm(), next_url, refusal=refusal, status=403)
-        return _with_device(who, response)
+        response = _confirm(
+            request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=403
+        )
+        return _with_device(request, who, response)
+    attempts = _attempts_key(who.key, address)
+    limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
+    if voting.rate_limit_reached(key=attempts, now=now, limit=limit, window=window):
+        burn_captcha(key=captcha_key)
+        refusal = voting.VoteRefused("rate_limited")
+        return _confirm(
+            request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=429
+        )
     try:
         voting.cast_vote(
             call_id=call_id,
@@ -171,23 +186,20 @@ def vote(request, call_id, application_id):
             per_day=awards_settings.VOTES_PER_DAY,
         )
     except voting.VoteRefused as exc:
+        if exc.code in SOLVED_REFUSALS:
+            voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
         if exc.code == "not_candidate":
             raise Http404 from None
+        form = VoteForm(request=request)
         if exc.code == "captcha":
-            return _confirm(request, call_id, application_id, VoteForm(), next_url, wrong_answer=True, status=400)
+            return _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
         status = STATUS_FOR_REFUSAL.get(exc.code, 409)
-        return _confirm(request, call_id, application_id, VoteForm(), next_url, refusal=exc, status=status)
+        return _confirm(request, call_id, application_id, form, next_url, refusal=exc, status=status)
+    voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
     return_to = _safe_next(request, next_url) if next_url else _call_url(call_id)
     separator = "&" if "?" in return_to else "?"
     response = HttpResponseRedirect(f"{return_to}{separator}voted={application_id}#candidate-{application_id}")
     response.status_code = 303
-    return response
-
-
-def _with_device(who, response):
-    """Give a browser without a signed device cookie one (insecure device votes only)."""
-    if isinstance(who, voters.Need) and who.reason == "device":
-        voters.give_device(response)
     return response
 
 
@@ -213,7 +225,7 @@ def _confirm(request, call_id, application_id, form, next_url, *, refusal=None, 
         "wrong_answer": wrong_answer,
         "return_to": return_to,
     }
-    return render(request, "wagtail_awards/voting/confirm.html", context, status=status)
+    return render(request, "wagtail_awards/voting/confirm.html", layout_context(context), status=status)
 
 
 @never_cache
@@ -225,10 +237,11 @@ def voting_code(request):
     against the per-address limit, so codes cannot be guessed.
     """
     next_url = request.POST.get("next") or request.GET.get("next") or ""
+    template = "wagtail_awards/voting/code.html"
     if request.method != "POST":
         form = VotingCodeForm(initial={"code": request.GET.get("c", "")[:64], "next": next_url})
-        return render(request, "wagtail_awards/voting/code.html", {"form": form})
-    ip_hash = voting.client_hash(request.META.get("REMOTE_ADDR", ""))
+        return render(request, template, layout_context({"form": form}))
+    ip_hash = voting.client_hash(client_address(request))
     if not voting.within_rate_limit(
         key=f"code:{ip_hash}",
         now=timezone.now(),
@@ -237,17 +250,17 @@ def voting_code(request):
     ):
         form = VotingCodeForm(initial={"next": next_url})
         refusal = voting.VoteRefused("rate_limited")
-        return render(request, "wagtail_awards/voting/code.html", {"form": form, "refusal": refusal}, status=429)
+        return render(request, template, layout_context({"form": form, "refusal": refusal}), status=429)
     form = VotingCodeForm(request.POST)
     code = voters.find_code(form.data.get("code", "")) if form.is_valid() else None
     if code is None:
         if form.is_valid():
             form.add_error("code", VotingCodeForm.INVALID)
-        return render(request, "wagtail_awards/voting/code.html", {"form": form}, status=400)
+        return render(request, template, layout_context({"form": form}), status=400)
     target = _safe_next(request, next_url) if next_url else _voting_page_url(code.call)
     response = HttpResponseRedirect(target)
     response.status_code = 303
-    return voters.remember_code(response, code)
+    return voters.remember_code(response, code, request=request)
 
 
 def _voting_page_url(call):

@@ -7,16 +7,17 @@ always shows a live application stage.
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Page, Site, Task, Workflow
 
 from example_site.demo.application_round import load_application_round
 from example_site.demo.notice import load_notice_2021
@@ -24,7 +25,7 @@ from example_site.demo.publicity_round import load_publicity_round
 from example_site.demo.review_round import load_review_round
 from example_site.demo.voting_round import load_voting_round
 from wagtail_awards import access
-from wagtail_awards.domain import accounts
+from wagtail_awards.domain import accounts, rounds
 from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
@@ -87,6 +88,49 @@ def _rich(text: str) -> str:
     return "<p>" + escape(URL_IN_BRACKETS.sub(r"\1", text)) + "</p>"
 
 
+#: The operation guide of this site (``docs/guide``: built from screenshots of the demo by ``make guide``).
+GUIDE_PDF = Path(__file__).resolve().parents[2] / "data" / "operation-guide.pdf"
+GUIDE_TITLE = "服务教职工优质项目网上申报操作指南"
+WEEKDAYS = "一二三四五六日"
+NOTICE_DEADLINE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日（周[一二三四五六日]）")
+
+
+def notice_body(notice, *, year: int, deadline: dt.datetime | None):
+    """The notice's text for ``year``: its year and its deadline (with the weekday) in the words of the notice.
+
+    The themes are not repeated here: the call lists them in its own section.
+    """
+    body = []
+    local = deadline.astimezone(local_tz()).date() if deadline else None
+    when = f"{local.year}年{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）" if local else ""
+
+    def paragraph(text):
+        text = rounds.replace_year(text, 2021, year)
+        if when:
+            text = NOTICE_DEADLINE.sub(when, text)
+        return {"type": "paragraph", "value": _rich(text)}
+
+    theme_texts = {f"深化“{name}”行动，{text}" for name, text in notice.themes}
+    body.extend(paragraph(text) for text in notice.intro)
+    for heading, paragraphs in notice.sections:
+        body.append({"type": "heading", "value": heading})
+        body.extend(paragraph(text) for text in paragraphs if text not in theme_texts)
+    return body
+
+
+def operation_guide():
+    """This site's operation guide as a Wagtail document (one for every call), a PDF served as ``application/pdf``."""
+    Document = get_document_model()
+    document = Document.objects.filter(title=GUIDE_TITLE).first()
+    if document is None and not GUIDE_PDF.exists():
+        return None  # being built: `make guide` photographs a demo loaded without it
+    if document is None:
+        document = Document(title=GUIDE_TITLE)
+        document.file.save("operation-guide.pdf", ContentFile(GUIDE_PDF.read_bytes()), save=False)
+        document.save()
+    return document
+
+
 class Command(BaseCommand):
     help = "Load the demo content: the 2021 notice, an open call, organisations and demo logins (idempotent)."
 
@@ -96,6 +140,7 @@ class Command(BaseCommand):
         orgs = self.load_organizations()
         self.load_users(orgs)
         index = self.load_site()
+        self.load_editing(index)
         self.load_call_2021(index, notice)
         self.load_open_call(index, notice)
         self.load_applications_demo()
@@ -205,14 +250,19 @@ class Command(BaseCommand):
             old_root.delete()
         return index
 
+    def load_editing(self, index):
+        """The editor publishes the notice pages they edit; Wagtail's default workflow and root page get Chinese
+        names (they show in the page editor: “提交给省教科工会审核”)."""
+        Page.objects.filter(depth=1, title="Root").update(title="根页面", draft_title="根页面")
+        Workflow.objects.filter(name="Moderators approval").update(name="省教科工会审核")
+        Task.objects.filter(name="Moderators approval").update(name="省教科工会审核")
+        editors = Group.objects.filter(name="Editors").first()
+        if editors is not None:
+            publish = Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page")
+            GroupPagePermission.objects.get_or_create(group=editors, page=index, permission=publish)
+
     def _fill(self, call, notice, *, year):
-        body = []
-        for paragraph in notice.intro:
-            body.append({"type": "paragraph", "value": _rich(paragraph)})
-        for heading, paragraphs in notice.sections:
-            body.append({"type": "heading", "value": heading})
-            body.extend({"type": "paragraph", "value": _rich(p)} for p in paragraphs)
-        call.body = body
+        call.body = notice_body(notice, year=year, deadline=call.application_deadline)
         call.themes = [CallTheme(name=name, description=text) for name, text in notice.themes]
         call.conditions = [CallCondition(text=text) for text in notice.conditions]
         call.quotas = [
@@ -238,19 +288,8 @@ class Command(BaseCommand):
         call.prize_levels = [CallPrizeLevel(rank=r, name=n, count=c, subsidy=s) for r, n, c, s in PRIZES]
         call.most_popular_label, call.most_popular_subsidy = MOST_POPULAR
         call.contact_name, call.contact_phone = notice.contact_name, notice.contact_phone
-        call.attachments = [
-            CallAttachment(document=self.operation_guide(notice, year=year), title=notice.attachment_title)
-        ]
-
-    def operation_guide(self, notice, *, year):
-        Document = get_document_model()
-        title = f"{notice.attachment_title}（{year}）"
-        document = Document.objects.filter(title=title).first()
-        if document is None:
-            document = Document(title=title)
-            document.file.save(f"operation-guide-{year}.txt", ContentFile(notice.attachment_text.encode()), save=False)
-            document.save()
-        return document
+        guide = operation_guide()
+        call.attachments = [CallAttachment(document=guide, title=GUIDE_TITLE)] if guide else []
 
     def load_call_2021(self, index, notice):
         if CallPage.objects.filter(year=2021).exists():
@@ -302,6 +341,8 @@ class Command(BaseCommand):
         else:
             for name, value in dates.items():
                 setattr(call, name, value)
+            # The notice names its deadline, which moves with today.
+            call.body = notice_body(notice, year=year, deadline=call.application_deadline)
         call.save_revision().publish()
 
     def load_review_demo(self, index, notice):

@@ -37,6 +37,11 @@
                     form.querySelector("[data-vote-key]").value = data.key;
                     form.querySelector("[data-vote-csrf]").value = data.csrf;
                     form.querySelector("[data-vote-image]").src = data.image;
+                    var audio = form.querySelector("[data-vote-audio]");
+                    if (audio) {
+                        audio.hidden = !data.audio;
+                        audio.href = data.audio || "";
+                    }
                     answer.value = "";
                     form.hidden = false;
                     return true;

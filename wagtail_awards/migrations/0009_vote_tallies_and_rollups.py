@@ -28,7 +28,7 @@ def count_existing_votes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_awards', '0006_people_and_access'),
+        ('wagtail_awards', '0008_objection_repeats'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_awards', '0007_vote_tallies_and_rollups'),
+        ('wagtail_awards', '0009_vote_tallies_and_rollups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

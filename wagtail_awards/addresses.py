@@ -1,0 +1,44 @@
+"""The client's address, as every part of the app reads it (rate limits, IP hashes, burst detection).
+
+Without trusted proxies (the default) the address is ``REMOTE_ADDR``: forwarded headers are ignored, because any
+client can send them. Behind proxies, say how many there are (``WAGTAIL_AWARDS_TRUSTED_PROXY_COUNT``) or which they
+are (``WAGTAIL_AWARDS_TRUSTED_PROXIES``); django-ipware then reads the client from the forwarded header
+(``WAGTAIL_AWARDS_FORWARDED_FOR_HEADER``, ``X-Forwarded-For`` by default).
+
+The chain handed to django-ipware is the header's addresses followed by ``REMOTE_ADDR`` (the peer that connected),
+so the count and the list describe the real hops in front of the app server: with one proxy the client is the
+address the proxy appended, and whatever a client wrote into the header before it is ignored. With a list, the
+connecting peer must be the last trusted proxy; a request that did not come through the trusted proxies (a chain
+too short, or a peer not on the list) keeps ``REMOTE_ADDR``.
+"""
+
+from ipware import get_client_ip
+
+from .conf import awards_settings
+
+
+def client_address(request) -> str:
+    """The address of the client that sent ``request``, as text ("" when there is none)."""
+    peer = (request.META.get("REMOTE_ADDR") or "").strip()
+    count = int(awards_settings.TRUSTED_PROXY_COUNT or 0)
+    proxies = list(awards_settings.TRUSTED_PROXIES or ())
+    if not count and not proxies:
+        return peer
+    forwarded = request.META.get(awards_settings.FORWARDED_FOR_HEADER) or ""
+    header = "HTTP_X_AWARDS_CLIENT_CHAIN"
+    chain = ", ".join(part for part in (forwarded.strip(), peer) if part)
+    address, _routable = get_client_ip(
+        request_from_meta({header: chain}),
+        proxy_count=None if proxies else count,
+        proxy_trusted_ips=proxies or None,
+        request_header_order=[header],
+        strict=False,
+    )
+    return address or peer
+
+
+class request_from_meta:  # noqa: N801 - a stand-in for a request, used like one
+    """The least django-ipware needs of a request: its ``META``."""
+
+    def __init__(self, meta):
+        self.META = meta

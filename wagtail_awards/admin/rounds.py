@@ -1,0 +1,179 @@
+"""Next year's round from a call (以此为模板创建下一年度评选): a short form, then a report to check and publish.
+
+The form copies the call and its pages as drafts (``domain.round_copy.create_next_round``); the report lists every
+date before and after, flags the ones to look at (weekday changed, a day off, an estimated calendar year), lists each
+place whose text still names the old year with a link to edit it, and publishes the round once the editor has ticked
+that they checked it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from ..domain import round_copy, rounds
+from ..forms.rounds import NextRoundForm, PublishRoundForm
+from ..models import CallPage
+from ..workdays import calendar_exceptions, estimated_years, is_working_day, local_tz
+
+NAMESPACE = "wagtail_awards_rounds"
+TEMPLATES = "wagtail_awards/admin/rounds/"
+
+
+def may_start_next_round(user, call) -> bool:
+    """Whether ``user`` may copy ``call`` (and the pages under it) beside it as a new round."""
+    return call.permissions_for_user(user).can_copy_to(call.get_parent(), recursive=True)
+
+
+def report_url(call, source):
+    return reverse(f"{NAMESPACE}:report", args=[call.pk, source.pk])
+
+
+class NextRoundView(WagtailAdminTemplateMixin, FormView):
+    page_title = gettext_lazy("Create next year's round from this call")
+    header_icon = "copy"
+    template_name = TEMPLATES + "next_round.html"
+    form_class = NextRoundForm
+
+    @cached_property
+    def source(self):
+        return get_object_or_404(CallPage, pk=self.kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_start_next_round(request.user, self.source):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.source.title
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "source": self.source}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(source=self.source, children=self.source.get_children().specific())
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        new = round_copy.create_next_round(
+            source=self.source,
+            year=data["year"],
+            title=data["title"],
+            slug=data["slug"],
+            same_weekday=data["same_weekday"],
+            user=self.request.user,
+        )
+        messages.success(
+            self.request,
+            _("The %(year)s round has been created as drafts. Check it below, then publish it.")
+            % {"year": data["year"]},
+        )
+        return redirect(report_url(new.call, self.source))
+
+
+class DateRow:
+    """One date of the new round beside the one it was moved from, with what deserves a look."""
+
+    def __init__(self, change: rounds.DateChange, label, *, exceptions, estimated):
+        self.change, self.label = change, label
+        day = change.new_local.date()
+        self.day_off = not is_working_day(day, exceptions=exceptions)
+        self.estimated = day.year in estimated
+
+    @property
+    def flagged(self):
+        return self.change.weekday_changed or self.day_off or self.estimated
+
+
+class RoundReportView(WagtailAdminTemplateMixin, FormView):
+    page_title = gettext_lazy("Check and publish the new round")
+    header_icon = "calendar-check"
+    template_name = TEMPLATES + "report.html"
+    form_class = PublishRoundForm
+
+    @cached_property
+    def call(self):
+        return get_object_or_404(CallPage, pk=self.kwargs["pk"])
+
+    @cached_property
+    def source(self):
+        return get_object_or_404(CallPage, pk=self.kwargs["source_pk"])
+
+    @cached_property
+    def current(self):
+        """The new call as the editor left it (its latest draft)."""
+        return self.call.get_latest_revision_as_object() if self.call.has_unpublished_changes else self.call
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.call.permissions_for_user(request.user).can_edit():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.current.title
+
+    @cached_property
+    def pages(self):
+        return [self.call, *self.call.get_descendants().specific()]
+
+    def may_publish(self):
+        return all(page.permissions_for_user(self.request.user).can_publish() for page in self.pages)
+
+    def dates(self):
+        exceptions = calendar_exceptions()
+        tz = local_tz()
+        values = [getattr(self.current, name) for name in rounds.DATE_FIELDS]
+        days = [value.astimezone(tz).date() for value in values if value]
+        estimated = set(estimated_years(min(days), max(days), exceptions=exceptions)) if days else set()
+        rows = []
+        for name in rounds.DATE_FIELDS:
+            old, new = getattr(self.source, name), getattr(self.current, name)
+            if new is None:
+                continue
+            change = rounds.DateChange(field=name, old=old or new, new=new, tz=tz)
+            label = CallPage._meta.get_field(name).verbose_name
+            rows.append(DateRow(change, label, exceptions=exceptions, estimated=estimated))
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dates = self.dates()
+        context.update(
+            call=self.call,
+            current=self.current,
+            source=self.source,
+            pages=self.pages,
+            dates=dates,
+            flagged=sum(1 for row in dates if row.flagged),
+            mentions=round_copy.old_year_mentions(pages=self.pages, year=self.source.year),
+            old_year=self.source.year,
+            estimated_years=self.current.calendar_estimated_years(),
+            may_publish=self.may_publish(),
+            live=all(page.live and not page.has_unpublished_changes for page in self.pages),
+        )
+        return context
+
+    def form_valid(self, form):
+        if not self.may_publish():
+            raise PermissionDenied
+        for page in self.pages:
+            if page.live and not page.has_unpublished_changes:
+                continue
+            revision = page.latest_revision or page.save_revision(user=self.request.user)
+            revision.publish(user=self.request.user)
+        messages.success(self.request, _("“%(title)s” has been published.") % {"title": self.current.title})
+        return redirect(report_url(self.call, self.source))
+
+
+def urlpatterns():
+    return [
+        path("<int:pk>/next/", NextRoundView.as_view(), name="next"),
+        path("<int:pk>/from/<int:source_pk>/", RoundReportView.as_view(), name="report"),
+    ]
