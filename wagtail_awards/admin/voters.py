@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdminGroup
 
 from .. import access, voters
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.voting_codes import SHEET, GenerateCodesForm, MarkVotersForm
 from ..models import CallPage, EligibleVoter, Organization, VotingCode
+from .base import AwardsModelAdmin
 from .policy import PolicyPermissionHelper
 
 
@@ -34,7 +35,7 @@ class EligibleVoterPermissionHelper(PolicyPermissionHelper):
     list_action = create_action = edit_action = delete_action = "voters.roll"
 
 
-class VotingCodeAdmin(ModelAdmin):
+class VotingCodeAdmin(AwardsModelAdmin):
     model = VotingCode
     menu_label = gettext_lazy("Voting codes")
     menu_icon = "key"
@@ -54,7 +55,7 @@ class VotingCodeAdmin(ModelAdmin):
         )
 
 
-class EligibleVoterAdmin(ModelAdmin):
+class EligibleVoterAdmin(AwardsModelAdmin):
     model = EligibleVoter
     menu_label = gettext_lazy("Voter roll")
     menu_icon = "user"
