@@ -12,3 +12,6 @@ class WagtailAwardsConfig(AppConfig):
         from .checks import register_checks
 
         register_checks()
+        from . import page_cache
+
+        page_cache.connect_signals()

@@ -19,11 +19,32 @@ def _calendar():
     return _pure.holiday_calendar(awards_settings.HOLIDAY_COUNTRY, awards_settings.HOLIDAY_SUBDIVISION)
 
 
+#: The exceptions are kept in the shared cache (they change rarely and are read on every public page of a call).
+EXCEPTIONS_CACHE_KEY = "wagtail_awards:calendar-exceptions"
+EXCEPTIONS_CACHE_SECONDS = 300
+
+
 def calendar_exceptions() -> dict[dt.date, bool]:
-    """Every ``CalendarException`` as ``{date: is_working_day}``."""
+    """Every ``CalendarException`` as ``{date: is_working_day}`` (from the cache; saving or deleting one forgets it)."""
+    from django.core.cache import cache
+
     from .models import CalendarException
 
-    return dict(CalendarException.objects.values_list("day", "is_working_day"))
+    exceptions = cache.get(EXCEPTIONS_CACHE_KEY)
+    if exceptions is None:
+        exceptions = dict(CalendarException.objects.values_list("day", "is_working_day"))
+        cache.set(EXCEPTIONS_CACHE_KEY, exceptions, EXCEPTIONS_CACHE_SECONDS)
+    return exceptions
+
+
+def forget_calendar_exceptions(**_signal_kwargs) -> None:
+    """Drop the cached exceptions now and again once the change is committed (connected to saving and deleting a
+    ``CalendarException``), so no request caches the rows of before the commit."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete(EXCEPTIONS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(EXCEPTIONS_CACHE_KEY))
 
 
 def local_tz() -> ZoneInfo:

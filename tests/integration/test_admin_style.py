@@ -35,6 +35,8 @@ def test_every_model_screen_has_the_shared_base_filters_search_inspect_and_the_o
         "ReviewAssignmentAdmin",
         "ObjectionAdmin",
         "AwardAdmin",
+        "VotingCodeAdmin",
+        "EligibleVoterAdmin",
     }
     lacking = [
         (type(model_admin).__name__, what)
@@ -55,9 +57,18 @@ def test_every_other_admin_view_of_the_app_is_named_in_one_namespace_on_one_base
     (resolver,) = admin.urls()
     assert isinstance(resolver, URLResolver) and resolver.namespace == NAMESPACE
     views = {pattern.name: pattern.callback.view_class for pattern in resolver.url_patterns}
-    assert {"recommend", "decide", "submit_list", "assign", "scores", "ranking", "cancel_award", "invite"} <= set(
-        views
-    )
+    assert {
+        "recommend",
+        "decide",
+        "submit_list",
+        "assign",
+        "scores",
+        "ranking",
+        "cancel_award",
+        "invite",
+        "generate_voting_codes",
+        "mark_voters",
+    } <= set(views)
     assert [name for name, view in views.items() if not issubclass(view, AdminView)] == []
 
 
@@ -97,7 +108,14 @@ def test_the_records_screens_search_and_inspect(province, model, make, shown, ot
 
 
 #: The actions posted from a form on another screen (no page of their own).
-ACTIONS_WITHOUT_A_PAGE = {"assign", "unassign", "auto_assign", "unlock_list", "decide_past_award"}
+ACTIONS_WITHOUT_A_PAGE = {
+    "assign",
+    "unassign",
+    "auto_assign",
+    "unlock_list",
+    "decide_past_award",
+    "voting_codes_xlsx",
+}
 
 
 def test_the_actions_without_a_page_are_the_known_ones():
@@ -125,12 +143,13 @@ def test_an_action_without_a_page_answers_a_get_with_405_and_an_invalid_post_goe
         "auto_assign": reverse(f"{NAMESPACE}:auto_assign") + f"?call={world.call.pk}",
         "unlock_list": reverse(f"{NAMESPACE}:unlock_list", args=[rec_list.pk]),
         "decide_past_award": reverse(f"{NAMESPACE}:decide_past_award", args=[application.pk]),
+        "voting_codes_xlsx": reverse(f"{NAMESPACE}:voting_codes_xlsx"),
     }
     assert set(urls) == ACTIONS_WITHOUT_A_PAGE
     for name, url in urls.items():
         assert client.get(url).status_code == 405, name
-    # Forms that are not valid: no reviewer, no number, no reason, no decision.
-    for name in ("assign", "auto_assign", "unlock_list", "decide_past_award"):
+    # Forms that are not valid: no reviewer, no number, no reason, no decision, no call and unit of the codes.
+    for name in ("assign", "auto_assign", "unlock_list", "decide_past_award", "voting_codes_xlsx"):
         response = client.post(urls[name], {"reviewer": "", "k": "", "reason": "", "decision": "perhaps"})
         assert response.status_code == 302, name
         said = [str(message) for message in get_messages(response.wsgi_request)]

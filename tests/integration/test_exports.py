@@ -91,6 +91,8 @@ LISTED_VIEWS = {
     "wagtail_awards_recommendationlist_modeladmin_index",
     "wagtail_awards_recommendation_modeladmin_index",
     "wagtail_awards_reviewassignment_modeladmin_index",
+    "wagtail_awards_votingcode_modeladmin_index",
+    "wagtail_awards_eligiblevoter_modeladmin_index",
 }
 
 

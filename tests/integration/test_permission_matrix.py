@@ -30,12 +30,14 @@ from wagtail_awards.models import (
     Award,
     CalendarException,
     CallPage,
+    EligibleVoter,
     Membership,
     Objection,
     PastAward,
     Recommendation,
     RecommendationList,
     ReviewAssignment,
+    VotingCode,
 )
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +166,11 @@ def build(site_root) -> World:
         objects[f"{key}_past_award"] = PastAward.objects.create(year=2019, project_name=name, unit_name=name)
     objects["own_exception"] = CalendarException.objects.create(day="2025-10-11", is_working_day=True, note=OWN)
     objects["other_exception"] = CalendarException.objects.create(day="2025-09-28", is_working_day=True, note=OTHER)
+    for key, unit, letter in (("own", nanjing, "a"), ("other", suzhou, "b")):
+        objects[f"{key}_code"] = VotingCode.objects.create(
+            call=round_call, organization=unit, number=1, code_hash=letter * 64
+        )
+        objects[f"{key}_voter"] = EligibleVoter.objects.create(email=f"{key}-voter@example.org", organization=unit)
     objects["own_award"] = Award.objects.create(application=own, prize_rank=1)
     objects["other_award"] = Award.objects.create(application=other, prize_rank=1)
     objects["own_objection"] = Objection.objects.create(application=own, name="王", contact="1", content=OWN)
@@ -495,6 +502,26 @@ ROWS = {
     "records: past awards import": Row(
         url=lambda w, t: reverse("wagtail_awards_admin:import_past_awards"), marker=lambda w, t: 'type="file"'
     ),
+    "voters: voting codes": Row(
+        url=lambda w, t: reverse("wagtail_awards_votingcode_modeladmin_index"), marker=lambda w, t: "votingcode"
+    ),
+    "voters: generate voting codes": Row(
+        url=lambda w, t: reverse("wagtail_awards_admin:generate_voting_codes"), marker=lambda w, t: 'name="count"'
+    ),
+    "voters: voting code inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_votingcode_modeladmin_inspect", args=[o(w, f"{t}_code").pk]),
+        marker=lambda w, t: o(w, f"{t}_code").organization.name,
+    ),
+    "voters: voter inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_eligiblevoter_modeladmin_inspect", args=[o(w, f"{t}_voter").pk]),
+        marker=lambda w, t: o(w, f"{t}_voter").email,
+    ),
+    "voters: voter roll": Row(
+        url=lambda w, t: reverse("wagtail_awards_eligiblevoter_modeladmin_index"), marker=lambda w, t: "eligiblevoter"
+    ),
+    "voters: mark staff as voters": Row(
+        url=lambda w, t: reverse("wagtail_awards_admin:mark_voters"), marker=lambda w, t: 'name="units"'
+    ),
     "records: working-day exceptions": Row(
         url=lambda w, t: reverse("wagtail_awards_calendarexception_modeladmin_index"),
         marker=lambda w, t: "calendarexception",
@@ -581,6 +608,12 @@ MATRIX = {
     "records: organisations": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: past awards": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: past awards import": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: generate voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voting code inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voter inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voter roll": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: mark staff as voters": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: working-day exceptions": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: past award inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: working-day exception inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",

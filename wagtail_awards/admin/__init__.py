@@ -13,9 +13,10 @@ from .base import NAMESPACE
 from .organizations import AwardsAdminGroup
 from .publicity import PublicityAdminGroup
 from .reviews import ReviewAdminGroup
+from .voters import VotersAdminGroup
 
 #: The menu groups of the app's model admins.
-GROUPS = (ReviewAdminGroup, AwardsAdminGroup, PublicityAdminGroup)
+GROUPS = (ReviewAdminGroup, AwardsAdminGroup, PublicityAdminGroup, VotersAdminGroup)
 
 _registered = []
 

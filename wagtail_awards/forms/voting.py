@@ -17,3 +17,12 @@ class VoteForm(CaptchaFormMixin, forms.Form):
         """``(key, answer)`` as given; only valid after ``is_valid()``."""
         key, answer = (list(self.cleaned_data["captcha"] or []) + ["", ""])[:2]
         return key, answer
+
+
+class VotingCodeForm(forms.Form):
+    """A voting code, as printed or typed (spaces, dashes and full-width characters are fine)."""
+
+    INVALID = _("This voting code is not valid. Check it and try again.")
+
+    code = forms.CharField(label=_("Voting code"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

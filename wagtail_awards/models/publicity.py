@@ -13,6 +13,10 @@ from ..enums import AwardStatus, CancelReason, ObjectionStatus
 from ..forms.pages import AwardsPageForm
 from ..layout import LayoutPageMixin
 from .applications import private_storage
+from .pages import PublicPageMixin
+
+#: The query parameter that asks for the objection form with its question rendered on the page (never cached).
+OBJECTION_FORM_PARAM = "objection"
 
 
 def objection_file_name(instance, filename):
@@ -113,7 +117,7 @@ class Objection(models.Model):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"
 
 
-class PublicityPage(LayoutPageMixin, Page):
+class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
     """The publicity (公示) of a call's proposed winners, which becomes the published results list (发布).
 
     The period — its start and number of working days — belongs to the parent call (Schedule tab), which also
@@ -154,15 +158,27 @@ class PublicityPage(LayoutPageMixin, Page):
         return "publicity"
 
     def get_call(self):
-        """The parent call, in one query."""
+        """The parent call: once per page object, from the page cache's row cache or one query."""
+        from .. import page_cache
         from .pages import CallPage
 
-        return CallPage.objects.get(path=self.path[: -self.steplen])
+        if getattr(self, "_call", None) is None:
+            path = self.path[: -self.steplen]
+            self._call = page_cache.remember(f"call-at:{path}", lambda: CallPage.objects.get(path=path))
+        return self._call
+
+    def is_public(self, request):
+        # The objection form asks its question on the page itself only when asked for (no JavaScript) or when it
+        # shows errors; otherwise the question and the CSRF token come from the uncached challenge endpoint.
+        return super().is_public(request) and OBJECTION_FORM_PARAM not in request.GET
+
+    def public_until(self, now):
+        return self.get_call().next_change(now)
 
     def serve(self, request, *args, **kwargs):
         from ..views.publicity import serve_publicity_page
 
-        return serve_publicity_page(self, request, *args, **kwargs)
+        return self.public_response(request, serve_publicity_page(self, request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
         from ..views.publicity import publicity_context

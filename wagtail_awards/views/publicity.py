@@ -3,22 +3,28 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from wagtail.models import Page
 
+from .. import page_cache
 from ..addresses import client_address
+from ..captcha import OBJECTION, issue_challenge
 from ..domain import publicity
 from ..enums import AwardStatus
 from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
 from ..layout import layout_context
 from ..models import Application, Award, PublicityPage
+from ..models.publicity import OBJECTION_FORM_PARAM
 from ..uploads import body_too_large, install_upload_limits, refusal_message, refused_uploads
 from ..workdays import local_tz
 from .applications import request_too_large
@@ -59,11 +65,21 @@ def _awards(call):
 def publicity_context(page, request, *, now, form=None):
     """What the template needs; a constant number of queries whatever the number of projects.
 
-    Finalises the call's proposed awards when the period has ended (on read, idempotently).
+    Finalises the call's proposed awards when the period has ended (on read, idempotently). The objection form
+    holds its question and CSRF token only when it shows errors or is asked for (``?objection``, the path without
+    JavaScript); otherwise ``objection.js`` fetches them from :func:`objection_challenge`, and the page is public.
     """
     call = page.get_call()
     period = publicity.call_countdown(call=call, now=now)
-    awards = _awards(call) if period and period.state != "not_started" else []
+    awards = []
+    if period and period.state != "not_started":
+        # A page shown to anyone lists the awards kept with the cached pages (an award's change purges them).
+        if request.method == "GET":
+            awards = page_cache.remember(f"awards:{call.pk}", lambda: _awards(call))
+        else:
+            awards = _awards(call)
+    if request.method == "GET":
+        call.load_notice_rows()  # the prize levels, with the call's other rows
     if period and period.has_ended and any(a.status == AwardStatus.PROPOSED for a in awards):
         publicity.finalise_awards(call=call, now=now, period=period)
         awards = _awards(call)
@@ -77,8 +93,9 @@ def publicity_context(page, request, *, now, form=None):
             levels.append({"level": level, "awards": listed})
     most_popular = [a for a in awards if a.most_popular]
     projects = [(a.application_id, _project_label(a.application)) for a in awards if a.status == AwardStatus.PROPOSED]
+    inline = request.method == "POST" or OBJECTION_FORM_PARAM in request.GET
     if period and period.is_open and form is None:
-        form = ObjectionForm(projects=projects, request=request)
+        form = ObjectionForm(projects=projects, request=request, with_captcha=inline)
     return {
         "call": call,
         "now": now,
@@ -90,6 +107,8 @@ def publicity_context(page, request, *, now, form=None):
         "cancelled_awards": [a for a in awards if a.status == AwardStatus.CANCELLED],
         "objection_form": form if period and period.is_open else None,
         "objection_projects": projects,
+        "objection_challenge": not inline,
+        "objection_form_param": OBJECTION_FORM_PARAM,
     }
 
 
@@ -140,9 +159,7 @@ def serve_publicity_page(page, request, *args, **kwargs):
             )
         except publicity.ObjectionLimited as exc:
             messages.error(request, str(exc))
-            context = Page.get_context(page, request)
-            context.update(publicity_context(page, request, now=now))
-            return TemplateResponse(request, page.get_template(request), context, status=429)
+            return _render(page, request, now=now, status=429)
         except publicity.PublicityError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(target)
@@ -161,9 +178,14 @@ def serve_publicity_page(page, request, *args, **kwargs):
         elif objection.repeats <= 1:
             messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
+    return _render(page, request, now=now, form=form)
+
+
+def _render(page, request, *, now, form=None, status=200):
+    """The page again after a POST (with the form's errors, or a refusal): nothing of it is kept in a cache."""
     context = layout_context(Page.get_context(page, request))
-    context.update(publicity_context(page, request, now=now, form=form))
-    return TemplateResponse(request, page.get_template(request), context)
+    context.update(publicity_context(page, request, now=now, form=form), public_fragment=page.public_fragment(request))
+    return TemplateResponse(request, page.get_template(request), context, status=status)
 
 
 @csrf_exempt
@@ -182,3 +204,18 @@ def objection(request, page_id):
         return request_too_large(request, back_url=page.url + "#objection")
     install_upload_limits(request, limits={"file": MAX_EVIDENCE_SIZE}, allow_anonymous=True)
     return csrf_protect(lambda request: serve_publicity_page(page, request))(request)
+
+
+@never_cache
+def objection_challenge(request):
+    """A fresh captcha and CSRF token for the objection form of a cached publicity page, as JSON (never cached).
+
+    Every question is a database row: limited per IP address like the vote's questions.
+    """
+    key = issue_challenge(request, purpose=OBJECTION)
+    if key is None:
+        message = _("Too many requests from your network. Please wait a while and try again.")
+        return JsonResponse({"error": message}, status=429)
+    return JsonResponse(
+        {"key": key, "image": reverse("captcha-image", kwargs={"key": key}), "csrf": get_token(request)}
+    )

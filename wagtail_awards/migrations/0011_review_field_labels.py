@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('wagtail_awards', '0008_objection_repeats'),
+        ('wagtail_awards', '0010_voter_identity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
