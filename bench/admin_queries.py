@@ -112,6 +112,10 @@ def screens():
         ("province", f"{m}reviewassignment/?export=xlsx"),
         ("province", f"{m}reviewassignment/inspect/{mine.pk}/"),
         ("reviewer", f"{m}reviewassignment/"),
+        ("province", f"{m}vote/"),
+        ("province", f"{m}vote/?export=csv"),
+        ("province", f"{m}votingcode/"),
+        ("province", f"{m}eligiblevoter/"),
     ]
     return found
 

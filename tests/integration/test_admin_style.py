@@ -37,6 +37,7 @@ def test_every_model_screen_has_the_shared_base_filters_search_inspect_and_the_o
         "AwardAdmin",
         "VotingCodeAdmin",
         "EligibleVoterAdmin",
+        "VoteAdmin",
     }
     lacking = [
         (type(model_admin).__name__, what)
@@ -68,6 +69,8 @@ def test_every_other_admin_view_of_the_app_is_named_in_one_namespace_on_one_base
         "invite",
         "generate_voting_codes",
         "mark_voters",
+        "vote_audit",
+        "record_most_popular",
     } <= set(views)
     assert [name for name, view in views.items() if not issubclass(view, AdminView)] == []
 
@@ -115,6 +118,7 @@ ACTIONS_WITHOUT_A_PAGE = {
     "unlock_list",
     "decide_past_award",
     "voting_codes_xlsx",
+    "record_most_popular",
 }
 
 
@@ -144,6 +148,7 @@ def test_an_action_without_a_page_answers_a_get_with_405_and_an_invalid_post_goe
         "unlock_list": reverse(f"{NAMESPACE}:unlock_list", args=[rec_list.pk]),
         "decide_past_award": reverse(f"{NAMESPACE}:decide_past_award", args=[application.pk]),
         "voting_codes_xlsx": reverse(f"{NAMESPACE}:voting_codes_xlsx"),
+        "record_most_popular": reverse(f"{NAMESPACE}:record_most_popular", args=[world.call.pk]),
     }
     assert set(urls) == ACTIONS_WITHOUT_A_PAGE
     for name, url in urls.items():

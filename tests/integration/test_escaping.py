@@ -220,7 +220,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     read(voter, f"{vote_url}?next=/{quote(payload('next'))}", "next")
     read(Client(), f"{reverse('wagtail_awards:login')}?next=/{quote(payload('login'))}", "login")
     read(Client(), f"{reverse('wagtail_awards:register')}?next=/{quote(payload('register'))}", "register")
-    read(province, reverse("wagtail_awards_vote_audit", args=[call.pk]), "project")
+    read(province, reverse("wagtail_awards_admin:vote_audit", args=[call.pk]), "project")
 
     # Publicity: an objection from the public and a cancellation by the province administrator.
     CallPage.objects.filter(pk=call.pk).update(

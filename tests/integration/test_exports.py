@@ -35,6 +35,7 @@ from wagtail_awards.models import (
     Recommendation,
     RecommendationList,
     ReviewAssignment,
+    Vote,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ EXPORTS = {
     "working days admin": (lambda w: "/admin/wagtail_awards/calendarexception/?export={fmt}", ("csv", "xlsx"), False),
     "objections admin": (lambda w: "/admin/wagtail_awards/objection/?export={fmt}", ("csv", "xlsx"), True),
     "awards admin": (lambda w: "/admin/wagtail_awards/award/?export={fmt}", ("csv", "xlsx"), False),
+    "votes admin": (lambda w: "/admin/wagtail_awards/vote/?export={fmt}", ("csv", "xlsx"), True),
     # Organisations and reviewers named by a payload (trimmed, numbered): see MODEL_SCREEN_CELLS.
     "recommendation lists admin": (
         lambda w: "/admin/wagtail_awards/recommendationlist/?export={fmt}",
@@ -93,6 +95,7 @@ LISTED_VIEWS = {
     "wagtail_awards_reviewassignment_modeladmin_index",
     "wagtail_awards_votingcode_modeladmin_index",
     "wagtail_awards_eligiblevoter_modeladmin_index",
+    "wagtail_awards_vote_modeladmin_index",
 }
 
 
@@ -128,6 +131,9 @@ def world(site_root):
         Recommendation.objects.create(recommendation_list=rec_list, application=application, decision="recommend")
         Award.objects.create(application=application, prize_rank=1, most_popular=index == 0)
         Objection.objects.create(application=application, name=payload, contact=payload, content=payload)
+        Vote.objects.create(
+            call=call, application=application, voter_key=f"v{index}", day=timezone.localdate(), invalid_reason=payload
+        )
     PastAward.objects.create(year=2020, project_name=LEAK, unit_name=LEAK, prize=LEAK)
     CalendarException.objects.create(day="2025-10-11", is_working_day=True, note=LEAK)
     CallPrizeLevel.objects.filter(page=call).update(name=LEAK)
@@ -189,6 +195,7 @@ MODEL_SCREEN_CELLS = {
     "recommendationlist": f"'{LEAK} 0",
     "recommendation": f"'{LEAK} 0",
     "reviewassignment": "'" + LEAK,
+    "vote": "'" + LEAK,
 }
 
 

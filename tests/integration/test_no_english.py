@@ -19,6 +19,7 @@ from wagtail_awards.models import (
     Award,
     CalendarException,
     CallPage,
+    EligibleVoter,
     Membership,
     Objection,
     Organization,
@@ -27,6 +28,8 @@ from wagtail_awards.models import (
     Recommendation,
     RecommendationList,
     ReviewAssignment,
+    Vote,
+    VotingCode,
     VotingPage,
 )
 
@@ -105,6 +108,11 @@ def admin_urls():
         "recommendationlist": RecommendationList.objects.first(),
         "recommendation": Recommendation.objects.first(),
         "reviewassignment": ReviewAssignment.objects.first(),
+        "vote": Vote.objects.first(),
+        "votingcode": VotingCode.objects.first()
+        or VotingCode.objects.create(call=voting, organization=org, number=1, code_hash="0" * 64),
+        "eligiblevoter": EligibleVoter.objects.first()
+        or EligibleVoter.objects.create(email="teacher@example.org", organization=org),
     }
     ns = "wagtail_awards_admin:"
     urls = [
@@ -148,9 +156,9 @@ def admin_urls():
         ("province", f"/admin/wagtail_awards/objection/inspect/{objection.pk}/"),
         ("province", f"/admin/wagtail_awards/objection/edit/{objection.pk}/"),
         ("province", reverse("wagtail_awards_admin:subsidies") + f"?call={publicity.pk}"),
-        ("province", reverse("wagtail_awards_vote_audit_index")),
-        ("province", reverse("wagtail_awards_vote_audit", args=[voting.pk])),
-        ("province", reverse("wagtail_awards_vote_audit", args=[call_of("2021").pk])),
+        ("province", reverse("wagtail_awards_admin:vote_audit_index")),
+        ("province", reverse("wagtail_awards_admin:vote_audit", args=[voting.pk])),
+        ("province", reverse("wagtail_awards_admin:vote_audit", args=[call_of("2021").pk])),
         ("recommender", "/admin/wagtail_awards/application/"),
         *[("province", f"/admin/wagtail_awards/{model}/") for model in sorted(records)],
         *[("province", f"/admin/wagtail_awards/{model}/inspect/{row.pk}/") for model, row in sorted(records.items())],

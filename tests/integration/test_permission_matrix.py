@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from tests.factories import make_application, make_call, make_org, make_user
+from tests.voting_helpers import add_vote
 from wagtail_awards.domain import accounts
 from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
@@ -171,6 +172,8 @@ def build(site_root) -> World:
             call=round_call, organization=unit, number=1, code_hash=letter * 64
         )
         objects[f"{key}_voter"] = EligibleVoter.objects.create(email=f"{key}-voter@example.org", organization=unit)
+    for key in ("own", "other"):
+        objects[f"{key}_vote"] = add_vote(round_call, objects[key], f"matrix-{key}")
     objects["own_award"] = Award.objects.create(application=own, prize_rank=1)
     objects["other_award"] = Award.objects.create(application=other, prize_rank=1)
     objects["own_objection"] = Objection.objects.create(application=own, name="王", contact="1", content=OWN)
@@ -468,11 +471,28 @@ ROWS = {
         marker=lambda w, t: "",
     ),
     "vote: audit": Row(
-        url=lambda w, t: reverse("wagtail_awards_vote_audit", args=[o(w, "round_call").pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:vote_audit", args=[o(w, "round_call").pk]),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "vote: audit index": Row(
-        url=lambda w, t: reverse("wagtail_awards_vote_audit_index"), marker=lambda w, t: o(w, "round_call").title
+        url=lambda w, t: reverse("wagtail_awards_admin:vote_audit_index"), marker=lambda w, t: o(w, "round_call").title
+    ),
+    "vote: invalidate votes": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_admin:vote_audit", args=[o(w, "round_call").pk]),
+        data=lambda w, t: {"voter_key": f"matrix-{t}", "reason": "矩阵"},
+        done=lambda w, t: not refreshed(o(w, f"{t}_vote")).valid,
+    ),
+    "vote: vote records": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_modeladmin_index"), marker=lambda w, t: o(w, t).project_name
+    ),
+    "vote: vote records export": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_modeladmin_index") + "?export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "vote: vote record inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_modeladmin_inspect", args=[o(w, f"{t}_vote").pk]),
+        marker=lambda w, t: o(w, t).project_name,
     ),
     # Admin: people and records
     "people: members and requests": Row(
@@ -601,6 +621,10 @@ MATRIX = {
     "publicity: subsidies export": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "vote: audit": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "vote: audit index": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: invalidate votes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: vote records": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: vote records export": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: vote record inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "people: members and requests": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
     "people: membership inspect": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
     "people: approve a request": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",

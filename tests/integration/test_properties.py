@@ -312,7 +312,7 @@ ADMIN_LISTS = [
     ("wagtail_awards_admin:scores", ["call", "export"]),
     ("wagtail_awards_admin:ranking", ["call", "suggest", "export"]),
     ("wagtail_awards_admin:subsidies", ["call", "format"]),
-    ("wagtail_awards_vote_audit_index", []),
+    ("wagtail_awards_admin:vote_audit_index", []),
 ]
 #: What a client may put in a filter: NUL, numbers too large for any column or for int(), other scripts' digits…
 hostile_values = st.one_of(
@@ -357,7 +357,7 @@ ADMIN_OBJECTS = [
     "wagtail_awards_organization_modeladmin_edit",
     "wagtail_awards_organization_modeladmin_delete",
     "wagtail_awards_calendarexception_modeladmin_edit",
-    "wagtail_awards_vote_audit",
+    "wagtail_awards_admin:vote_audit",
     "wagtail_awards_admin:project",
     "wagtail_awards_admin:score",
     "wagtail_awards_admin:decide",
@@ -371,7 +371,7 @@ hostile_ids = st.one_of(
 
 @EXAMPLES
 @given(name=st.sampled_from(ADMIN_OBJECTS), pk=hostile_ids, role=st.sampled_from(["province", "recommender"]))
-@example(name="wagtail_awards_vote_audit", pk="9" * 5000, role="province")
+@example(name="wagtail_awards_admin:vote_audit", pk="9" * 5000, role="province")
 @example(name="wagtail_awards_award_modeladmin_edit", pk="9" * 5000, role="province")
 def test_admin_object_screens_never_fail_on_their_id(client, admin_world, name, pk, role):
     from urllib.parse import quote

@@ -135,8 +135,8 @@ def measure(world, client):
     }
     client.force_login(world["admin"])
     screens = {
-        "vote audit index": reverse("wagtail_awards_vote_audit_index"),
-        "vote audit": reverse("wagtail_awards_vote_audit", args=[vote_call.pk]),
+        "vote audit index": reverse("wagtail_awards_admin:vote_audit_index"),
+        "vote audit": reverse("wagtail_awards_admin:vote_audit", args=[vote_call.pk]),
         "objections": reverse("wagtail_awards_objection_modeladmin_index"),
         "awards": reverse("wagtail_awards_award_modeladmin_index"),
         "subsidies": reverse("wagtail_awards_admin:subsidies") + f"?call={publicity_call.pk}",

@@ -122,7 +122,7 @@ def endpoints(w):
             reverse("wagtail_awards_objection_modeladmin_edit", args=[w["objection"].pk]),
             {"status": "checking"},
         ),
-        ("invalidate votes", "province", reverse("wagtail_awards_vote_audit", args=[call.pk]), {"reason": "x"}),
+        ("invalidate votes", "province", reverse("wagtail_awards_admin:vote_audit", args=[call.pk]), {"reason": "x"}),
         ("import past awards", "province", reverse("wagtail_awards_admin:import_past_awards"), {}),
         ("add organisation", "province", reverse("wagtail_awards_organization_modeladmin_create"), {"name": "x"}),
     ]

@@ -20,6 +20,7 @@ from ..models import CallPage, EligibleVoter, Organization, VotingCode
 from .base import ActionView, AwardsModelAdmin, PolicyMenuItem, admin_url
 from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
+from .voting import VoteAdmin
 
 
 class VotingCodePermissionHelper(PolicyPermissionHelper):
@@ -183,7 +184,7 @@ class VotersAdminGroup(ModelAdminGroup):
     menu_label = gettext_lazy("Voters")
     menu_icon = "user"
     menu_order = 265
-    items = (VotingCodeAdmin, EligibleVoterAdmin)
+    items = (VotingCodeAdmin, EligibleVoterAdmin, VoteAdmin)
 
     def get_submenu_items(self):
         items = super().get_submenu_items()
