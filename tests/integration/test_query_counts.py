@@ -144,6 +144,8 @@ def measure(world, client):
         "past awards": reverse("wagtail_awards_pastaward_modeladmin_index"),
         "voting codes": reverse("wagtail_awards_votingcode_modeladmin_index"),
         "voter roll": reverse("wagtail_awards_eligiblevoter_modeladmin_index"),
+        "vote records": reverse("wagtail_awards_vote_modeladmin_index"),
+        "vote records export": reverse("wagtail_awards_vote_modeladmin_index") + "?export=csv",
         "dashboard": reverse("wagtailadmin_home"),
     }
     for name, url in screens.items():
