@@ -11,7 +11,7 @@ def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = 
     """
     if limit <= 0:
         return True
-    slot = int((time.time() if now is None else now) // window)
+    slot = int((time.time() if now is None else now) // max(1, window))
     cache_key = f"wagtail_awards:{scope}:{key}:{slot}"
     cache.add(cache_key, 0, timeout=window + 60)
     try:

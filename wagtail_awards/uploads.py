@@ -23,7 +23,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 
 from .conf import awards_settings
-from .domain.files import format_size
+from .rules.files import format_size
 
 
 @dataclass(frozen=True)

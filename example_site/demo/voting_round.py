@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail_awards.domain.voting import client_hash
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, CallPage, Organization, Vote, VotingPage
-from wagtail_awards.workdays import local_tz
+from wagtail_awards.rules.workdays import local_tz
 
 #: The 2021 candidates by reference number (the publicity demo uses the same projects): unit, project, theme, votes.
 #: 2021-G003 was the most popular project; 2021-G006 was cancelled during publicity and is no candidate.

@@ -10,9 +10,9 @@ from django.test import Client
 
 from tests.factories import make_org, make_user
 from tests.integration.application_world import BEFORE, PDF, build, complete_data, save_url, upload
-from wagtail_awards.domain import applications as rules
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile
+from wagtail_awards.services import applications as rules
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 8

@@ -24,9 +24,9 @@ from tests.integration.application_world import build, complete_data, save_url, 
 from tests.integration.review_world import build_round
 from tests.publicity_factories import make_publicity
 from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
-from wagtail_awards.domain import review
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Application, CallPage, Objection, RecommendationList, ReviewAssignment, Vote
+from wagtail_awards.services import review
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/awards/review/"

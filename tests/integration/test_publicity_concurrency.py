@@ -7,9 +7,9 @@ from django.db import connection, connections
 
 from tests.factories import local
 from tests.publicity_factories import make_publicity
-from wagtail_awards.domain import publicity
 from wagtail_awards.enums import AwardStatus
 from wagtail_awards.models import Award, AwardsLogEntry
+from wagtail_awards.services import publicity
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 4

@@ -7,9 +7,9 @@ from django.db import connection, connections
 
 from tests.factories import make_application, make_site
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, Recommendation
+from wagtail_awards.services import recommendation as rec
 
 
 def ensure_tree():

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, Recommendation, ReviewAssignment, Score
+from wagtail_awards.services import recommendation as rec
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
-from wagtail_awards.domain import review
 from wagtail_awards.models import ApplicationFile, AwardsLogEntry, RecommendationList, ReviewAssignment
+from wagtail_awards.services import recommendation as rec
+from wagtail_awards.services import review
 
 pytestmark = pytest.mark.django_db
 

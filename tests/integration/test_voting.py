@@ -326,8 +326,8 @@ def test_unsafe_next_is_ignored(client, call, voter):
 @pytest.fixture
 def province_admin(client):
     from tests.factories import make_org
-    from wagtail_awards.domain.roles import ensure_role_groups
     from wagtail_awards.enums import OrganizationKind, Role
+    from wagtail_awards.services.setup import ensure_role_groups
 
     province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
     user = make_user("province-admin", org=province, role=Role.PROVINCE_ADMIN)

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..domain import round_copy, rounds
 from ..forms.rounds import NextRoundForm, PublishRoundForm
 from ..models import CallPage
-from ..workdays import calendar_exceptions, estimated_years, is_working_day, local_tz
+from ..rules import rounds
+from ..services import round_copy
+from ..services.calendar import calendar_exceptions, estimated_years, is_working_day, local_tz
 
 NAMESPACE = "wagtail_awards_rounds"
 TEMPLATES = "wagtail_awards/admin/rounds/"

@@ -505,7 +505,7 @@ def record_most_popular(*, call, user, now: dt.datetime):
     from wagtail.log_actions import log
 
     from ..models import Application, Award
-    from .transitions import move
+    from ..services.transitions import move
 
     if voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes) != DeadlineState.CLOSED:
         raise MostPopularError(_("The vote's result can be recorded once voting has closed."))

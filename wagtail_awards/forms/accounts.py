@@ -7,9 +7,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from ..captcha import REGISTRATION, CaptchaFormMixin, OneTimeCaptchaField
-from ..domain.cells import FORMULA_TRIGGERS
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
 from ..models import Organization
+from ..rules.cells import FORMULA_TRIGGERS
 
 
 class RegistrationForm(CaptchaFormMixin, django.forms.Form):

@@ -5,8 +5,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..captcha import OBJECTION, CaptchaFormMixin, OneTimeCaptchaField
-from ..domain import files
 from ..enums import CancelReason
+from ..rules import files
 from ..uploads import zip_limits
 
 #: The largest evidence file accepted with an objection.

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..domain.names import clean_typed_name, normalise_name
 from ..enums import RECOMMENDING_KINDS, MembershipStatus, OrganizationKind, Role
+from ..rules.names import clean_typed_name, normalise_name
 
 #: Which kinds may sit directly under which; ``None`` stands for "no parent".
 ALLOWED_PARENT_KINDS = {

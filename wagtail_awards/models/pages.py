@@ -14,10 +14,11 @@ from wagtail.models import Orderable, Page
 
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
-from ..domain import rounds, schedule
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
-from ..forms.pages import AwardsPageForm
-from .panels import CalendarNoticePanel
+from ..rules import rounds, schedule, workdays
+from ..rules.publicity import Countdown, countdown
+from .calendar import CalendarException
+from .editing import AwardsPageForm, CalendarNoticePanel
 
 
 class CallIndexPage(Page):
@@ -181,19 +182,37 @@ class CallPage(Page):
         """
         if not self.publicity_starts:
             return None
-        from ..workdays import period_end
-
-        return period_end(self.publicity_starts, self.publicity_working_days) - dt.timedelta(microseconds=1)
+        end = workdays.period_end(
+            self.publicity_starts,
+            self.publicity_working_days,
+            tz=workdays.local_tz(),
+            calendar=CalendarException.objects.calendar(),
+        )
+        return end - dt.timedelta(microseconds=1)
 
     def calendar_estimated_years(self) -> list[int]:
         """The years of the publicity period whose working days the calendar only estimates (see
         ``workdays.is_estimated_year``): the period shown may move once the official schedule is known."""
         if not self.publicity_starts:
             return []
-        from ..workdays import estimated_years, local_tz
+        tz = workdays.local_tz()
+        return workdays.estimated_years(
+            self.publicity_starts.astimezone(tz).date(),
+            self.publicity_ends.astimezone(tz).date(),
+            calendar=CalendarException.objects.calendar(),
+        )
 
-        return estimated_years(
-            self.publicity_starts.astimezone(local_tz()).date(), self.publicity_ends.astimezone(local_tz()).date()
+    def publicity_countdown(self, *, now: dt.datetime) -> Countdown | None:
+        """Where the call's publicity period stands at ``now`` (``None`` while it has no start). Reads the working-day
+        exceptions once."""
+        if not self.publicity_starts:
+            return None
+        return countdown(
+            now=now,
+            starts=self.publicity_starts,
+            working_days=self.publicity_working_days,
+            tz=workdays.local_tz(),
+            calendar=CalendarException.objects.calendar(),
         )
 
     def stages(self, *, now=None):

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -9,15 +10,20 @@ from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from ..enums import AwardStatus, CancelReason, ObjectionStatus
-from ..forms.pages import AwardsPageForm
+from ..enums import AwardStatus, CancelReason, ObjectionStatus, PublicityState
+from ..rules.publicity import period_label
 from .applications import private_storage
+from .editing import AwardsPageForm
+from .pages import CallPage
 
 
 def objection_file_name(instance, filename):
-    from uuid import uuid4
-
     return f"objections/{uuid4().hex}"
+
+
+def _listed_name(application):
+    """The project as the objection form names it: “project（unit）”."""
+    return f"{application.project_name}（{application.unit_name or application.organization.name}）"
 
 
 class Award(models.Model):
@@ -153,19 +159,50 @@ class PublicityPage(Page):
         return "publicity"
 
     def get_call(self):
-        """The parent call, in one query."""
-        from .pages import CallPage
+        """The parent call, in one query (once per page object)."""
+        if getattr(self, "_call", None) is None:
+            self._call = CallPage.objects.get(path=self.path[: -self.steplen])
+        return self._call
 
-        return CallPage.objects.get(path=self.path[: -self.steplen])
+    def listed_awards(self, call):
+        """The call's awards in the order of the list: by prize, then reference (one query)."""
+        return list(
+            Award.objects.filter(application__call=call)
+            .select_related("application", "application__organization")
+            .order_by(models.F("prize_rank").asc(nulls_last=True), "application__reference", "application__pk")
+        )
 
-    def serve(self, request, *args, **kwargs):
-        from ..views.publicity import serve_publicity_page
-
-        return serve_publicity_page(self, request, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        from ..views.publicity import publicity_context
-
+    def get_context(self, request, *args, now=None, **kwargs):
+        """The period and the list as they stand at ``now``, in a constant number of queries whatever the number of
+        projects. ``awaiting_final`` says that the period has ended with awards not yet made final: serving the page
+        (``views.publicity``) makes them final first; a preview only shows them."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(publicity_context(self, request, now=kwargs.get("now") or timezone.now()))
+        now = now or timezone.now()
+        call = self.get_call()
+        period = call.publicity_countdown(now=now)
+        awards = self.listed_awards(call) if period and period.state != PublicityState.NOT_STARTED else []
+        published = bool(period and period.has_ended)
+        awaiting_final = published and any(a.status == AwardStatus.PROPOSED for a in awards)
+        if published:
+            awards = [a for a in awards if a.status in (AwardStatus.FINAL, AwardStatus.PROPOSED)]
+        levels = []
+        for level in call.prize_levels.all():
+            listed = [a for a in awards if a.prize_rank == level.rank]
+            if listed:
+                levels.append({"level": level, "awards": listed})
+        context.update(
+            call=call,
+            now=now,
+            period=period,
+            period_label=period_label(period) if period else "",
+            published=published,
+            awaiting_final=awaiting_final,
+            prize_groups=levels,
+            most_popular_awards=[a for a in awards if a.most_popular],
+            cancelled_awards=[a for a in awards if a.status == AwardStatus.CANCELLED],
+            objection_projects=[
+                (a.application_id, _listed_name(a.application)) for a in awards if a.status == AwardStatus.PROPOSED
+            ],
+            objection_form=None,
+        )
         return context

@@ -6,7 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import VotingBodyBlock
-from ..forms.pages import AwardsPageForm
+from .editing import AwardsPageForm
 
 
 class Vote(models.Model):

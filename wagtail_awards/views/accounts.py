@@ -18,10 +18,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from .. import access, throttle
 from ..addresses import client_address
 from ..conf import awards_settings
-from ..domain import accounts
 from ..domain.voting import client_hash
 from ..forms.accounts import InvitationForm, RegistrationForm, UnitForm
 from ..models import Membership
+from ..services import accounts
 
 T = "wagtail_awards/accounts/"
 

@@ -2,37 +2,21 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from wagtail.models import Page
 
 from ..addresses import client_address
-from ..domain import publicity
-from ..enums import AwardStatus
 from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
-from ..models import Application, Award, PublicityPage
+from ..models import Application, PublicityPage
+from ..rules.publicity import hash_address
+from ..services import publicity
 from ..uploads import body_too_large, install_upload_limits, refusal_message, refused_uploads
-from ..workdays import local_tz
 from .applications import request_too_large
-
-
-def period_label(period: publicity.Countdown) -> str:
-    """E.g. "公示期：2021年9月29日至10月11日（5个工作日）"; the year of the end is left out when it is the same."""
-    first = period.starts.astimezone(local_tz()).date()
-    last = period.last_day
-    # "F j" is translated to the local month-and-day format ("n月j日").
-    ends = dateformat.format(last, _("F j")) if first.year == last.year else date_format(last, "DATE_FORMAT")
-    return _("Publicity period: %(starts)s to %(ends)s (%(days)s working days)") % {
-        "starts": date_format(first, "DATE_FORMAT"),
-        "ends": ends,
-        "days": period.working_days,
-    }
 
 
 def _project_label(application):
@@ -40,88 +24,43 @@ def _project_label(application):
     return _("%(project)s (%(unit)s)") % {"project": application.project_name, "unit": unit}
 
 
-def _awards(call):
-    return list(
-        Award.objects.filter(application__call=call)
-        .select_related("application", "application__organization")
-        .order_by(models.F("prize_rank").asc(nulls_last=True), "application__reference", "application__pk")
-    )
-
-
-def publicity_context(page, request, *, now, form=None):
-    """What the template needs; a constant number of queries whatever the number of projects.
-
-    Finalises the call's proposed awards when the period has ended (on read, idempotently).
-    """
-    call = page.get_call()
-    period = publicity.call_countdown(call=call, now=now)
-    awards = _awards(call) if period and period.state != "not_started" else []
-    if period and period.has_ended and any(a.status == AwardStatus.PROPOSED for a in awards):
-        publicity.finalise_awards(call=call, now=now, period=period)
-        awards = _awards(call)
-    published = bool(period and period.has_ended)
-    if published:
-        awards = [a for a in awards if a.status == AwardStatus.FINAL]
-    levels = []
-    for level in call.prize_levels.all():
-        listed = [a for a in awards if a.prize_rank == level.rank]
-        if listed:
-            levels.append({"level": level, "awards": listed})
-    most_popular = [a for a in awards if a.most_popular]
-    projects = [
-        (
-            a.application_id,
-            f"{a.application.project_name}（{a.application.unit_name or a.application.organization.name}）",
-        )
-        for a in awards
-        if a.status == AwardStatus.PROPOSED
-    ]
-    if period and period.is_open and form is None:
-        form = ObjectionForm(projects=projects, request=request)
-    return {
-        "call": call,
-        "now": now,
-        "period": period,
-        "period_label": period_label(period) if period else "",
-        "published": published,
-        "prize_groups": levels,
-        "most_popular_awards": most_popular,
-        "cancelled_awards": [a for a in awards if a.status == AwardStatus.CANCELLED],
-        "objection_form": form if period and period.is_open else None,
-        "objection_projects": projects,
-    }
-
-
 #: Session key of the objection just filed, so the page after the redirect confirms it instead of showing an empty
 #: form (which invites filing again).
 OBJECTION_FILED = "wagtail_awards_objection_filed"
 
 
-def serve_publicity_page(page, request, *args, **kwargs):
-    """GET renders; POST files an objection and redirects (post/redirect/get) to a confirmation of it."""
-    if request.method != "POST":
-        context = page.get_context(request)
-        session = getattr(request, "session", None)
-        filed = session.pop(OBJECTION_FILED, None) if session is not None else None
-        if filed and filed.get("page") == page.pk:
-            context["objection_filed"] = filed
-        response = TemplateResponse(request, page.get_template(request), context)
-        if filed:
-            response["Cache-Control"] = "private, no-store"
-        return response
+def publicity_page(request, page):
+    """The publicity page (wired in ``wagtail_hooks``): GET shows the list, making the awards final first once the
+    period has ended; POST files an objection and redirects (post/redirect/get) to a confirmation of it."""
+    if request.method == "POST":
+        return _file_objection(request, page)
     now = timezone.now()
-    call = page.get_call()
-    period = publicity.call_countdown(call=call, now=now)
+    context = page.get_context(request, now=now)
+    if context["awaiting_final"]:
+        publicity.finalise_awards(call=context["call"], now=now, period=context["period"])
+        context = page.get_context(request, now=now)
+    period = context["period"]
+    if period and period.is_open:
+        context["objection_form"] = ObjectionForm(projects=context["objection_projects"], request=request)
+    session = getattr(request, "session", None)
+    filed = session.pop(OBJECTION_FILED, None) if session is not None else None
+    if filed and filed.get("page") == page.pk:
+        context["objection_filed"] = filed
+    response = TemplateResponse(request, page.get_template(request), context)
+    if filed:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_objection(request, page):
+    now = timezone.now()
+    context = page.get_context(request, now=now)
+    call, period = context["call"], context["period"]
     target = page.url + "#objection"
     if period is None or not period.is_open:
         messages.error(request, _("Objections can be filed only during the publicity period."))
         return HttpResponseRedirect(target)
-    form = ObjectionForm(
-        request.POST,
-        request.FILES,
-        projects=publicity_context(page, request, now=now)["objection_projects"],
-        request=request,
-    )
+    form = ObjectionForm(request.POST, request.FILES, projects=context["objection_projects"], request=request)
     for refusal in refused_uploads(request):
         form.add_error("file", refusal_message(refusal))
     if form.is_valid():
@@ -134,13 +73,12 @@ def serve_publicity_page(page, request, *args, **kwargs):
                 contact=form.cleaned_data["contact"],
                 content=form.cleaned_data["content"],
                 file=form.cleaned_data.get("file"),
-                ip_hash=publicity.hash_address(address=client_address(request), secret=settings.SECRET_KEY),
+                ip_hash=hash_address(address=client_address(request), secret=settings.SECRET_KEY),
                 now=now,
             )
         except publicity.ObjectionLimited as exc:
             messages.error(request, str(exc))
-            context = Page.get_context(page, request)
-            context.update(publicity_context(page, request, now=now))
+            context["objection_form"] = ObjectionForm(projects=context["objection_projects"], request=request)
             return TemplateResponse(request, page.get_template(request), context, status=429)
         except publicity.PublicityError as exc:
             messages.error(request, str(exc))
@@ -160,8 +98,7 @@ def serve_publicity_page(page, request, *args, **kwargs):
         elif objection.repeats <= 1:
             messages.success(request, _("Your objection has been received. Thank you."))
         return HttpResponseRedirect(target)
-    context = Page.get_context(page, request)
-    context.update(publicity_context(page, request, now=now, form=form))
+    context["objection_form"] = form
     return TemplateResponse(request, page.get_template(request), context)
 
 
@@ -180,4 +117,4 @@ def objection(request, page_id):
     if body_too_large(request):
         return request_too_large(request, back_url=page.url + "#objection")
     install_upload_limits(request, limits={"file": MAX_EVIDENCE_SIZE}, allow_anonymous=True)
-    return csrf_protect(lambda request: serve_publicity_page(page, request))(request)
+    return csrf_protect(lambda request: publicity_page(request, page))(request)

@@ -1,20 +1,22 @@
 """Copying a call into next year's round, and keeping any copy of a call or voting page pointed at its own call.
 
-Reads and writes pages (the arithmetic is in :mod:`.rounds`). Applications, reviews, votes and awards belong to the
-call they were made in and are never copied.
+Reads and writes pages (the arithmetic is in :mod:`wagtail_awards.rules.rounds`). Applications, reviews, votes
+and awards belong to the call they were made in and are never copied.
 """
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import unescape
 
 from django.db import models, transaction
-from django.utils.html import strip_tags
+from modelcluster.models import get_all_child_relations
 from wagtail.fields import RichTextField, StreamField
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from . import rounds
+from ..blocks import VotingBlock
+from ..models import CallPage
+from ..rules import rounds
+from ..rules.rounds import plain_text, stream_strings
+from ..rules.workdays import local_tz
 
 #: Page fields that are addresses or bookkeeping, not text an editor wrote.
 NOT_TEXT = frozenset({"slug", "url_path", "draft_title", "path", "translation_key", "live_revision", "locked_by"})
@@ -45,8 +47,6 @@ def create_next_round(*, source, year: int, title: str, slug: str, same_weekday:
     form with its fields come along. Side effects: creates the pages and a revision of each, logs
     ``wagtail_awards.next_round`` on the new call.
     """
-    from ..workdays import local_tz
-
     old_year = source.year
     dates = list(
         rounds.date_changes(
@@ -88,8 +88,6 @@ def point_voting_blocks(page, *, old_call_id: int, new_call_id: int) -> bool:
 
     Only the page object changes; the caller saves it (and a revision).
     """
-    from ..blocks_voting import VotingBlock
-
     changed = False
     for field in page._meta.get_fields():
         if not isinstance(field, StreamField):
@@ -114,8 +112,6 @@ def point_copied_pages_at_their_call(*, original, copy, user=None) -> int:
     """After any copy of a page (Wagtail's own copy included), the voting blocks of the copy and the pages under it
     count their own call's candidates: those of the new call when a call was copied, of the new parent call when a
     voting page was copied under another call. Returns how many pages changed (each gets a revision)."""
-    from ..models import CallPage
-
     copy = copy.specific
     if isinstance(copy, CallPage):
         old_call_id, new_call_id, pages = original.pk, copy.pk, list(copy.get_descendants().specific())
@@ -143,29 +139,14 @@ def _texts(obj):
         if isinstance(field, StreamField):
             yield field.verbose_name, " ".join(stream_strings(getattr(obj, field.name).raw_data))
         elif isinstance(field, RichTextField):
-            yield field.verbose_name, unescape(strip_tags(getattr(obj, field.name) or ""))
+            yield field.verbose_name, plain_text(getattr(obj, field.name) or "")
         elif isinstance(field, models.CharField | models.TextField) and not field.choices:
             yield field.verbose_name, getattr(obj, field.name) or ""
-
-
-def stream_strings(data):
-    """Every string in a StreamField's raw data (rich text as plain text), in order."""
-    if isinstance(data, str):
-        yield unescape(strip_tags(data))
-    elif isinstance(data, Mapping):
-        for key, value in data.items():
-            if key not in ("id", "type"):
-                yield from stream_strings(value)
-    elif isinstance(data, Sequence):
-        for item in data:
-            yield from stream_strings(item)
 
 
 def old_year_mentions(*, pages, year: int) -> list[Mention]:
     """Every place in the text of ``pages`` (and their inline rows: themes, conditions, form fields …) that names
     ``year``, as excerpts, in page order. Titles are left out: they were given the new year."""
-    from modelcluster.models import get_all_child_relations
-
     found = []
     for page in pages:
         page = page.get_latest_revision_as_object() if page.has_unpublished_changes else page.specific

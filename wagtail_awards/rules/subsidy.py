@@ -1,4 +1,4 @@
-"""Subsidies (奖补) of the final list (pure, except :func:`rates_for_call` and :func:`table_for_call`).
+"""Subsidies (奖补) of the final list (pure; :mod:`wagtail_awards.services.subsidy` reads a call's amounts).
 
 A project gets the amount of its prize level or of "most popular", the highest one only when it has both; a
 project recommended to and subsidised by the provincial federation of trade unions gets nothing from the
@@ -9,20 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from ..enums import SubsidyBasis as Basis
 
 ZERO = Decimal("0")
-
-
-class Basis(models.TextChoices):
-    """Why a project gets the amount it gets."""
-
-    PRIZE = "prize", _("Prize level")
-    MOST_POPULAR = "most_popular", _("Most popular")
-    FEDERATION = "federation", _("Subsidised by the provincial federation")
-    CANCELLED = "cancelled", _("Cancelled in publicity")
-    NONE = "none", _("No subsidy")
 
 
 @dataclass(frozen=True)
@@ -102,39 +91,3 @@ def table(*, awards: Iterable[AwardFacts], rates: Rates) -> Table:
         result.paid_count += subsidy.amount > 0
         result.by_basis[subsidy.basis] = result.by_basis.get(subsidy.basis, ZERO) + subsidy.amount
     return result
-
-
-def rates_for_call(*, call) -> Rates:
-    """The call's amounts (``CallPrizeLevel.subsidy``, ``CallPage.most_popular_subsidy``). Reads the database."""
-    return Rates(
-        prizes={level.rank: level.subsidy for level in call.prize_levels.all()},
-        most_popular=call.most_popular_subsidy,
-    )
-
-
-def table_for_call(*, call) -> Table:
-    """The subsidy table of every award of ``call``, ordered by prize rank then project. Reads the database."""
-    from ..enums import AwardStatus
-    from ..models import Award
-
-    awards = (
-        Award.objects.filter(application__call=call)
-        .select_related("application", "application__organization")
-        .order_by(models.F("prize_rank").asc(nulls_last=True), "application__project_name", "pk")
-    )
-    return table(
-        awards=[
-            AwardFacts(
-                key=award.pk,
-                project=award.application.project_name,
-                unit=award.application.unit_name or award.application.organization.name,
-                prize_rank=award.prize_rank,
-                most_popular=award.most_popular,
-                federation_subsidised=award.federation_subsidised,
-                cancelled=award.status == AwardStatus.CANCELLED,
-                status=award.get_status_display(),
-            )
-            for award in awards
-        ],
-        rates=rates_for_call(call=call),
-    )

@@ -9,10 +9,12 @@ never changed blindly (“2021年以来” may be right next year too).
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from html import unescape
 from zoneinfo import ZoneInfo
 
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 #: The dates of a call, in the order of its stages.
@@ -141,3 +143,21 @@ def menu_labels(calls: Iterable[tuple[object, int, str]]) -> dict[object, str]:
             seen[label] += 1
             labels[key] = f"{label} ({seen[label]})"
     return labels
+
+
+def plain_text(html: str) -> str:
+    """The text of an editor's rich text, as a reader sees it (tags gone, entities read)."""
+    return unescape(strip_tags(html))
+
+
+def stream_strings(data):
+    """Every string in a StreamField's raw data (rich text as plain text), in order."""
+    if isinstance(data, str):
+        yield plain_text(data)
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            if key not in ("id", "type"):
+                yield from stream_strings(value)
+    elif isinstance(data, Sequence):
+        for item in data:
+            yield from stream_strings(item)

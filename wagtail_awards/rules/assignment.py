@@ -4,7 +4,7 @@ A reviewer may not score a project of their own organisation or of its recommend
 reviewer's organisations are those of their reviewer memberships.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -79,11 +79,3 @@ def auto_assign(
             load[chosen.key] += 1
     short = [project.key for project in projects if len(on_project[project.key]) < k]
     return AutoAssignResult(pairs=pairs, short=short)
-
-
-def loads(*, pairs: Iterable[tuple[object, object]]) -> Mapping[object, int]:
-    """Assignments per reviewer key."""
-    counts: dict[object, int] = {}
-    for _project, reviewer in pairs:
-        counts[reviewer] = counts.get(reviewer, 0) + 1
-    return counts

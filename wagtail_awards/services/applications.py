@@ -1,178 +1,49 @@
-"""Application rules: the deadline, completeness, past awards, drafts, submission and withdrawal.
+"""Applications in the database: past awards, drafts with their files, submission, withdrawal and receipts.
 
-Pure functions take instants, values and counts; the others read and write the database as their docstrings say.
-Every refusal raises :class:`ApplicationRefused` with a translated message fit to show the applicant.
+The rules these apply are :mod:`wagtail_awards.rules.applications`; every refusal raises its
+:class:`~wagtail_awards.rules.applications.ApplicationRefused` with a translated message for the applicant.
 """
 
-import datetime as dt
+import logging
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from wagtail.log_actions import log
+from wagtail.models import Page
 
+from ..conf import awards_settings
 from ..enums import ApplicationStatus
-from . import transitions
+from ..models import Application, ApplicationFile, Organization, PastAward
+from ..rules.applications import (
+    DECLARATION_FIELD,
+    FIXED_TEXT_FIELDS,
+    ApplicationRefused,
+    DraftData,
+    NewFile,
+    check_file_counts,
+    check_open_drafts,
+    check_storage_quota,
+    check_window,
+    is_locked,
+    list_separator,
+    missing_items,
+    next_reference,
+)
+from ..rules.past_awards import EarlierAward, match_earlier_awards
+from .transitions import move
 
-#: The fields every application has, stored in columns of ``Application`` (the rest go into ``answers``).
-FIXED_TEXT_FIELDS = ("reviewing_unit", "responsible_department", "unit_name", "project_name", "theme")
-MATERIALS_FIELD = "materials"
-DECLARATION_FIELD = "declaration"
-RESERVED_NAMES = frozenset((*FIXED_TEXT_FIELDS, MATERIALS_FIELD, DECLARATION_FIELD, "token", "action", "remove_files"))
-
-#: Statuses in which the applicant may still change the application.
-EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
-
-
-class ApplicationRefused(Exception):
-    """A rule refused the action; ``str(exc)`` is the translated message for the applicant."""
-
-    def __init__(self, message, *, code="refused", fields=None, application=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        #: The application concerned, when there is one (e.g. the locked one a replayed POST found).
-        self.application = application
-        #: For an incomplete application: the names of the missing fields.
-        self.fields = list(fields or [])
-
-
-# Pure rules
-
-
-def check_window(*, now: dt.datetime, opens: dt.datetime | None, deadline: dt.datetime) -> None:
-    """Refuse unless ``opens <= now <= deadline``; ``deadline`` is the last accepted instant (a second late is late)."""
-    if opens is not None and now < opens:
-        raise ApplicationRefused(_("Applications are not open yet."), code="not_open")
-    if now > deadline:
-        raise ApplicationRefused(
-            _("The application deadline has passed; nothing can be saved or submitted any more."), code="closed"
-        )
-
-
-def missing_items(
-    *, required: Mapping[str, str], values: Mapping[str, object], file_counts: Mapping[str, int]
-) -> list[str]:
-    """The names in ``required`` (name → label) with neither a non-blank value nor a file, in ``required`` order."""
-    missing = []
-    for name in required:
-        value = values.get(name)
-        if isinstance(value, str):
-            value = value.strip()
-        if value in (None, "", [], (), False) and not file_counts.get(name):
-            missing.append(name)
-    return missing
-
-
-def list_separator() -> str:
-    """What joins the items of a list in a message (“、” in Chinese)."""
-    return pgettext("list separator", ", ")
-
-
-def format_reference(*, year: int, number: int) -> str:
-    """``2021, 1`` → ``"2021-0001"``."""
-    return f"{year}-{number:04d}"
-
-
-def next_reference(*, year: int, existing: Iterable[str]) -> str:
-    """The reference after the highest of ``existing`` for ``year`` (``2021-0001`` when there is none)."""
-    prefix = f"{year}-"
-    numbers = [
-        int(ref[len(prefix) :]) for ref in existing if ref and ref.startswith(prefix) and ref[len(prefix) :].isdigit()
-    ]
-    return format_reference(year=year, number=max(numbers, default=0) + 1)
-
-
-def display_answer(value):
-    """An answer as a person reads it: 是/否 for a checkbox, a list joined with “、”, the rest as it is."""
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    if isinstance(value, list | tuple):
-        return list_separator().join(str(v) for v in value)
-    return value
-
-
-def labelled_answers(*, answers: Mapping[str, object], fields: Iterable[tuple[str, str]]) -> list[tuple[str, object]]:
-    """``(label, answer)`` of the editor-defined fields, in the form's order (``fields`` is ``(name, label)``).
-
-    Answers are stored under the field's machine name (for a Chinese label, an escaped form such as
-    ``u9879u76eeu7b80u4ecb``); a person sees the label. An answer whose field has left the form keeps its name.
-    """
-    fields = list(fields)
-    known = {name for name, _label in fields}
-    rows = [(label, display_answer(answers[name])) for name, label in fields if name in answers]
-    rows += [(name, display_answer(value)) for name, value in answers.items() if name not in known]
-    return rows
-
-
-def is_locked(*, status: str) -> bool:
-    """Whether an application in ``status`` is locked for its applicant."""
-    return status not in EDITABLE_STATUSES
-
-
-def can_withdraw(*, status: str, now: dt.datetime, deadline: dt.datetime) -> bool:
-    return status == ApplicationStatus.SUBMITTED and now <= deadline
-
-
-def check_file_counts(*, existing: Mapping[str, int], adding: Mapping[str, int], limits: Mapping[str, int]) -> None:
-    """Refuse when a field would hold more files than its limit (``limits``: field name → most files; a field
-    without one is not limited here).
-
-    ``existing`` counts the files kept (after removals), ``adding`` the new ones, per field name.
-    """
-    over = [name for name, count in adding.items() if name in limits and existing.get(name, 0) + count > limits[name]]
-    if over:
-        raise ApplicationRefused(
-            _("At most %(count)d files are accepted here; remove one first.") % {"count": limits[over[0]]},
-            code="too_many_files",
-            fields=over,
-        )
-
-
-def check_storage_quota(*, used: int, adding: int, quota: int) -> None:
-    """Refuse when a unit keeping ``used`` bytes of files would pass its ``quota`` by adding ``adding`` (0: none)."""
-    from .files import format_size
-
-    if quota and adding and used + adding > quota:
-        raise ApplicationRefused(
-            _(
-                "Nothing was saved: your unit's files would take %(total)s, more than the %(quota)s it may keep. "
-                "Remove files it no longer needs or send smaller ones."
-            )
-            % {"total": format_size(used + adding), "quota": format_size(quota)},
-            code="quota",
-        )
-
-
-def check_open_drafts(*, open_drafts: int, limit: int) -> None:
-    """Refuse a new draft when the unit already has ``limit`` drafts open in the call (0: no limit)."""
-    if limit and open_drafts >= limit:
-        raise ApplicationRefused(
-            ngettext(
-                "Nothing was saved: your unit already has %(count)d draft open in this call, the most allowed. "
-                "Continue it from “My applications”.",
-                "Nothing was saved: your unit already has %(count)d drafts open in this call, the most allowed. "
-                "Continue one of them from “My applications”.",
-                open_drafts,
-            )
-            % {"count": open_drafts},
-            code="drafts",
-        )
-
-
-# Rules on the database
+logger = logging.getLogger(__name__)
 
 
 def earlier_awards(*, before_year: int):
     """Every award before ``before_year``: the site's own (awarded applications) and imported ones. A programme
     awards some dozens of projects a year, so all are read (two queries) and matched in Python."""
-    from ..models import Application, PastAward
-    from .past_awards import EarlierAward
 
     site_awards = Application.objects.filter(
         call__year__lt=before_year, status=ApplicationStatus.AWARDED
@@ -189,7 +60,6 @@ def earlier_awards(*, before_year: int):
 def check_not_awarded_before(*, application) -> None:
     """Refuse a project already awarded in an earlier year (往年已获奖项目不再参评); keep near matches on the
     application for a province administrator to decide (``past_award_matches``), unless one has cleared it."""
-    from .past_awards import match_earlier_awards
 
     organization = application.organization
     same, near = match_earlier_awards(
@@ -214,14 +84,10 @@ def decide_past_award(*, application, same: bool, by, reason: str = "", now=None
 
     Side effects: saves the application; logs ``past_award_cleared`` or the move to ``ineligible``.
     """
-    from wagtail.log_actions import log
-
-    from ..models import Application
-
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if same:
-            transitions.move(
+            move(
                 application=application,
                 target=ApplicationStatus.INELIGIBLE,
                 user=by,
@@ -239,28 +105,6 @@ def decide_past_award(*, application, same: bool, by, reason: str = "", now=None
     return application
 
 
-@dataclass
-class NewFile:
-    """An uploaded file already checked by ``domain.files.check_file``."""
-
-    field_name: str
-    upload: object  # a Django ``UploadedFile``
-    checked: object  # ``domain.files.CheckedFile``
-
-
-@dataclass
-class DraftData:
-    """What the applicant entered: fixed fields, editor-defined answers, the declaration and file changes."""
-
-    fixed: dict = field(default_factory=dict)
-    answers: dict = field(default_factory=dict)
-    declaration: bool = False
-    new_files: list[NewFile] = field(default_factory=list)
-    remove_file_ids: list[int] = field(default_factory=list)
-    #: Field name → most files the field holds (counted again under the application's row lock).
-    max_files: dict = field(default_factory=dict)
-
-
 def _call_window(call, now):
     check_window(now=now, opens=call.applications_open_at, deadline=call.application_deadline)
 
@@ -275,7 +119,6 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
     new draft past ``WAGTAIL_AWARDS_MAX_OPEN_DRAFTS``, for more files than a field holds (counted under the
     application's row lock) and past the unit's ``WAGTAIL_AWARDS_UNIT_STORAGE_QUOTA``; then nothing is saved.
     """
-    from ..models import Application, Organization
 
     now = now or timezone.now()
     _call_window(call, now)
@@ -303,7 +146,7 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
         application.declaration = bool(data.declaration)
         application.save()
         if application.status == ApplicationStatus.WITHDRAWN:
-            transitions.move(
+            move(
                 application=application, target=ApplicationStatus.DRAFT, user=user, action="wagtail_awards.reopen"
             )
         removed = list(application.files.filter(pk__in=data.remove_file_ids))
@@ -316,7 +159,6 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
             _check_room(application=application, data=data)
         for new in data.new_files:
             _store_file(application=application, new=new, user=user)
-        from wagtail.log_actions import log
 
         log(instance=application, action="wagtail_awards.save_draft", user=user)
     return application
@@ -324,11 +166,6 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
 
 def _check_room(*, application, data: DraftData):
     """Under the row locks: the fields' file counts and the unit's storage quota with the new files."""
-    from django.db.models import Sum
-
-    from ..conf import awards_settings
-    from ..models import ApplicationFile
-
     adding = {}
     for new in data.new_files:
         adding[new.field_name] = adding.get(new.field_name, 0) + 1
@@ -344,8 +181,6 @@ def _check_room(*, application, data: DraftData):
 
 
 def _application_for_token(*, call, user, organization, token):
-    from ..conf import awards_settings
-    from ..models import Application
 
     token = _as_uuid(token)
     if token is not None:
@@ -384,7 +219,6 @@ def _as_uuid(value):
 
 
 def _store_file(*, application, new: NewFile, user):
-    from ..models import ApplicationFile
 
     checked = new.checked
     stored = ApplicationFile(
@@ -403,7 +237,6 @@ def _store_file(*, application, new: NewFile, user):
 
 
 def file_counts(*, application) -> dict[str, int]:
-    from django.db.models import Count
 
     return dict(application.files.values_list("field_name").annotate(n=Count("pk")).values_list("field_name", "n"))
 
@@ -416,10 +249,6 @@ def submit(*, application, user, required: Mapping[str, str], now=None):
     numbering (references are unique and sequential per call under concurrency), saves the application, logs
     ``wagtail_awards.submit``. Refuses after the deadline, when incomplete, and for a past award.
     """
-    from wagtail.models import Page
-
-    from ..models import Application
-
     now = now or timezone.now()
     with transaction.atomic():
         application = (
@@ -453,7 +282,7 @@ def submit(*, application, user, required: Mapping[str, str], now=None):
             application.reference = next_reference(year=call.year, existing=existing)
         application.submitted_at = now
         application.save(update_fields=["reference", "submitted_at", "updated_at"])
-        transitions.move(
+        move(
             application=application, target=ApplicationStatus.SUBMITTED, user=user, action="wagtail_awards.submit"
         )
     return application
@@ -464,7 +293,6 @@ def withdraw(*, application, user, now=None):
 
     Side effects: saves the status, logs ``wagtail_awards.withdraw``.
     """
-    from ..models import Application
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -477,7 +305,7 @@ def withdraw(*, application, user, now=None):
             )
         if application.status != ApplicationStatus.SUBMITTED:
             raise ApplicationRefused(_("Only a submitted application can be withdrawn."), code="state")
-        transitions.move(
+        move(
             application=application, target=ApplicationStatus.WITHDRAWN, user=user, action="wagtail_awards.withdraw"
         )
     return application
@@ -489,11 +317,6 @@ def send_receipt(*, application, request=None, base_url: str = "") -> bool:
     ``base_url`` (or ``request``) gives the site's address for the link to the application. Side effects: sends one
     e-mail through Django's configured backend (nothing when the user has no address); a failure raises.
     """
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
-    from ..conf import awards_settings
-
     email = getattr(application.applicant, "email", "")
     if not email:
         return False
@@ -512,7 +335,6 @@ def queue_receipt(*, application, base_url: str = "") -> None:
     Call inside the submission's transaction. The e-mail never fails the submission: it is sent after commit, and a
     failure is logged and recorded on the application for :func:`send_due_receipts` to try again.
     """
-    from ..models import Application
 
     Application.objects.filter(pk=application.pk).update(receipt_due=True, receipt_error="")
     transaction.on_commit(lambda: deliver_receipt(application_id=application.pk, base_url=base_url), robust=True)
@@ -525,10 +347,6 @@ def deliver_receipt(*, application_id: int, base_url: str = "") -> bool:
     sent once even when the command runs while the submission's own sending is under way. Never raises for a mail
     failure: logs it, counts the attempt and keeps the receipt due.
     """
-    import logging
-
-    from ..models import Application
-
     with transaction.atomic():
         application = (
             Application.objects.select_for_update(skip_locked=True)
@@ -542,7 +360,7 @@ def deliver_receipt(*, application_id: int, base_url: str = "") -> bool:
         try:
             sent = send_receipt(application=application, base_url=base_url)
         except Exception as exc:  # noqa: BLE001 - any backend error (SMTP, network, configuration) is recorded
-            logging.getLogger(__name__).exception("The receipt of application %s was not sent", application.pk)
+            logger.exception("The receipt of application %s was not sent", application.pk)
             application.receipt_error = f"{type(exc).__name__}: {exc}"[:255]
             application.save(update_fields=["receipt_attempts", "receipt_error"])
             return False
@@ -555,7 +373,6 @@ def deliver_receipt(*, application_id: int, base_url: str = "") -> bool:
 
 def send_due_receipts(*, base_url: str = "", max_attempts: int | None = None) -> tuple[int, int]:
     """Try every due receipt once more (oldest submission first); return ``(done, still due)``. Idempotent."""
-    from ..models import Application
 
     due = Application.objects.filter(receipt_due=True)
     if max_attempts is not None:

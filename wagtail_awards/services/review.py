@@ -1,10 +1,10 @@
-"""Reviewer assignment, scoring, the ranking and prizes (database side). Who sees what is ``access``.
+"""Reviewer assignment, scoring, the ranking and prizes in the database. Who sees what is ``access``.
 
-The arithmetic lives in :mod:`.scoring` and the assignment rule in :mod:`.assignment`; this module reads and
-writes rows around them.
+The arithmetic lives in :mod:`wagtail_awards.rules.scoring`, the assignment rule in
+:mod:`wagtail_awards.rules.assignment` and the rest of the review's rules in :mod:`wagtail_awards.rules.review`;
+this module reads and writes rows around them.
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from ..enums import REVIEW_STATUSES, ApplicationStatus, AwardStatus, MembershipStatus, Role, Stage
-from . import assignment, scoring, transitions
+from ..enums import REVIEW_STATUSES, ApplicationStatus, AwardStatus, MembershipStatus, Role
+from ..models import Application, Award, CallPage, Membership, ReviewAssignment, Score
+from ..rules import assignment, scoring, transitions
+from ..rules.review import RankingRow, pick_current_call, review_open
 
 #: Statuses of projects that go to the expert review.
 IN_REVIEW = REVIEW_STATUSES
@@ -24,22 +26,7 @@ class ReviewError(Exception):
     """A refused review step; ``str(error)`` is a translated message for the user."""
 
 
-def pick_current_call(*, calls, now):
-    """The call the round's screens open on (``calls`` newest first): the newest in its recommendation or
-    expert review stage; else the newest whose applications have closed; else the newest."""
-    calls = list(calls)
-    in_review = (Stage.RECOMMENDATION, Stage.REVIEW)
-    for call in calls:
-        if any(span.current and span.stage in in_review for span in call.stages(now=now)):
-            return call
-    for call in calls:
-        if call.application_deadline < now:
-            return call
-    return calls[0] if calls else None
-
-
 def current_call(*, now=None):
-    from ..models import CallPage
 
     return pick_current_call(calls=CallPage.objects.order_by("-year", "-pk"), now=now or timezone.now())
 
@@ -49,7 +36,6 @@ def current_call(*, now=None):
 
 def reviewer_pool():
     """Users holding a reviewer membership, with their organisations, as :class:`assignment.Reviewer`."""
-    from ..models import Membership
 
     by_user: dict[int, set] = {}
     users = {}
@@ -80,7 +66,6 @@ def assign(*, user, application, reviewer):
     belongs to the project's own or recommending organisation. Side effects: creates the ``ReviewAssignment``,
     moves a ``scored`` project back to ``recommended`` (it has a review to wait for), logs.
     """
-    from ..models import Membership, ReviewAssignment
 
     if application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED):
         raise ReviewError(_("Only recommended projects are assigned reviewers."))
@@ -121,7 +106,6 @@ def auto_assign(*, user, call, k: int) -> assignment.AutoAssignResult:
 
     Side effects: creates ``ReviewAssignment`` rows and one log entry per project that got reviewers.
     """
-    from ..models import Application, ReviewAssignment
 
     projects = list(
         Application.objects.filter(call=call, status=ApplicationStatus.RECOMMENDED).order_by("reference", "pk")
@@ -148,12 +132,6 @@ def auto_assign(*, user, call, k: int) -> assignment.AutoAssignResult:
 # Scoring
 
 
-def review_open(*, call, now=None) -> bool:
-    """Reviewers may score until the call's review deadline (no deadline: always)."""
-    now = now or timezone.now()
-    return call.review_deadline is None or now <= call.review_deadline
-
-
 def save_scores(*, user, item, values: dict, comment: str = "", now=None):
     """Store ``user``'s scores for their assignment ``item`` (``values`` maps criterion pk to a Decimal).
 
@@ -162,7 +140,6 @@ def save_scores(*, user, item, values: dict, comment: str = "", now=None):
     the weighted total and ``submitted_at`` on the assignment, moves the project to ``scored`` once all its
     reviews are in, logs.
     """
-    from ..models import ReviewAssignment, Score
 
     call = item.application.call
     if item.reviewer_id != user.pk:
@@ -212,25 +189,8 @@ def _move(application, target):
 # Ranking and prizes
 
 
-@dataclass
-class RankingRow:
-    application: object
-    ranked: scoring.RankedProject
-    criteria: list = field(default_factory=list)
-    prize_rank: int | None = None
-
-    @property
-    def total(self):
-        return self.ranked.total
-
-    @property
-    def rank(self):
-        return self.ranked.rank
-
-
 def ranking(*, call) -> list[RankingRow]:
     """The call's projects in review, ranked on their totals (a fixed number of queries)."""
-    from ..models import Application, ReviewAssignment, Score
 
     applications = list(
         Application.objects.filter(call=call, status__in=IN_REVIEW)
@@ -291,7 +251,6 @@ def set_prizes(*, user, call, prizes: dict[int, int | None]):
     moves projects to ``proposed`` (or back to ``scored`` when their prize is taken away), one log entry per
     change.
     """
-    from ..models import Application, Award
 
     levels = prize_levels(call)
     known = {level.rank for level in levels}

@@ -1,4 +1,6 @@
-"""Page editor forms of the app's pages: a new page gets a short slug of its own instead of its whole title.
+"""How editors edit the app's pages: their page forms and editor panels.
+
+A new page gets a short slug of its own instead of its whole title.
 
 Wagtail fills a new page's slug from its title, which for a Chinese title is the whole title in the address. A call
 gets its year (``/2027/``), the pages under it a word for what they are (``apply``, ``vote``, ``publicity``); an
@@ -7,6 +9,7 @@ editor who types a slug of their own keeps it.
 
 from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import Panel
 from wagtail.contrib.forms.forms import WagtailAdminFormPageForm
 from wagtail.models import Page
 
@@ -47,3 +50,20 @@ class AwardsPageForm(DefaultSlugMixin, WagtailAdminPageForm):
 
 class AwardsFormPageForm(DefaultSlugMixin, WagtailAdminFormPageForm):
     pass
+
+
+class CalendarNoticePanel(Panel):
+    """The call's publicity period as the working-day calendar computes it, with a notice when the calendar only
+    estimates a year of it (the official holiday schedule is not published yet), pointing to 工作日调整."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "wagtail_awards/admin/panels/calendar_notice.html"
+
+        def is_shown(self):
+            return bool(getattr(self.instance, "publicity_starts", None))
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            call = self.instance
+            context.update(call=call, estimated_years=call.calendar_estimated_years())
+            return context

@@ -1,4 +1,4 @@
-"""Organisation rules: importing the hierarchy."""
+"""Importing the hierarchy of organisations from rows (a CSV file's)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..enums import OrganizationKind
+from ..models import Organization
 
 KIND_ALIASES = {
     **{kind.value: kind for kind in OrganizationKind},
@@ -33,8 +34,6 @@ def import_organizations(*, rows: Iterable[Mapping[str, str]]) -> ImportResult:
     Parents may come later in the file than their children. Side effects: writes ``Organization`` rows in one
     transaction; nothing is written when any row is wrong (the errors name the line numbers, from 2).
     """
-    from ..models import Organization
-
     result = ImportResult()
     pending = []
     for line, row in enumerate(rows, start=2):

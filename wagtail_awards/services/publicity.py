@@ -1,117 +1,23 @@
-"""Publicity (公示): the period of working days, its countdown, objections, cancellations and the final list.
+"""Publicity (公示) in the database: objections, cancellations and the final list.
 
-The first half is pure (dates and numbers in, values out). The second half changes the database; each function
-says what it writes.
+Each function says what it writes; the period arithmetic is :mod:`wagtail_awards.rules.publicity`.
 """
 
 import datetime as dt
 import hashlib
-import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from ..enums import PublicityState
-from . import workdays as _workdays
-from .schedule import TimeLeft, time_left
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-# Pure: the period and its countdown
-
-
-@dataclass(frozen=True)
-class Countdown:
-    """Where a publicity period stands at one instant.
-
-    ``ends`` is exclusive (the first instant after the period: midnight after ``last_day``, local time).
-    ``working_days_left`` counts today when today is a working day inside the period.
-    """
-
-    state: PublicityState
-    starts: dt.datetime
-    ends: dt.datetime
-    first_day: dt.date
-    last_day: dt.date
-    working_days: int
-    working_days_left: int
-    time_left: TimeLeft
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == PublicityState.OPEN
-
-    @property
-    def has_ended(self) -> bool:
-        return self.state == PublicityState.ENDED
-
-
-def publicity_state(*, now: dt.datetime, starts: dt.datetime, ends: dt.datetime) -> PublicityState:
-    """Not started before ``starts``, open until ``ends`` (exclusive), ended from then on."""
-    if now < starts:
-        return PublicityState.NOT_STARTED
-    if now < ends:
-        return PublicityState.OPEN
-    return PublicityState.ENDED
-
-
-def countdown(
-    *,
-    now: dt.datetime,
-    starts: dt.datetime,
-    working_days: int,
-    tz: ZoneInfo,
-    calendar,
-    exceptions: Mapping[dt.date, bool] | None = None,
-) -> Countdown:
-    """The countdown of a period of ``working_days`` starting at ``starts``, seen at ``now``.
-
-    Day 1 is the start date when it is a working day, else the next working day; the period ends at the end of
-    its last working day (local time in ``tz``). Before the start every working day is still ahead; after the end
-    none is.
-    """
-    first_day = _workdays.nth_working_day(starts.astimezone(tz).date(), 1, calendar=calendar, exceptions=exceptions)
-    ends = _workdays.period_end(starts, working_days, tz=tz, calendar=calendar, exceptions=exceptions)
-    last_day = ends.date() - dt.timedelta(days=1)
-    state = publicity_state(now=now, starts=starts, ends=ends)
-    if state == PublicityState.NOT_STARTED:
-        days_left = working_days
-    elif state == PublicityState.ENDED:
-        days_left = 0
-    else:
-        today = now.astimezone(tz).date()
-        days_left = _workdays.working_days_between(today, last_day, calendar=calendar, exceptions=exceptions)
-    return Countdown(
-        state=state,
-        starts=starts,
-        ends=ends,
-        first_day=first_day,
-        last_day=last_day,
-        working_days=working_days,
-        working_days_left=days_left,
-        time_left=time_left(now=now, deadline=ends if state == PublicityState.OPEN else now),
-    )
-
-
-def hash_address(*, address: str, secret: str) -> str:
-    """A keyed hash of a client address, so objections can be told apart without storing the address."""
-    return hashlib.sha256(f"{secret}:{address}".encode()).hexdigest()
-
-
-def normalise_objection(text: str) -> str:
-    """An objection's text as compared for duplicates: NFKC, case-folded, without any whitespace.
-
-    Full-width and half-width forms, letter case and spacing or line breaks do not make a different objection.
-    """
-    folded = unicodedata.normalize("NFKC", text or "").casefold()
-    return "".join(folded.split())
-
-
-def objection_fingerprint(*, text: str, file_digest: str = "") -> str:
-    """What makes two objections against one project from one address the same: the normalised text and the
-    evidence file's SHA-256 (an objection with other evidence is another objection)."""
-    return hashlib.sha256(f"{normalise_objection(text)}\x00{file_digest}".encode()).hexdigest()
-
-
-# With the database
+from .. import throttle
+from ..conf import awards_settings
+from ..enums import ApplicationStatus, AwardStatus, CancelReason
+from ..models import Award, Objection
+from ..rules import subsidy, transitions
+from ..rules.publicity import Countdown, objection_fingerprint
+from .subsidy import rates_for_call
 
 
 class PublicityError(Exception):
@@ -122,25 +28,6 @@ class ObjectionLimited(PublicityError):
     """Too many objections from one address (in all, or against one project) in the window."""
 
 
-def call_countdown(*, call, now: dt.datetime) -> Countdown | None:
-    """The countdown of ``call``'s publicity period, or ``None`` when it has no start yet.
-
-    Side effects: reads the ``CalendarException`` table once.
-    """
-    if not call.publicity_starts:
-        return None
-    from .. import workdays
-
-    return countdown(
-        now=now,
-        starts=call.publicity_starts,
-        working_days=call.publicity_working_days,
-        tz=workdays.local_tz(),
-        calendar=workdays._calendar(),
-        exceptions=workdays.calendar_exceptions(),
-    )
-
-
 def finalise_awards(*, call, now: dt.datetime, period: Countdown | None = None) -> int:
     """Make the proposed awards of ``call`` final once its publicity period has ended; return how many changed.
 
@@ -148,17 +35,10 @@ def finalise_awards(*, call, now: dt.datetime, period: Countdown | None = None) 
     each award once. Side effects: writes ``Award`` (status, subsidy, ``finalised_at``) and ``Application``
     (status ``awarded``) rows and one log entry per award.
     """
-    from django.db import transaction
-    from wagtail.log_actions import log
-
-    from ..enums import ApplicationStatus, AwardStatus
-    from ..models import Award
-    from . import subsidy, transitions
-
-    period = period or call_countdown(call=call, now=now)
+    period = period or call.publicity_countdown(now=now)
     if period is None or not period.has_ended:
         return 0
-    rates = subsidy.rates_for_call(call=call)
+    rates = rates_for_call(call=call)
     changed = 0
     with transaction.atomic():
         awards = (
@@ -193,14 +73,6 @@ def cancel_award(*, award, category: str, reason: str, user, now: dt.datetime) -
     (status, reason, who and when, subsidy 0) and its ``Application`` (status ``cancelled``, reason) and logs
     ``wagtail_awards.award_cancelled`` on the award.
     """
-    from django.db import transaction
-    from django.utils.translation import gettext as _
-    from wagtail.log_actions import log
-
-    from ..enums import ApplicationStatus, AwardStatus, CancelReason
-    from ..models import Award
-    from . import transitions
-
     with transaction.atomic():
         award = Award.objects.select_for_update(of=("self",)).select_related("application").get(pk=award.pk)
         if award.status != AwardStatus.PROPOSED:
@@ -240,18 +112,11 @@ def _file_digest(file) -> str:
 
 def _objection_allowed(*, application, ip_hash: str, now) -> bool:
     """Counts one objection from ``ip_hash``: within both limits of ``WAGTAIL_AWARDS_OBJECTION_*``?"""
-    from ..conf import awards_settings
-    from .voting import within_rate_limit
 
-    window = awards_settings.OBJECTION_WINDOW
-    per_address = within_rate_limit(
-        key=f"objection:{ip_hash}", now=now, limit=awards_settings.OBJECTION_IP_LIMIT, window=window
-    )
-    per_project = within_rate_limit(
-        key=f"objection:{ip_hash}:{application.pk}",
-        now=now,
-        limit=awards_settings.OBJECTION_PROJECT_LIMIT,
-        window=window,
+    window, at = awards_settings.OBJECTION_WINDOW, now.timestamp()
+    per_address = throttle.allow("objection", ip_hash, limit=awards_settings.OBJECTION_IP_LIMIT, window=window, now=at)
+    per_project = throttle.allow(
+        "objection", f"{ip_hash}:{application.pk}", limit=awards_settings.OBJECTION_PROJECT_LIMIT, window=window, now=at
     )
     return per_address and per_project
 
@@ -269,15 +134,7 @@ def file_objection(*, application, call, name: str, contact: str, content: str, 
     (counted in the shared cache, duplicates included). Side effects: writes or updates an ``Objection`` row (and
     its file in private storage) and logs ``wagtail_awards.objection_filed`` for a new one.
     """
-    from django.db import IntegrityError, transaction
-    from django.db.models import F
-    from django.utils.translation import gettext as _
-    from wagtail.log_actions import log
-
-    from ..enums import AwardStatus
-    from ..models import Objection
-
-    period = call_countdown(call=call, now=now)
+    period = call.publicity_countdown(now=now)
     if period is None or not period.is_open:
         raise PublicityError(_("Objections can be filed only during the publicity period."))
     award = getattr(application, "award", None)

@@ -1,4 +1,4 @@
-"""The groups that give each role its admin access."""
+"""Setting up a site: the admin groups that give each role its access (``manage.py awards_setup_roles``)."""
 
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ ROLE_GROUPS = {
 
 
 #: Model permissions (codenames in the app) of the roles below province administrator. They open the screens;
-#: which objects a user sees there is decided per object by ``domain.review.visible_applications``.
+#: which objects a user sees there is decided per object by ``access``.
 ROLE_PERMISSIONS = {
     Role.RECOMMENDER: [
         "view_application",

@@ -10,6 +10,7 @@ mapped from disk, so a large file never sits in memory whole; a ZIP is judged fr
 by inflating it.
 """
 
+import hashlib
 import mmap
 import os
 import re
@@ -458,8 +459,6 @@ def check_file(
     Reads the stream in chunks of :data:`CHUNK_SIZE` (a PDF is mapped from disk), so memory use does not grow with
     the file.
     """
-    import hashlib
-
     name, ext = check_name(name=name, allowed=allowed)
     stream.seek(0)
     digest = hashlib.sha256()

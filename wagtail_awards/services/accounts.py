@@ -26,7 +26,7 @@ from .. import access
 from ..conf import awards_settings
 from ..enums import RECOMMENDING_KINDS, MembershipStatus, OrganizationKind, Role
 from ..models import Membership, Organization, UnitInvitation, VerifiedEmail, invitation_digest
-from . import names
+from ..rules import names
 
 
 class UnitRefused(Exception):

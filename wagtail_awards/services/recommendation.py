@@ -1,24 +1,25 @@
-"""Preliminary review and recommendation (初审推荐) within quotas.
+"""Preliminary review and recommendation (初审推荐) within quotas, in the database (the rules are
+:mod:`wagtail_awards.rules.recommendation`).
 
 The quota is held under concurrent requests by locking the organisation's ``RecommendationList`` row
 (``select_for_update`` inside ``transaction.atomic``): every decision on one organisation's list is serialised.
 """
-
-import datetime as dt
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from ..enums import ROUND_STATUSES, ApplicationStatus, RecommendationDecision
-from . import transitions
-
-#: Statuses in which a recommender may (re)decide on an application.
-DECIDABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED, ApplicationStatus.NOT_RECOMMENDED)
-#: Statuses a recommender sees: submitted or later, never drafts or withdrawn ones.
-VISIBLE_TO_RECOMMENDERS = ROUND_STATUSES
+from ..enums import ApplicationStatus, RecommendationDecision
+from ..models import Application, Recommendation, RecommendationList
+from ..rules import transitions
+from ..rules.recommendation import (
+    DECIDABLE,
+    QuotaStatus,
+    quota_allows,
+    recommendation_open,
+)
+from ..rules.recommendation import VISIBLE_TO_RECOMMENDERS as VISIBLE_TO_RECOMMENDERS  # for the screens' lists
 
 
 class RecommendationError(Exception):
@@ -29,37 +30,6 @@ class UnderMinimum(RecommendationError):
     """Submitting fewer than the minimum needs the recommender's confirmation."""
 
 
-@dataclass(frozen=True)
-class QuotaStatus:
-    used: int
-    min_count: int
-    max_count: int
-
-    @property
-    def remaining(self):
-        return max(self.max_count - self.used, 0)
-
-    @property
-    def under_minimum(self):
-        return self.used < self.min_count
-
-    @property
-    def full(self):
-        return self.used >= self.max_count
-
-
-def quota_allows(*, used: int, max_count: int) -> bool:
-    """Whether one more recommendation fits when ``used`` are already recommended (pure)."""
-    return used + 1 <= max_count
-
-
-def recommendation_open(*, now: dt.datetime, application_deadline: dt.datetime, deadline: dt.datetime | None) -> bool:
-    """Recommending runs from the application deadline to the recommendation deadline, if one is set (pure)."""
-    if now <= application_deadline:
-        return False
-    return deadline is None or now <= deadline
-
-
 def quota_limits(*, call, organization) -> tuple[int, int]:
     """``(min, max)`` for ``organization``'s kind in ``call``; ``(0, 0)`` when the call sets no quota for it."""
     quota = call.quota_for(organization.kind)
@@ -68,14 +38,12 @@ def quota_limits(*, call, organization) -> tuple[int, int]:
 
 def get_list(*, call, organization):
     """The organisation's recommendation list for the call, created when missing (safe under concurrency)."""
-    from ..models import RecommendationList
 
     rec_list, _created = RecommendationList.objects.get_or_create(call=call, organization=organization)
     return rec_list
 
 
 def quota_status(*, rec_list, call=None, organization=None) -> QuotaStatus:
-    from ..models import Recommendation
 
     call = call or rec_list.call
     organization = organization or rec_list.organization
@@ -94,7 +62,6 @@ def decide(*, user, application, decision: str, comment: str = "", order: int | 
     ``RecommendationList`` row for the transaction, creates or updates the ``Recommendation``, moves the
     application to ``recommended`` / ``not_recommended`` and writes a log entry. Returns the recommendation.
     """
-    from ..models import Application, Recommendation, RecommendationList
 
     now = now or timezone.now()
     call = application.call
@@ -164,7 +131,6 @@ def submit(*, user, rec_list, confirm_under_minimum: bool = False, now=None):
     false, :class:`RecommendationError` when it is already submitted or over the maximum. Side effects: sets
     ``submitted_at``/``submitted_by`` on the locked row and writes a log entry.
     """
-    from ..models import RecommendationList
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -191,7 +157,6 @@ def submit(*, user, rec_list, confirm_under_minimum: bool = False, now=None):
 
 def unlock(*, user, rec_list, reason: str = ""):
     """Reopen a submitted list (province administrators). Side effects: clears ``submitted_at``, logs."""
-    from ..models import RecommendationList
 
     with transaction.atomic():
         rec_list = RecommendationList.objects.select_for_update().get(pk=rec_list.pk)

@@ -1,5 +1,5 @@
 """Earlier years' awards (往年已获奖项目), which may not apply again: matching a project against them, and importing
-the awards of years before the site.
+the awards of years before the site (pure: the import itself is :mod:`wagtail_awards.services.past_awards`).
 
 A project is *the same* as an earlier award when it is the same organisation's (the applicant's unit, not a name
 anyone types) and its name is the same once reduced (:func:`domain.names.normalise_name`: full/half width,
@@ -9,10 +9,7 @@ administrator decides those.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
-
-from django.db import transaction
-from django.utils.translation import gettext as _
+from dataclasses import asdict, dataclass
 
 from . import names
 
@@ -78,13 +75,6 @@ def match_earlier_awards(
     return same, near
 
 
-@dataclass
-class ImportResult:
-    created: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
 def normalise_row(row: Mapping) -> dict:
     result = {}
     for key, value in row.items():
@@ -92,73 +82,3 @@ def normalise_row(row: Mapping) -> dict:
         if name:
             result[name] = "" if value is None else str(value).strip()
     return result
-
-
-def import_past_awards(*, rows: Iterable[Mapping]) -> ImportResult:
-    """Create ``PastAward`` rows from ``year, project_name, unit_name[, prize]`` rows (Chinese headers accepted).
-
-    A row already present (same year and normalised names) is left as it is. Side effects: writes in one
-    transaction; nothing is written when any row is wrong (errors name the line numbers, from 2).
-    """
-    from ..models import PastAward, normalise_name
-
-    result = ImportResult()
-    pending = []
-    for line, raw in enumerate(rows, start=2):
-        row = normalise_row(raw)
-        if not any(row.values()):
-            continue
-        year = row.get("year", "")
-        try:
-            year_value = int(float(year))
-        except ValueError:
-            year_value = 0
-        if not 2000 <= year_value <= 2100:
-            result.errors.append(_("Line %(line)d: “%(year)s” is not a year.") % {"line": line, "year": year})
-            continue
-        if not row.get("project_name") or not row.get("unit_name"):
-            result.errors.append(_("Line %(line)d: the project name and the unit name are needed.") % {"line": line})
-            continue
-        pending.append((year_value, row["project_name"], row["unit_name"], row.get("prize", "")))
-    if result.errors:
-        return result
-    with transaction.atomic():
-        for year, project, unit, prize in pending:
-            _award, created = PastAward.objects.get_or_create(
-                year=year,
-                normalised_project=normalise_name(project),
-                normalised_unit=normalise_name(unit),
-                defaults={"project_name": project, "unit_name": unit, "prize": prize},
-            )
-            result.created += created
-            result.unchanged += not created
-    return result
-
-
-def read_rows(path) -> list[dict]:
-    """The rows of a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file, as dicts keyed by the header."""
-    import csv
-    from pathlib import Path
-
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.active
-        values = list(sheet.iter_rows(values_only=True))
-        workbook.close()
-        if not values:
-            return []
-        header = [str(h or "").strip() for h in values[0]]
-        return [dict(zip(header, row, strict=False)) for row in values[1:]]
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(_("The file is neither UTF-8 nor GB18030 text."))
-    return list(csv.DictReader(text.splitlines()))
