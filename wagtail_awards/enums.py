@@ -49,10 +49,20 @@ class DeadlineState(models.TextChoices):
     CLOSING_SOON = "closing_soon", _("Closing soon")
     CLOSED = "closed", _("Closed")
 
+    # For templates, which compare no literals: ``{% if state.accepts %}``.
+
     @property
     def accepts(self) -> bool:
         """Whether the window takes entries now: open, or open and closing soon."""
         return self in (DeadlineState.OPEN, DeadlineState.CLOSING_SOON)
+
+    @property
+    def is_not_open(self) -> bool:
+        return self == DeadlineState.NOT_OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self == DeadlineState.CLOSED
 
 
 class ApplicationStatus(models.TextChoices):

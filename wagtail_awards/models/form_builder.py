@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from ..rules import files as file_rules
 from ..rules.applications import (
     DECLARATION_FIELD,
     FIXED_TEXT_FIELDS,
@@ -20,7 +21,6 @@ from ..rules.applications import (
     DraftData,
     NewFile,
 )
-from ..rules import files as file_rules
 from ..uploads import refusal_message, zip_limits
 
 #: Allowed types of a file field the editor left empty.

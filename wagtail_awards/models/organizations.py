@@ -140,6 +140,10 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MembershipStatus.PENDING
+
 
 def invitation_digest(code: str) -> str:
     """What is stored of an invitation code: its SHA-256 (the code itself is shown once, to whoever issued it)."""

@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from ..enums import AwardStatus, CancelReason, ObjectionStatus, PublicityState
+from ..enums import AwardStatus, CancelReason, ObjectionStatus
 from ..rules.publicity import period_label
 from .applications import private_storage
 from .editing import AwardsPageForm
@@ -71,6 +71,10 @@ class Award(models.Model):
 
     def __str__(self):
         return str(self.application)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == AwardStatus.CANCELLED
 
 
 class Objection(models.Model):
@@ -180,7 +184,7 @@ class PublicityPage(Page):
         now = now or timezone.now()
         call = self.get_call()
         period = call.publicity_countdown(now=now)
-        awards = self.listed_awards(call) if period and period.state != PublicityState.NOT_STARTED else []
+        awards = self.listed_awards(call) if period and not period.before_start else []
         published = bool(period and period.has_ended)
         awaiting_final = published and any(a.status == AwardStatus.PROPOSED for a in awards)
         if published:

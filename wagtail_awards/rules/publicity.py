@@ -37,6 +37,10 @@ class Countdown:
     time_left: TimeLeft
 
     @property
+    def before_start(self) -> bool:
+        return self.state == PublicityState.NOT_STARTED
+
+    @property
     def is_open(self) -> bool:
         return self.state == PublicityState.OPEN
 
