@@ -4,9 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .forms.accounts import LoginForm
+from .layout import layout_context
 from .views import accounts
 
 T = "wagtail_awards/accounts/"
+# Django's views render the app's templates, which extend WAGTAIL_AWARDS_BASE_TEMPLATE.
+LAYOUT = layout_context()
 
 urlpatterns = [
     path("register/", accounts.register, name="register"),
@@ -23,6 +26,7 @@ urlpatterns = [
             template_name=T + "login.html",
             authentication_form=LoginForm,
             next_page=reverse_lazy("wagtail_awards:my_applications"),
+            extra_context=LAYOUT,
         ),
         name="login",
     ),
@@ -34,12 +38,13 @@ urlpatterns = [
             email_template_name=T + "password_reset_email.txt",
             subject_template_name=T + "password_reset_subject.txt",
             success_url=reverse_lazy("wagtail_awards:password_reset_done"),
+            extra_context=LAYOUT,
         ),
         name="password_reset",
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name=T + "password_reset_done.html"),
+        auth_views.PasswordResetDoneView.as_view(template_name=T + "password_reset_done.html", extra_context=LAYOUT),
         name="password_reset_done",
     ),
     path(
@@ -47,12 +52,15 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(
             template_name=T + "password_reset_confirm.html",
             success_url=reverse_lazy("wagtail_awards:password_reset_complete"),
+            extra_context=LAYOUT,
         ),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name=T + "password_reset_complete.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name=T + "password_reset_complete.html", extra_context=LAYOUT
+        ),
         name="password_reset_complete",
     ),
 ]

@@ -6,13 +6,16 @@ consults ``django.conf.settings`` so ``override_settings`` in tests works.
 =========================================  ==================  ==================================================
 Setting                                    Default             Meaning
 =========================================  ==================  ==================================================
+``WAGTAIL_AWARDS_BASE_TEMPLATE``           ``"wagtail_awards/  The template every page of the app extends (blocks
+                                           base.html"``        ``title``, ``extra_css``, ``content``, ``extra_js``).
 ``WAGTAIL_AWARDS_TIME_ZONE``               ``"Asia/Shanghai"`` Local time of deadlines and working days.
 ``WAGTAIL_AWARDS_HOLIDAY_COUNTRY``         ``"CN"``            Country code for the ``holidays`` calendar.
 ``WAGTAIL_AWARDS_HOLIDAY_SUBDIVISION``     ``None``            Subdivision for the ``holidays`` calendar.
 ``WAGTAIL_AWARDS_CLOSING_SOON_DAYS``       ``3``               Days before a deadline shown as "closing soon".
 ``WAGTAIL_AWARDS_PUBLICITY_WORKING_DAYS``  ``5``               Default length of a publicity period.
-``WAGTAIL_AWARDS_PRIVATE_ROOT``            ``None``            Directory of uploaded application files; default
-                                                               ``awards-private`` beside ``MEDIA_ROOT``.
+``WAGTAIL_AWARDS_PRIVATE_ROOT``            required            Directory of applicants' and objectors' files,
+                                                               outside the code, ``MEDIA_ROOT`` and ``STATIC_ROOT``
+                                                               (checked: ``wagtail_awards.E004``–``E006``).
 ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``        ``134217728``       Bytes of one request's body (128 MB): a larger one
                                                                is refused before it is read; files of one request
                                                                never add up to more. Keep the proxy's body limit
@@ -65,6 +68,7 @@ Setting                                     Default                     Meaning
 from django.conf import settings
 
 DEFAULTS = {
+    "BASE_TEMPLATE": "wagtail_awards/base.html",
     "TIME_ZONE": "Asia/Shanghai",
     "HOLIDAY_COUNTRY": "CN",
     "HOLIDAY_SUBDIVISION": None,

@@ -109,7 +109,7 @@ review_menu = Menu(
             _("Ranking and prizes"),
             "ranking",
             action=review.RankingView.action,
-            icon_name="trophy",
+            icon_name="order",
             order=500,
         ),
     ]

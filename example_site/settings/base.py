@@ -73,7 +73,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # The address as the rest of the app reads it: the client's, through the trusted proxies only.
 AXES_CLIENT_IP_CALLABLE = "wagtail_awards.addresses.client_address"
-AXES_LOCKOUT_TEMPLATE = "wagtail_awards/accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "wagtail_awards.views.accounts.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 
 ROOT_URLCONF = "example_site.urls"
@@ -126,6 +126,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Applicants' files: outside the code (example_site/) and outside MEDIA_ROOT and STATIC_ROOT, which are public.
+WAGTAIL_AWARDS_PRIVATE_ROOT = VAR_DIR / "awards-private"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -185,3 +187,6 @@ CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_FLITE_PATH = shutil.which("flite")
 
 WAGTAIL_AWARDS_TIME_ZONE = "Asia/Shanghai"
+# The app's pages inside the app's own layout (default) or inside this site's templates/base.html:
+# WAGTAIL_AWARDS_BASE_TEMPLATE=base.html make demo
+WAGTAIL_AWARDS_BASE_TEMPLATE = os.environ.get("WAGTAIL_AWARDS_BASE_TEMPLATE", "wagtail_awards/base.html")

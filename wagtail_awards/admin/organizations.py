@@ -46,6 +46,6 @@ class CalendarExceptionAdmin(AwardsModelAdmin):
 
 class AwardsAdminGroup(ModelAdminGroup):
     menu_label = _("Awards")
-    menu_icon = "trophy"
+    menu_icon = "success"
     menu_order = 250
     items = (ApplicationAdmin, PastAwardAdmin, OrganizationAdmin, MembershipAdmin, CalendarExceptionAdmin)

@@ -148,7 +148,7 @@ class AwardAdmin(AwardsModelAdmin):
     model = Award
     index_view_class = FormulaSafeIndexView
     menu_label = gettext_lazy("Award list")
-    menu_icon = "trophy"
+    menu_icon = "success"
     list_display = ("application", "prize", "most_popular", "status", "federation_subsidised", "subsidy_amount")
     list_filter = ("status", "most_popular", "federation_subsidised", ProjectCallFilter)
     search_fields = ("application__reference", "application__project_name", "application__unit_name")
@@ -237,7 +237,7 @@ def cancel_award_view(request, pk):
             "can_cancel": award.status == AwardStatus.PROPOSED,
             "page_title": _("Cancel award"),
             "header_title": _("Cancel award"),
-            "header_icon": "trophy",
+            "header_icon": "success",
         },
     )
 

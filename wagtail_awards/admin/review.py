@@ -73,7 +73,7 @@ class RoundView(WagtailAdminTemplateMixin, View):
 
     #: The policy action (``access.policy``) that opens the screen.
     action = "round.rank"
-    header_icon = "trophy"
+    header_icon = "order"
     #: Lists offer a choice of call; screens of one object do not.
     call_switcher = False
     #: Whose own work picks the call a screen opens on: a reviewer's assignments, a recommender's applicants.

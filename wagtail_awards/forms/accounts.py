@@ -4,12 +4,14 @@ join a unit (an existing grassroots union, or a new one under a city union, univ
 import django.forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from ..captcha import REGISTRATION, CaptchaFormMixin, OneTimeCaptchaField
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
 from ..models import Organization
 from ..rules.cells import FORMULA_TRIGGERS
+from ..rules.user_fields import NAME_FIELD, extra_account_fields, has_field
 
 
 class RegistrationForm(CaptchaFormMixin, django.forms.Form):
@@ -35,6 +37,23 @@ class RegistrationForm(CaptchaFormMixin, django.forms.Form):
     )
     captcha = OneTimeCaptchaField(label=_("Question"), purpose=REGISTRATION)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built for AUTH_USER_MODEL: no name without a name field, and a custom model's other required fields.
+        User = get_user_model()
+        if not has_field(User, NAME_FIELD):
+            del self.fields[NAME_FIELD]
+        self.extra_fields = extra_account_fields(User)
+        self.fields.update(fields_for_model(User, fields=self.extra_fields))
+        for name in self.extra_fields:
+            self.fields[name].required = True
+        self.order_fields(["email", NAME_FIELD, *self.extra_fields])
+
+    def account_values(self) -> dict:
+        """The values of the user model's own fields besides the address: the name and the extra fields."""
+        names = [name for name in (NAME_FIELD, *self.extra_fields) if name in self.fields]
+        return {name: self.cleaned_data[name] for name in names}
+
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
@@ -42,15 +61,17 @@ class RegistrationForm(CaptchaFormMixin, django.forms.Form):
         cleaned = super().clean()
         # A name or address that a spreadsheet would run as a formula has no business in Wagtail's own reports
         # and exports (site history names users there); the app's exports neutralise such text, Wagtail's do not.
-        for name in ("email", "first_name"):
-            if (cleaned.get(name) or "").startswith(FORMULA_TRIGGERS):
+        for name in ("email", NAME_FIELD, *self.extra_fields):
+            value = cleaned.get(name)
+            if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
                 self.add_error(name, _("It may not start with = + - or @."))
         one, two = cleaned.get("password1"), cleaned.get("password2")
         if one and two and one != two:
             self.add_error("password2", _("The two passwords differ."))
         elif one:
             User = get_user_model()
-            probe = User(**{User.USERNAME_FIELD: cleaned.get("email") or "", "first_name": cleaned.get("first_name")})
+            values = {name: cleaned.get(name) for name in (NAME_FIELD, *self.extra_fields) if name in self.fields}
+            probe = User(**{User.USERNAME_FIELD: cleaned.get("email") or "", **values})
             try:
                 password_validation.validate_password(one, probe)
             except django.forms.ValidationError as error:

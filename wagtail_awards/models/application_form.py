@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import FORM_FIELD_CHOICES, AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
+from ..layout import LayoutPageMixin
 from ..rules import files as file_rules
 from ..rules.applications import DECLARATION_FIELD, FIXED_TEXT_FIELDS, RESERVED_NAMES
 from .editing import AwardsFormPageForm
@@ -77,7 +78,7 @@ class ApplicationFormField(AbstractFormField):
             raise ValidationError({"label": _("This name is taken by a fixed field of the form; choose another.")})
 
 
-class ApplicationFormPage(AbstractForm):
+class ApplicationFormPage(LayoutPageMixin, AbstractForm):
     """The online application of a call (申报). Child of a ``CallPage``; at most one per call.
 
     The fixed fields (reviewing unit, responsible department, unit name, project name, theme, materials and the

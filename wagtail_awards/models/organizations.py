@@ -43,7 +43,7 @@ class Organization(models.Model):
     approved = models.BooleanField(
         _("approved"), default=True, help_text=_("A unit requested on the site counts once it is approved.")
     )
-    # The name reduced for matching (``domain.names.normalise_name``): duplicates and past awards meet on it.
+    # The name reduced for matching (``rules.names.normalise_name``): duplicates and past awards meet on it.
     normalised_name = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     class Meta:

@@ -15,13 +15,14 @@ from wagtail.models import Orderable, Page
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
+from ..layout import LayoutPageMixin
 from ..rules import rounds, schedule, workdays
 from ..rules.publicity import Countdown, countdown
 from .calendar import CalendarException
 from .editing import AwardsPageForm, CalendarNoticePanel
 
 
-class CallIndexPage(Page):
+class CallIndexPage(LayoutPageMixin, Page):
     """Lists the calls below it, newest year first."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -43,7 +44,7 @@ def default_publicity_working_days():
     return awards_settings.PUBLICITY_WORKING_DAYS
 
 
-class CallPage(Page):
+class CallPage(LayoutPageMixin, Page):
     """The notice of one call (one year). It owns the round: themes, quotas, criteria, prizes and dates."""
 
     issuer = models.CharField(_("issuer"), max_length=200)

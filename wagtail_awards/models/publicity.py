@@ -4,13 +4,14 @@ from uuid import uuid4
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from ..enums import AwardStatus, CancelReason, ObjectionStatus
+from ..layout import LayoutPageMixin
 from ..rules.publicity import period_label
 from .applications import private_storage
 from .editing import AwardsPageForm
@@ -21,9 +22,10 @@ def objection_file_name(instance, filename):
     return f"objections/{uuid4().hex}"
 
 
-def _listed_name(application):
-    """The project as the objection form names it: “project（unit）”."""
-    return f"{application.project_name}（{application.unit_name or application.organization.name}）"
+def project_label(application):
+    """A project as the objection form and its confirmation name it: “project (unit)”, translated."""
+    unit = application.unit_name or application.organization.name
+    return gettext("%(project)s (%(unit)s)") % {"project": application.project_name, "unit": unit}
 
 
 class Award(models.Model):
@@ -97,7 +99,7 @@ class Objection(models.Model):
     reply = models.TextField(_("reply"), blank=True)
     created_at = models.DateTimeField(_("filed"), auto_now_add=True)
     ip_hash = models.CharField(max_length=64, blank=True)
-    #: The normalised text and evidence (``domain.publicity.objection_fingerprint``): duplicates fold into one row.
+    #: The normalised text and evidence (``rules.publicity.objection_fingerprint``): duplicates fold into one row.
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     repeats = models.PositiveIntegerField(
         _("times filed"),
@@ -122,7 +124,7 @@ class Objection(models.Model):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"
 
 
-class PublicityPage(Page):
+class PublicityPage(LayoutPageMixin, Page):
     """The publicity (公示) of a call's proposed winners, which becomes the published results list (发布).
 
     The period — its start and number of working days — belongs to the parent call (Schedule tab), which also
@@ -205,7 +207,7 @@ class PublicityPage(Page):
             most_popular_awards=[a for a in awards if a.most_popular],
             cancelled_awards=[a for a in awards if a.status == AwardStatus.CANCELLED],
             objection_projects=[
-                (a.application_id, _listed_name(a.application)) for a in awards if a.status == AwardStatus.PROPOSED
+                (a.application_id, project_label(a.application)) for a in awards if a.status == AwardStatus.PROPOSED
             ],
             objection_form=None,
         )

@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import VotingBodyBlock
+from ..layout import LayoutPageMixin
 from .editing import AwardsPageForm
 
 
@@ -69,7 +70,7 @@ class VoterDay(models.Model):
         return f"{self.voter_key} · {self.day}: {self.votes}"
 
 
-class VotingPage(Page):
+class VotingPage(LayoutPageMixin, Page):
     """A page holding the online vote of its call: text and voting blocks (which may also sit on other pages)."""
 
     intro = RichTextField(_("introduction"), blank=True)

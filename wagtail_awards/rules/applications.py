@@ -159,11 +159,11 @@ def check_open_drafts(*, open_drafts: int, limit: int) -> None:
 
 @dataclass
 class NewFile:
-    """An uploaded file already checked by ``domain.files.check_file``."""
+    """An uploaded file already checked by ``rules.files.check_file``."""
 
     field_name: str
     upload: object  # a Django ``UploadedFile``
-    checked: object  # ``domain.files.CheckedFile``
+    checked: object  # ``rules.files.CheckedFile``
 
 
 @dataclass

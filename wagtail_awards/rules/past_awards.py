@@ -1,8 +1,8 @@
-"""Earlier years' awards (往年已获奖项目), which may not apply again: matching a project against them, and importing
-the awards of years before the site (pure: the import itself is :mod:`wagtail_awards.services.past_awards`).
+"""Earlier years' awards (往年已获奖项目), which may not apply again: matching a project against them, and reading
+the rows of an import (pure; the import itself is :mod:`wagtail_awards.services.past_awards`).
 
 A project is *the same* as an earlier award when it is the same organisation's (the applicant's unit, not a name
-anyone types) and its name is the same once reduced (:func:`domain.names.normalise_name`: full/half width,
+anyone types) and its name is the same once reduced (:func:`rules.names.normalise_name`: full/half width,
 traditional/simplified, spaces, punctuation, invisible characters). It is *near* one when the same organisation's
 names are alike but not the same, or when the same project name stands under another unit: a province
 administrator decides those.

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import dateformat
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from ..enums import PublicityState
 from . import workdays as _workdays
@@ -96,16 +96,22 @@ def countdown(
 
 
 def period_label(period: Countdown) -> str:
-    """E.g. "公示期：2021年9月29日至10月11日（5个工作日）"; the year of the end is left out when it is the same."""
+    """E.g. "Publicity period: Sept. 29, 2021 to Oct. 11, 2021 (5 working days)", "公示期：2021年9月29日至10月11日
+    （5个工作日）": both dates in the language's date format, the second without its year where the language's
+    catalogue gives a shorter format for a date in the same year."""
     first = period.starts.astimezone(local_tz()).date()
     last = period.last_day
-    # "F j" is translated to the local month-and-day format ("n月j日").
-    ends = dateformat.format(last, _("F j")) if first.year == last.year else date_format(last, "DATE_FORMAT")
-    return _("Publicity period: %(starts)s to %(ends)s (%(days)s working days)") % {
-        "starts": date_format(first, "DATE_FORMAT"),
-        "ends": ends,
-        "days": period.working_days,
-    }
+    ends = date_format(last, "DATE_FORMAT")
+    if first.year == last.year:
+        # Translated to a format without the year ("n月j日" in Chinese); untranslated, the language's DATE_FORMAT.
+        same_year = pgettext("date format of a period's end in its start's year", "DATE_FORMAT")
+        if same_year != "DATE_FORMAT":
+            ends = dateformat.format(last, same_year)
+    return ngettext(
+        "Publicity period: %(starts)s to %(ends)s (%(days)s working day)",
+        "Publicity period: %(starts)s to %(ends)s (%(days)s working days)",
+        period.working_days,
+    ) % {"starts": date_format(first, "DATE_FORMAT"), "ends": ends, "days": period.working_days}
 
 
 def hash_address(*, address: str, secret: str) -> str:

@@ -300,12 +300,11 @@ def find_account(email: str):
     return User._default_manager.filter(**by_name).first() or User._default_manager.filter(**by_email).first()
 
 
-def create_account(*, email: str, name: str, password: str):
-    """A new account, inactive until its address is confirmed: the address is also its login name."""
+def create_account(*, email: str, password: str, values=None):
+    """A new account, inactive until its address is confirmed: the address is also its login name. ``values``: the
+    user model's other fields from the registration form (the name, a custom model's required fields)."""
     User = get_user_model()
-    fields = {User.USERNAME_FIELD: email, User.get_email_field_name(): email, "is_active": False}
-    if any(f.name == "first_name" for f in User._meta.get_fields()):
-        fields["first_name"] = name
+    fields = {**(values or {}), User.USERNAME_FIELD: email, User.get_email_field_name(): email, "is_active": False}
     user = User(**fields)
     user.set_password(password)
     user.save()

@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 from ..enums import REVIEW_STATUSES, ApplicationStatus, AwardStatus, MembershipStatus, Role
 from ..models import Application, Award, CallPage, Membership, ReviewAssignment, Score
 from ..rules import assignment, scoring, transitions
+from ..rules.applications import list_separator
 from ..rules.review import RankingRow, pick_current_call, review_open
 
 #: Statuses of projects that go to the expert review.
@@ -274,7 +275,7 @@ def set_prizes(*, user, call, prizes: dict[int, int | None]):
             names = {level.rank: level.name for level in call.prize_levels.all()}
             raise ReviewError(
                 _("Too many projects for %(prizes)s.")
-                % {"prizes": "、".join(str(names.get(r, r)) for r in sorted(over))}
+                % {"prizes": list_separator().join(str(names.get(r, r)) for r in sorted(over))}
             )
         changed = 0
         for pk, prize in prizes.items():

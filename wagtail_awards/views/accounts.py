@@ -20,6 +20,7 @@ from ..addresses import client_address
 from ..conf import awards_settings
 from ..domain.voting import client_hash
 from ..forms.accounts import InvitationForm, RegistrationForm, UnitForm
+from ..layout import layout_context
 from ..models import Membership
 from ..services import accounts
 
@@ -78,7 +79,7 @@ def register(request):
         return _go(_next_url(request))
     user_form = RegistrationForm(request.POST or None, prefix="account", request=request)
     unit_form = UnitForm(request.POST or None, prefix="unit", required=False)
-    context = {"user_form": user_form, "unit_form": unit_form, "next": _next_url(request, default="")}
+    context = layout_context({"user_form": user_form, "unit_form": unit_form, "next": _next_url(request, default="")})
     if request.method != "POST":
         return TemplateResponse(request, T + "register.html", context)
     if not (user_form.is_valid() and unit_form.is_valid()):
@@ -98,7 +99,7 @@ def register(request):
         return redirect("wagtail_awards:register_sent")
     with transaction.atomic():
         user = accounts.create_account(
-            email=email, name=user_form.cleaned_data["first_name"], password=user_form.cleaned_data["password1"]
+            email=email, password=user_form.cleaned_data["password1"], values=user_form.account_values()
         )
         unit_request = _request_unit(user, unit_form) if unit_form.wanted else None
         if unit_form.wanted and unit_request is None:
@@ -114,7 +115,9 @@ def register(request):
 def register_sent(request):
     """What happens next, after a registration: confirm the address, then (for a unit) wait for approval."""
     return TemplateResponse(
-        request, T + "register_sent.html", {"unit_name": request.session.pop("awards_registered_unit", "")}
+        request,
+        T + "register_sent.html",
+        layout_context({"unit_name": request.session.pop("awards_registered_unit", "")}),
     )
 
 
@@ -123,7 +126,7 @@ def verify_email(request, uidb64, token):
     """The link of the confirmation e-mail: the account becomes active, its address verified; the user is in."""
     user = accounts.confirm_email(uidb64=uidb64, token=token)
     if user is None:
-        return TemplateResponse(request, T + "verify_failed.html", status=400)
+        return TemplateResponse(request, T + "verify_failed.html", layout_context(), status=400)
     if not request.user.is_authenticated or request.user.pk != user.pk:
         _login(request, user)
     messages.success(request, _("Your e-mail address is confirmed."))
@@ -151,11 +154,13 @@ def account(request):
     return TemplateResponse(
         request,
         T + "account.html",
-        {
-            "memberships": memberships,
-            "verified_email": access.verified_email(request.user),
-            "email": getattr(request.user, request.user.get_email_field_name(), ""),
-        },
+        layout_context(
+            {
+                "memberships": memberships,
+                "verified_email": access.verified_email(request.user),
+                "email": getattr(request.user, request.user.get_email_field_name(), ""),
+            }
+        ),
     )
 
 
@@ -180,7 +185,7 @@ def choose_unit(request):
     return TemplateResponse(
         request,
         T + "choose_unit.html",
-        {"unit_form": unit_form, "next": _next_url(request, default="")},
+        layout_context({"unit_form": unit_form, "next": _next_url(request, default="")}),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -208,4 +213,11 @@ def join(request, code=""):
                 return redirect("wagtail_awards:my_applications")
     elif request.method == "POST":
         status = 400
-    return TemplateResponse(request, T + "join.html", {"form": form}, status=status)
+    return TemplateResponse(request, T + "join.html", layout_context({"form": form}), status=status)
+
+
+def locked_out(request, *args, **kwargs):
+    """django-axes' answer to a locked-out login (``AXES_LOCKOUT_CALLABLE``): the app's page, inside the site's base
+    template like every other page of the app."""
+    # Rendered here: axes hands the response on from its middleware, where nothing renders a TemplateResponse.
+    return TemplateResponse(request, T + "locked_out.html", layout_context(), status=429).render()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import access
 from ..enums import ApplicationStatus
+from ..layout import layout_context
 from ..models import Application, ApplicationFile, ApplicationFormPage
 from ..rules.applications import ApplicationRefused, can_withdraw, labelled_answers
 from ..rules.files import format_size
@@ -100,7 +101,7 @@ def save_application(request, page_id):
 def request_too_large(request, *, back_url):
     """The answer to a body over ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``, given before any of it is read."""
     context = {"limit": format_size(max_request_size()), "back_url": back_url}
-    return TemplateResponse(request, "wagtail_awards/request_too_large.html", context, status=413)
+    return TemplateResponse(request, "wagtail_awards/request_too_large.html", layout_context(context), status=413)
 
 
 @csrf_protect
@@ -237,7 +238,7 @@ def application_detail(request, pk, *, submitted=False):
     template = (
         "wagtail_awards/applications/confirmation.html" if submitted else "wagtail_awards/applications/detail.html"
     )
-    return TemplateResponse(request, template, context)
+    return TemplateResponse(request, template, layout_context(context))
 
 
 def application_submitted(request, pk):
@@ -253,7 +254,7 @@ def withdraw_application(request, pk):
         raise PermissionDenied
     if request.method == "GET" or request.POST.get("confirm") != "1":
         response = TemplateResponse(
-            request, "wagtail_awards/applications/withdraw_confirm.html", {"application": application}
+            request, "wagtail_awards/applications/withdraw_confirm.html", layout_context({"application": application})
         )
         response["Cache-Control"] = "no-store"
         return response
@@ -282,12 +283,14 @@ def my_applications(request):
     return TemplateResponse(
         request,
         "wagtail_awards/applications/my_applications.html",
-        {
-            "applications": applications,
-            "open_forms": open_forms,
-            "has_unit": access.roles(request.user).applicant,
-            "pending_units": pending_unit_names(request.user),
-        },
+        layout_context(
+            {
+                "applications": applications,
+                "open_forms": open_forms,
+                "has_unit": access.roles(request.user).applicant,
+                "pending_units": pending_unit_names(request.user),
+            }
+        ),
     )
 
 

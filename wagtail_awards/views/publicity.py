@@ -13,16 +13,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from ..addresses import client_address
 from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
 from ..models import Application, PublicityPage
+from ..models.publicity import project_label
 from ..rules.publicity import hash_address
 from ..services import publicity
 from ..uploads import body_too_large, install_upload_limits, refusal_message, refused_uploads
 from .applications import request_too_large
-
-
-def _project_label(application):
-    unit = application.unit_name or application.organization.name
-    return _("%(project)s (%(unit)s)") % {"project": application.project_name, "unit": unit}
-
 
 #: Session key of the objection just filed, so the page after the redirect confirms it instead of showing an empty
 #: form (which invites filing again).
@@ -92,7 +87,7 @@ def _file_objection(request, page):
         if getattr(request, "session", None) is not None:
             request.session[OBJECTION_FILED] = {
                 "page": page.pk,
-                "project": _project_label(application),
+                "project": project_label(application),
                 "filed": date_format(timezone.localtime(now), "DATETIME_FORMAT"),
             }
         elif objection.repeats <= 1:

@@ -19,6 +19,7 @@ from ..conf import awards_settings
 from ..domain import voting
 from ..enums import DeadlineState
 from ..forms.voting import VoteForm
+from ..layout import layout_context
 
 DEVICE_COOKIE = "awards_device"
 DEVICE_COOKIE_AGE = 400 * 24 * 3600
@@ -200,4 +201,4 @@ def _confirm(request, call_id, application_id, form, next_url, *, refusal=None, 
         "wrong_answer": wrong_answer,
         "return_to": return_to,
     }
-    return render(request, "wagtail_awards/voting/confirm.html", context, status=status)
+    return render(request, "wagtail_awards/voting/confirm.html", layout_context(context), status=status)
