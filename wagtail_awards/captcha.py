@@ -174,11 +174,16 @@ def challenge_allowed(request, *, now=None) -> bool:
     )
 
 
+def clear_expired_now() -> bool:
+    """Whether this challenge also clears the expired ones: about one in fifty."""
+    return random.random() < 0.02
+
+
 def issue_challenge(request, *, purpose: str, now=None) -> str | None:
     """A new challenge for ``purpose`` bound to the visitor of ``request``, or ``None`` past the limit."""
     if not challenge_allowed(request, now=now):
         return None
-    if random.random() < 0.02:
+    if clear_expired_now():
         # Expired challenges are cleared now and then, instead of on every answer as the stock field does.
         CaptchaStore.remove_expired()
     return new_challenge(purpose=purpose, session=request.session)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from tests.captcha_helpers import bound_challenge
 from wagtail_awards import captcha
 
+CLEAR_EXPIRED_NOW = captcha.clear_expired_now  # the real one: every test gets a stand-in that never clears
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
@@ -168,3 +170,26 @@ def test_without_a_synthesiser_there_is_no_audio(client, settings):
     data = client.get(reverse("captcha-refresh") + "?purpose=objection").json()
     assert data["audio_url"] is None
     assert client.get(f"/captcha/audio/{data['key']}.wav").status_code == 404
+
+
+def test_now_and_then_a_new_question_clears_the_expired_ones(client, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    url = reverse("captcha-refresh") + "?purpose=objection"
+    assert client.get(url).status_code == 200
+    CaptchaStore.objects.update(expiration=timezone.now() - datetime.timedelta(minutes=1))
+    assert client.get(url).status_code == 200
+    assert CaptchaStore.objects.count() == 2  # not this time
+    monkeypatch.setattr(captcha, "clear_expired_now", lambda: True)
+    assert client.get(url).status_code == 200
+    assert CaptchaStore.objects.filter(expiration__lt=timezone.now()).count() == 0
+    assert CaptchaStore.objects.count() == 2
+
+
+def test_about_one_question_in_fifty_clears_the_expired_ones(monkeypatch):
+    import random
+
+    monkeypatch.setattr(random, "random", iter([0.5, 0.019, 0.02, 0.0]).__next__)
+    assert [CLEAR_EXPIRED_NOW() for _ in range(4)] == [False, True, False, True]
