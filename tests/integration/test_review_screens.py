@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.integration.review_world import build_round
@@ -161,12 +162,9 @@ def test_inspect_links_the_files_and_logs_show_the_decisions(world, client):
     client.force_login(world.users["rec_nj"])
     page = text(client.get(f"{ADMIN}applications/{world.apps['nj1'].pk}/"))
     assert "申报材料.pdf" in page
-    from wagtail_awards.admin.review import file_download_url
-
-    url = file_download_url(item)
-    if url:
-        assert f'href="{url}"' in page
-        assert client.get(url).status_code == 200
+    url = reverse("wagtail_awards:application_file", args=[item.pk])
+    assert f'href="{url}"' in page
+    assert client.get(url).status_code == 200
     decide(client, world.apps["nj1"])
     entry = AwardsLogEntry.objects.get(action="wagtail_awards.recommend")
     assert entry.user == world.users["rec_nj"] and entry.data["decision"] == "recommend"
