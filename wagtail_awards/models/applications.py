@@ -97,6 +97,11 @@ class Application(models.Model):
         return rules.labelled_answers(answers=self.answers, fields=fields)
 
     @property
+    def is_proposed(self):
+        """Proposed for an award: its review is over (no reviewer is added any more)."""
+        return self.status == ApplicationStatus.PROPOSED
+
+    @property
     def normalised_project_name(self):
         return normalise_name(self.project_name)
 
