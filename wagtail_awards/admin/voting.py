@@ -20,7 +20,7 @@ from .. import (
 )
 from ..conf import awards_settings
 from ..domain import voting
-from ..forms.voting_audit import InvalidateVotesForm
+from ..forms.voting import InvalidateVotesForm
 from ..models import CallPage
 
 HOURS_SHOWN = 72
