@@ -108,6 +108,15 @@ def _migrated_rows_for_transactional_tests(request):
     ContentType.objects.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached rows (working-day exceptions, pages) of an earlier test's
+    rolled-back data must not leak into it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def site_root(db):
     """A call index page as the default site's root."""

@@ -6,7 +6,8 @@ import json
 from django.utils import timezone
 
 from tests.factories import make_application, make_call
-from wagtail_awards.models import VotingPage
+from wagtail_awards.domain import voting
+from wagtail_awards.models import Vote, VotingPage
 
 
 def make_voting_call(index, *, year=2030, opens=None, closes=None, **fields):
@@ -36,3 +37,38 @@ def make_voting_page(call, *, when="during", slug="vote"):
     call.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def add_vote(call, application, voter_key, *, day=None, **fields):
+    """A vote written as stored data (not cast through the endpoint); the call's tallies are rebuilt, as after an
+    import."""
+    vote = Vote.objects.create(
+        call=call, application=application, voter_key=voter_key, day=day or dt.date.today(), **fields
+    )
+    voting.recount_tallies(call=call)
+    return vote
+
+
+def verify_voter(user, email=None):
+    """Make ``user`` a voter with a verified e-mail address (as opening the confirmation link does)."""
+    from wagtail_awards.services import accounts
+
+    user.email = email or user.email or f"{user.username}@example.org"
+    user.save(update_fields=["email"])
+    accounts.mark_email_verified(user=user)
+    return user
+
+
+def make_province_admin(username="province-admin"):
+    """A province administrator: a member of the province union with that role, in its admin group."""
+    from tests.factories import make_org, make_user
+    from wagtail_awards.enums import OrganizationKind, Role
+    from wagtail_awards.models import Organization
+    from wagtail_awards.services.setup import ensure_role_groups
+
+    province = Organization.objects.filter(kind=OrganizationKind.PROVINCE).first() or make_org(
+        "江苏省教育科技工会", OrganizationKind.PROVINCE
+    )
+    user = make_user(username, org=province, role=Role.PROVINCE_ADMIN)
+    user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
+    return user

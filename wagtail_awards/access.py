@@ -327,9 +327,10 @@ def is_decidable(user, application):
 
 @rules.predicate
 def is_assigned(user, application):
-    return roles(user).reviewer and _model("ReviewAssignment").objects.filter(
-        reviewer=user, application_id=application.pk
-    ).exists()
+    return (
+        roles(user).reviewer
+        and _model("ReviewAssignment").objects.filter(reviewer=user, application_id=application.pk).exists()
+    )
 
 
 @rules.predicate
@@ -357,8 +358,8 @@ def approves_membership(user, membership):
     return memberships_for(user).filter(pk=membership.pk).exists()
 
 
-may_view_application = is_unit_member | (is_in_round & (is_province_admin | recommends_it)) | (
-    is_in_review & is_assigned
+may_view_application = (
+    is_unit_member | (is_in_round & (is_province_admin | recommends_it)) | (is_in_review & is_assigned)
 )
 
 #: Every action of the app, by name. A screen's action takes no object; an object's action takes it.
@@ -396,6 +397,8 @@ policy.add_rule("subsidies.view", is_province_admin)
 policy.add_rule("votes.audit", is_province_admin)
 policy.add_rule("votes.invalidate", is_province_admin)
 policy.add_rule("votes.record", is_province_admin)
+policy.add_rule("voters.codes", is_province_admin)
+policy.add_rule("voters.roll", is_province_admin)
 # People and records of the programme.
 policy.add_rule("organizations.manage", is_province_admin)
 policy.add_rule("calendar.manage", is_province_admin)

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.conf import ENVIRONMENT_VARIABLE, settings
 from django.contrib.auth import get_user_model
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.shortcuts import resolve_url
@@ -25,6 +26,7 @@ from django.utils.module_loading import import_string
 from .conf import awards_settings
 from .rules.user_fields import PRIVILEGED_FIELDS, fillable, has_field
 from .uploads import UploadPolicyHandler
+from .voters import modes as voter_modes
 
 #: Blocks every base template must have (see README, "Using the app in a site").
 BASE_TEMPLATE_BLOCKS = ("title", "extra_css", "content", "extra_js")
@@ -195,6 +197,8 @@ def check_private_root(**kwargs):
         "Set WAGTAIL_AWARDS_PRIVATE_ROOT to a directory outside the project's code and outside MEDIA_ROOT and "
         'STATIC_ROOT, e.g. "/var/lib/<site>/awards-private", and back it up with the database.'
     )
+    if awards_settings.PRIVATE_STORAGE and not awards_settings.PRIVATE_ROOT:
+        return []  # a STORAGES entry (e.g. a private bucket) holds the files
     if not awards_settings.PRIVATE_ROOT:
         return [_error("WAGTAIL_AWARDS_PRIVATE_ROOT is not set: applicants' files have nowhere to go.", hint, 4)]
     root = _resolved(awards_settings.PRIVATE_ROOT)
@@ -373,6 +377,15 @@ def check_base_template(**kwargs):
     ]
 
 
+def check_voters(**kwargs):
+    """E009: ``WAGTAIL_AWARDS_VOTERS`` names known voter identities."""
+    try:
+        voter_modes()
+    except ImproperlyConfigured as exc:
+        return [_error(str(exc), 'e.g. WAGTAIL_AWARDS_VOTERS = ["verified_account", "voting_code"]', 9)]
+    return []
+
+
 def register_checks():
     for check in (check_app_urls, check_login_url, check_captcha_urls):
         checks.register(check, checks.Tags.urls)
@@ -382,6 +395,7 @@ def register_checks():
         check_public_roots_writable,
         check_upload_handlers,
         check_base_template,
+        check_voters,
     ):
         checks.register(check)
     checks.register(check_user_model, checks.Tags.models)

@@ -16,6 +16,8 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_PRIVATE_ROOT``            required            Directory of applicants' and objectors' files,
                                                                outside the code, ``MEDIA_ROOT`` and ``STATIC_ROOT``
                                                                (checked: ``wagtail_awards.E004``–``E006``).
+``WAGTAIL_AWARDS_PRIVATE_STORAGE``         ``None``            A ``STORAGES`` entry for those files instead (e.g. a
+                                                               private S3 bucket for several machines).
 ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``        ``134217728``       Bytes of one request's body (128 MB): a larger one
                                                                is refused before it is read; files of one request
                                                                never add up to more. Keep the proxy's body limit
@@ -30,8 +32,11 @@ Setting                                    Default             Meaning
                                                                to (checked when it expands past 10 MB).
 ``WAGTAIL_AWARDS_RECEIPT_FROM``            ``None``            Sender of application receipts; default
                                                                ``DEFAULT_FROM_EMAIL``.
-``WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN``     ``True``            Only logged-in users vote; ``False``: anyone, counted
-                                                               per device cookie and limited per IP address.
+``WAGTAIL_AWARDS_VOTERS``                  ``("verified_      Who may vote (``wagtail_awards.voters``): any of
+                                           account",)``        ``"verified_account"``, ``"voting_code"`` and the
+                                                               insecure ``"insecure_device"``.
+``WAGTAIL_AWARDS_VOTER_ROLL``              ``False``           Verified accounts vote only when their address is
+                                                               on the voter roll (marked by a province admin).
 ``WAGTAIL_AWARDS_VOTES_PER_DAY``           ``3``               Votes one voter may cast in one call per local day
                                                                (at most one per candidate).
 ``WAGTAIL_AWARDS_VOTE_IP_LIMIT``           ``60``              Vote attempts per IP address per window (shared
@@ -39,6 +44,9 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_VOTE_IP_WINDOW``          ``3600``            Length of that window in seconds.
 ``WAGTAIL_AWARDS_VOTE_BURST``              ``10``              Votes from one IP hash or device in one hour that
                                                                the vote audit flags as a burst.
+``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``      ``30``              How long the public pages are cached at most (with
+                                                               ``PublicPageCacheMiddleware``); ``0``: not cached.
+``WAGTAIL_AWARDS_PAGE_CACHE``              ``"default"``       The cache (``CACHES`` alias) that keeps them.
 ``WAGTAIL_AWARDS_REGISTRATION_LIMIT``      ``5``               Accounts one IP address may register per window
                                                                (shared cache); ``0``: no limit.
 ``WAGTAIL_AWARDS_REGISTRATION_WINDOW``     ``3600``            Length of that window in seconds.
@@ -75,17 +83,21 @@ DEFAULTS = {
     "CLOSING_SOON_DAYS": 3,
     "PUBLICITY_WORKING_DAYS": 5,
     "PRIVATE_ROOT": None,
+    "PRIVATE_STORAGE": None,
     "MAX_REQUEST_SIZE": 128 * 1024 * 1024,
     "UNIT_STORAGE_QUOTA": 512 * 1024 * 1024,
     "MAX_OPEN_DRAFTS": 5,
     "ZIP_MAX_SIZE": 200 * 1024 * 1024,
     "ZIP_MAX_RATIO": 100,
     "RECEIPT_FROM": None,
-    "VOTE_REQUIRES_LOGIN": True,
+    "VOTERS": ("verified_account",),
+    "VOTER_ROLL": False,
     "VOTES_PER_DAY": 3,
     "VOTE_IP_LIMIT": 60,
     "VOTE_IP_WINDOW": 3600,
     "VOTE_BURST": 10,
+    "PAGE_CACHE_SECONDS": 30,
+    "PAGE_CACHE": "default",
     "OBJECTION_IP_LIMIT": 10,
     "OBJECTION_PROJECT_LIMIT": 3,
     "OBJECTION_WINDOW": 24 * 3600,

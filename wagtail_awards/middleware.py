@@ -1,4 +1,7 @@
-"""The Content-Security-Policy of every page: django-csp's middleware, with a policy of its own for Wagtail's admin.
+"""Middleware of the app: the public page cache, and the Content-Security-Policy of every page.
+
+``PublicPageCacheMiddleware`` goes first in ``MIDDLEWARE`` to serve cached public pages cheaply. The
+Content-Security-Policy is: django-csp's middleware, with a policy of its own for Wagtail's admin.
 
 The site's pages and the app's own pages load scripts and styles from static files only (no inline script, style or
 event handler): ``CONTENT_SECURITY_POLICY`` can say ``script-src 'self'`` and ``style-src 'self'``. Wagtail's admin
@@ -12,6 +15,8 @@ Use it in ``MIDDLEWARE`` instead of ``csp.middleware.CSPMiddleware``.
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+
+from . import page_cache
 
 #: The admin's policy when the site sets none: the public policy's rules plus inline styles, data and blob images
 #: (uploads before they are sent) and frames of the admin's own previews.
@@ -50,3 +55,25 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             policy = getattr(settings, "WAGTAIL_AWARDS_ADMIN_CONTENT_SECURITY_POLICY", None) or DEFAULT_ADMIN_POLICY
             parts.config = policy["DIRECTIVES"]
         return parts
+
+
+class PublicPageCacheMiddleware:
+    """Answer the public pages from the shared cache for visitors without a session; keep what pages mark public.
+
+    Put it first in ``MIDDLEWARE``: a hit then costs no session, database or template work (the stored response
+    already carries the headers the other middleware added). See :mod:`wagtail_awards.page_cache`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = page_cache.request_key(request)
+        if key is not None:
+            cached = page_cache.fetch(key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if key is not None and page_cache.storable(request, response):
+            page_cache.store(key, response)
+        return response

@@ -37,5 +37,14 @@ _PRIVATE_STORAGE = PrivateFileSystemStorage()
 
 
 def private_storage():
-    """The storage of application files (``WAGTAIL_AWARDS_PRIVATE_ROOT``)."""
+    """The storage of application files and objection evidence.
+
+    ``WAGTAIL_AWARDS_PRIVATE_STORAGE`` names an entry of ``STORAGES`` (e.g. a private S3 bucket through
+    django-storages, for app servers on several machines); without it, the directory ``WAGTAIL_AWARDS_PRIVATE_ROOT``
+    (shared by the app servers of one machine, or mounted on each). Files are always sent by the app's own views.
+    """
+    if awards_settings.PRIVATE_STORAGE:
+        from django.core.files.storage import storages
+
+        return storages[awards_settings.PRIVATE_STORAGE]
     return _PRIVATE_STORAGE

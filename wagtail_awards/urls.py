@@ -28,5 +28,7 @@ urlpatterns = [
     path("objection/<awards_id:page_id>/", publicity_views.objection, name="objection"),
     path("accounts/", include(account_urls)),
     path("vote/challenge/", voting_views.challenge, name="vote_challenge"),
+    path("vote/code/", voting_views.voting_code, name="voting_code"),
     path("vote/<awards_id:call_id>/<awards_id:application_id>/", voting_views.vote, name="vote"),
+    path("objection/challenge/", publicity_views.objection_challenge, name="objection_challenge"),
 ]

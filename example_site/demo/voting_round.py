@@ -6,11 +6,12 @@ Votes are demo rows with made-up voter keys; the real path is the voting page.
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_awards.domain.voting import client_hash
+from wagtail_awards.domain.voting import client_hash, recount_tallies
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, CallPage, Organization, Vote, VotingPage
 from wagtail_awards.rules.workdays import local_tz
@@ -56,8 +57,14 @@ def open_vote_dates(today):
     }
 
 
+#: The open vote's demo voting codes, of one unit. Demo only: real codes are random and shown once.
+DEMO_CODES = ["DEMX-CARD-AAA2", "DEMX-CARD-BBB3", "DEMX-CARD-CCC4", "DEMX-CARD-DDD5", "DEMX-CARD-EEE6"]
+DEMO_CODE_UNIT = "南京市琅琊路小学工会"
+
+
 def load_voting_round(*, index, notice, fill):
-    """Give the 2021 call a voting page and result; create (once) or move (every run) the call whose vote is open."""
+    """Give the 2021 call a voting page and result; create (once) or move (every run) the call whose vote is open,
+    with a sheet of voting codes."""
     call_2021 = CallPage.objects.filter(year=2021).first()
     if call_2021 is not None and call_2021.voting_opens:
         voting_page(call_2021, title="2021年度“最受教职工欢迎项目”网络投票", when="after")
@@ -87,7 +94,39 @@ def load_voting_round(*, index, notice, fill):
     call = CallPage.objects.get(pk=call.pk)
     _open_candidates(call, submitted_at=dates["application_deadline"] - dt.timedelta(days=2))
     voting_page(call, title=f"{year}年度“最受教职工欢迎项目”网络投票", when="during")
+    _voting_codes(call)
     return call
+
+
+def _voting_codes(call):
+    """The demo's voting codes of one unit for the open vote (once), and their printable sheet in ``var/``."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from wagtail_awards import voters
+    from wagtail_awards.models import VotingCode
+
+    unit = Organization.objects.filter(name=DEMO_CODE_UNIT).first()
+    if unit is None:
+        return
+    for number, code in enumerate(DEMO_CODES, start=1):
+        VotingCode.objects.get_or_create(
+            code_hash=voters.code_hash(code), defaults={"call": call, "organization": unit, "number": number}
+        )
+    # The same sheet a province administrator prints from the admin (评优 → 投票人 → 生成投票码).
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    cards = []
+    for number, code in enumerate(DEMO_CODES, start=1):
+        url = f"{base}{reverse('wagtail_awards:voting_code')}?c={code}"
+        cards.append({"number": number, "code": code, "url": url, "qr": voters.qr_svg(url)})
+    sheet = render_to_string(
+        "wagtail_awards/admin/voting/codes_sheet.html", {"call": call, "organization": unit, "cards": cards}
+    )
+    # Served by the demo at /media/demo-voting-codes.html.
+    target = Path(settings.MEDIA_ROOT) / "demo-voting-codes.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(sheet, encoding="utf-8")
 
 
 def voting_page(call, *, title, when):
@@ -144,6 +183,8 @@ def _open_candidates(call, *, submitted_at):
                 )
                 for n in range(seed)
             )
+    # Demo votes are stored rows, not cast votes: their tallies are counted once here.
+    recount_tallies(call=call)
 
 
 def _candidates_2021(call):
@@ -203,3 +244,4 @@ def _votes_2021(call):
     for vote, at in zip(created, times, strict=True):
         vote.created_at = at
     Vote.objects.bulk_update(created, ["created_at"])
+    recount_tallies(call=call)

@@ -7,3 +7,6 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# The demo's voters: verified accounts (the "voter" login) and voting codes (/media/demo-voting-codes.html).
+WAGTAIL_AWARDS_VOTERS = ["verified_account", "voting_code"]

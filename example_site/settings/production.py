@@ -12,6 +12,7 @@ address from the X-Forwarded-For it appends to; a client reaching them directly 
 import os
 
 from .base import *  # noqa: F403
+from .base import MIDDLEWARE
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
@@ -27,6 +28,13 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# The public pages (notice, voting, publicity, results) from that cache, for visitors without a session; first, so a
+# hit costs nothing else. Purged on publishing; tallies on them are at most this many seconds old.
+MIDDLEWARE = ["wagtail_awards.middleware.PublicPageCacheMiddleware", *MIDDLEWARE]
+WAGTAIL_AWARDS_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "30"))
+# Who votes (comma separated): verified_account, voting_code, insecure_device (see the README).
+WAGTAIL_AWARDS_VOTERS = [v.strip() for v in os.environ.get("WAGTAIL_AWARDS_VOTERS", "verified_account").split(",") if v]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -23,6 +23,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Pages and voting blocks are rendered afresh for every request; the tests of the page cache turn it on.
+WAGTAIL_AWARDS_PAGE_CACHE_SECONDS = 0
+
 # Login throttling is tested on its own (tests/integration/test_accounts.py turns it on); elsewhere tests log in
 # through Django's test client, which gives the authentication backends no request.
 AXES_ENABLED = False

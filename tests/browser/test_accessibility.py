@@ -22,6 +22,7 @@ def public_pages():
         ("notice-2021", "/2021/"),
         ("voting", voting.url),
         ("voting-closed", closed_vote.url),
+        ("voting-code", "/awards/vote/code/"),
         ("publicity", in_publicity.url),
         ("results", results.url),
         ("login", "/awards/accounts/login/"),

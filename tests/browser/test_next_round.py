@@ -128,7 +128,7 @@ def test_after_a_vote_the_thanks_are_in_view_on_the_voted_card(demo_site, browse
     base = demo_site.url
     voting = VotingPage.objects.get(slug="vote", url_path__contains="vote-")
     page = new_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True)
-    site_login(page, base, "applicant")
+    site_login(page, base, "voter")  # the demo voter: a verified address
     page.goto(base + voting.url)
     page.wait_for_selector("[data-vote-answer]")
     page.fill("[data-vote-answer]", "passed")

@@ -21,7 +21,7 @@ def first_candidate_id(page):
 
 
 def test_vote_in_the_browser_moves_the_tally(demo_site, page, settings):
-    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = False
+    settings.WAGTAIL_AWARDS_VOTERS = ["insecure_device"]
     voting_page = open_vote_page()
     page.goto(demo_site.url + voting_page.url)
     page.wait_for_selector("[data-vote-form]:not([hidden])")
@@ -56,7 +56,7 @@ def tally_after_refusal(candidate):
 
 
 def test_vote_without_javascript(demo_site, browser, settings):
-    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = False
+    settings.WAGTAIL_AWARDS_VOTERS = ["insecure_device"]
     context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport={"width": 360, "height": 740})
     page = context.new_page()
     try:
@@ -76,7 +76,7 @@ def test_vote_without_javascript(demo_site, browser, settings):
 
 
 def test_voting_page_fits_a_phone(demo_site, phone, settings):
-    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = False
+    settings.WAGTAIL_AWARDS_VOTERS = ["insecure_device"]
     voting_page = open_vote_page()
     phone.goto(demo_site.url + voting_page.url)
     phone.wait_for_selector("[data-vote-form]:not([hidden])")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tests.factories import make_call, make_org, make_user
+from tests.voting_helpers import verify_voter
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import ApplicationFormField, ApplicationFormPage, CallPage, CallPrizeLevel
 from wagtail_awards.services.setup import ensure_role_groups
@@ -50,5 +51,5 @@ def build_world(site_root):
         "province": person("province", province, Role.PROVINCE_ADMIN),
         "recommender": person("recommender", nanjing, Role.RECOMMENDER),
         "reviewer": person("reviewer", seu, Role.REVIEWER),
-        "voter": make_user("voter"),
+        "voter": verify_voter(make_user("voter")),
     }

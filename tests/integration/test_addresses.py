@@ -64,7 +64,7 @@ def test_rate_limits_and_vote_hashes_see_the_client_not_the_proxy(client, site_r
 
     from tests.captcha_helpers import bound_challenge
     from tests.factories import make_user
-    from tests.voting_helpers import make_candidates, make_voting_call
+    from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
     from wagtail_awards.domain.voting import client_hash
     from wagtail_awards.models import Vote
 
@@ -72,7 +72,7 @@ def test_rate_limits_and_vote_hashes_see_the_client_not_the_proxy(client, site_r
     call = make_voting_call(site_root)
     candidates = make_candidates(call, 2)
     url = reverse("wagtail_awards:vote_challenge")
-    client.force_login(make_user("voter"))
+    client.force_login(verify_voter(make_user("voter")))
     for address in ("203.0.113.1", "203.0.113.2"):
         # Two questions per address and window (the limit is 1 vote): a third from one address is refused.
         assert client.get(url, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address).status_code == 200

@@ -107,7 +107,8 @@ def test_every_page_extends_the_configured_base(demo, client, base, site_base):
         assert len(urls) >= 12
         for url in urls:
             response = client.get(url)
-            assert response.status_code == 200, url
+            # An applicant is no voter (voting needs a verified address): the vote page says so, in the layout.
+            assert response.status_code == (403 if url.startswith("/awards/vote/") else 200), url
             html = response.content.decode()
             assert_layout(html, url, site_base=site_base)
             assert "wagtail-userbar" not in html, url

@@ -122,6 +122,16 @@ def test_private_root_must_be_set():
         assert ids() == {"wagtail_awards.E004"}
 
 
+def test_a_private_storage_entry_stands_in_for_the_private_root(settings):
+    memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    settings.STORAGES = {**settings.STORAGES, "awards_private": memory}
+    with override_settings(WAGTAIL_AWARDS_PRIVATE_ROOT=None, WAGTAIL_AWARDS_PRIVATE_STORAGE="awards_private"):
+        from wagtail_awards.storage import private_storage
+
+        assert ids() == set()
+        assert type(private_storage()).__name__ == "InMemoryStorage"
+
+
 @pytest.mark.parametrize(
     "private_root",
     [

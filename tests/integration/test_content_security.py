@@ -83,7 +83,7 @@ def test_the_admin_policy_is_a_setting(client, round_):  # noqa: F811
 def test_the_vote_device_cookie_is_secure_in_production(monkeypatch, round_):  # noqa: F811
     """Session, CSRF and language cookies were Secure in production; the vote's device cookie was not."""
     values = production_security_settings(monkeypatch)
-    values.update(WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, SECURE_SSL_REDIRECT=False)
+    values.update(WAGTAIL_AWARDS_VOTERS=["insecure_device"], SECURE_SSL_REDIRECT=False)
     assert values["LANGUAGE_COOKIE_SECURE"] and values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
     from tests.captcha_helpers import bound_challenge
 
@@ -97,7 +97,8 @@ def test_the_vote_device_cookie_is_secure_in_production(monkeypatch, round_):  #
             HTTP_HOST="awards.example.org",
             HTTP_X_FORWARDED_PROTO="https",
         )
-    assert response.status_code == 303
+    # A browser without a device is given a signed one with the refusal.
+    assert response.status_code == 403
     assert response.cookies["awards_device"]["secure"] and response.cookies["awards_device"]["httponly"]
 
 

@@ -65,8 +65,7 @@ def login(user):
 
 
 @pytest.fixture
-def world(site_root, settings):
-    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = True
+def world(site_root):
     return build_world(site_root)
 
 

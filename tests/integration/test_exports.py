@@ -62,6 +62,8 @@ LISTED_VIEWS = {
     "wagtail_awards_calendarexception_modeladmin_index",
     "wagtail_awards_objection_modeladmin_index",
     "wagtail_awards_award_modeladmin_index",
+    "wagtail_awards_votingcode_modeladmin_index",
+    "wagtail_awards_eligiblevoter_modeladmin_index",
 }
 
 

@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 
 from tests.factories import make_org, make_user
 from tests.package_site.english_call import english_call, publish
+from tests.voting_helpers import verify_voter
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
@@ -48,6 +49,7 @@ def build_english_site():
     city = make_org("City union", OrganizationKind.CITY, province, "Nanjing")
     unit = make_org("School union", parent=city, city="Nanjing")
     applicant = make_user("applicant", org=unit, role=Role.APPLICANT, email="a@example.com", first_name="Ann")
+    verify_voter(applicant)  # staff of the unit, who also votes
     applications = [
         Application.objects.create(
             call=call,

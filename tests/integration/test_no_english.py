@@ -211,8 +211,8 @@ def public_urls():
         ("applicant", reverse("wagtail_awards:application_detail", args=[mine.pk])),
         ("applicant", reverse("wagtail_awards:application_submitted", args=[mine.pk])),
         ("applicant", reverse("wagtail_awards:application_withdraw", args=[mine.pk])),
-        ("applicant", reverse("wagtail_awards:vote", args=[voting.get_parent().pk, candidate.pk])),
-        ("applicant", voting.url + f"?voted={candidate.pk}"),
+        ("voter", reverse("wagtail_awards:vote", args=[voting.get_parent().pk, candidate.pk])),
+        ("voter", voting.url + f"?voted={candidate.pk}"),
     ]
 
 

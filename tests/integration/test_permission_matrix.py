@@ -442,6 +442,18 @@ ROWS = {
     "records: past awards import": Row(
         url=lambda w, t: reverse("wagtail_awards_pastaward_import"), marker=lambda w, t: 'type="file"'
     ),
+    "voters: voting codes": Row(
+        url=lambda w, t: reverse("wagtail_awards_votingcode_modeladmin_index"), marker=lambda w, t: "votingcode"
+    ),
+    "voters: generate voting codes": Row(
+        url=lambda w, t: reverse("wagtail_awards_voting_codes_generate"), marker=lambda w, t: 'name="count"'
+    ),
+    "voters: voter roll": Row(
+        url=lambda w, t: reverse("wagtail_awards_eligiblevoter_modeladmin_index"), marker=lambda w, t: "eligiblevoter"
+    ),
+    "voters: mark staff as voters": Row(
+        url=lambda w, t: reverse("wagtail_awards_voters_mark"), marker=lambda w, t: 'name="units"'
+    ),
     "records: working-day exceptions": Row(
         url=lambda w, t: reverse("wagtail_awards_calendarexception_modeladmin_index"),
         marker=lambda w, t: "calendarexception",
@@ -508,6 +520,10 @@ MATRIX = {
     "records: organisations": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: past awards": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: past awards import": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: generate voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voter roll": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: mark staff as voters": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: working-day exceptions": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "wagtail: site history": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
     "wagtail: site history export": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",

@@ -20,6 +20,7 @@ from wagtail.contrib.forms.utils import get_field_clean_name
 from tests.captcha_helpers import bound_challenge
 from tests.factories import make_application, make_org, make_user
 from tests.integration.round_world import PDF, build_world
+from wagtail_awards import voters
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Award, CallPage, PublicityPage
 
@@ -158,7 +159,7 @@ def test_the_application_page_never_fails_on_its_query(client, world, query):
 
 @pytest.fixture
 def voting(world, settings):
-    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = False
+    settings.WAGTAIL_AWARDS_VOTERS = ["insecure_device"]
     settings.WAGTAIL_AWARDS_VOTE_IP_LIMIT = 0
     now = timezone.now()
     CallPage.objects.filter(pk=world["call"].pk).update(
@@ -191,7 +192,7 @@ def test_the_vote_never_fails(client, voting, data, extra, device, which):
         if data.get("captcha_0") == "live":
             data["captcha_0"] = bound_challenge(client, "vote")[0]
         if device is not None:
-            client.cookies["awards_device"] = device
+            client.cookies[voters.DEVICE_COOKIE] = device
         url = reverse("wagtail_awards:vote", args=[call.pk, application_id])
         assert_no_server_error(client.post(url, data))
         assert_no_server_error(client.get(url, {"next": data.get("next", "")}))
@@ -285,9 +286,7 @@ def admin_world(world):
     from wagtail_awards.models import CalendarException, Objection, PastAward
 
     call = world["call"]
-    award = Award.objects.create(
-        application=make_application(call, status="proposed"), prize_rank=1, most_popular=True
-    )
+    award = Award.objects.create(application=make_application(call, status="proposed"), prize_rank=1, most_popular=True)
     Objection.objects.create(application=award.application, name="张", contact="1", content="异议")
     CalendarException.objects.create(day=dt.date(2026, 10, 10), is_working_day=True, note="调休")
     PastAward.objects.create(year=2020, project_name="往年项目", unit_name="某工会")

@@ -1,17 +1,19 @@
 """The online vote through its pages and endpoints (SQLite or PostgreSQL)."""
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
 from captcha.models import CaptchaStore
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from tests.captcha_helpers import bound_challenge
 from tests.factories import make_application, make_user
-from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
+from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page, verify_voter
+from wagtail_awards import voters
 from wagtail_awards.captcha import consume_captcha
 from wagtail_awards.domain import voting
 from wagtail_awards.models import AwardsLogEntry, Vote, VoterDay
@@ -33,7 +35,7 @@ def call(site_root):
 
 @pytest.fixture
 def voter(client):
-    user = make_user("voter")
+    user = verify_voter(make_user("voter"))
     client.force_login(user)
     return user
 
@@ -99,7 +101,7 @@ def test_page_query_count_does_not_grow_with_candidates(client, call, django_ass
 def test_tallies_hidden_during_vote_when_chosen(client, call):
     (candidate,) = make_candidates(call, 1)
     page = make_voting_page(call, when="after")
-    Vote.objects.create(call=call, application=candidate, voter_key="u:1", day=dt.date.today())
+    add_vote(call, candidate, "u:1")
     assert "data-vote-count" not in client.get(page.url).content.decode()
     page_during = make_voting_page(call, when="during", slug="vote-live")
     assert 'data-vote-count="1"' in client.get(page_during.url).content.decode()
@@ -256,19 +258,19 @@ def test_window_boundaries_with_frozen_time(client, site_root, voter):
     assert Vote.objects.count() == 2
 
 
-@override_settings(WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, WAGTAIL_AWARDS_VOTES_PER_DAY=1)
-def test_anonymous_voting_counts_per_device(client, call):
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTES_PER_DAY=1)
+def test_insecure_device_voting_counts_per_signed_device(client, call):
     a, b = make_candidates(call, 2)
-    first = post_vote(client, call, a)
-    assert first.status_code == 303
-    device = first.cookies["awards_device"].value
+    # The question comes with a signed device cookie; the vote is counted on that device.
+    assert client.get(reverse("wagtail_awards:vote_challenge")).json()["need"] is None
+    request = RequestFactory().get("/")
+    request.COOKIES[voters.DEVICE_COOKIE] = client.cookies[voters.DEVICE_COOKIE].value
+    device = voters.device_of(request)
+    assert device
+    assert post_vote(client, call, a).status_code == 303
     assert Vote.objects.get().voter_key == f"d:{device}" and Vote.objects.get().voter is None
     # Same device (the cookie is kept by the client): the day's single vote is used.
     assert post_vote(client, call, b).status_code == 409
-    # A forged cookie is not trusted as a key; it gets a fresh device id.
-    client.cookies["awards_device"] = "not-a-uuid"
-    forged = post_vote(client, call, b)
-    assert forged.status_code == 303 and forged.cookies["awards_device"].value != "not-a-uuid"
 
 
 @override_settings(WAGTAIL_AWARDS_VOTE_IP_LIMIT=3, WAGTAIL_AWARDS_VOTES_PER_DAY=10)
@@ -284,7 +286,7 @@ def test_rate_limit_answers_429_after_solved_attempts(client, call, voter):
     assert Vote.objects.count() == 2
     # Another address is not limited, nor another voter at the same address.
     assert post_vote(client, call, candidates[3], REMOTE_ADDR="10.1.2.3").status_code == 303
-    client.force_login(make_user("neighbour"))
+    client.force_login(verify_voter(make_user("neighbour")))
     assert post_vote(client, call, candidates[3]).status_code == 303
 
 
@@ -292,9 +294,10 @@ def test_junk_attempts_from_one_address_do_not_block_another_voter_there(client,
     """60 junk POSTs from a campus NAT used to use up the address's budget for the hour."""
     # Only the settings fixture here: mixed with override_settings, its changes would outlive the test.
     settings.WAGTAIL_AWARDS_VOTE_IP_LIMIT = 5
-    settings.WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN = False
+    settings.WAGTAIL_AWARDS_VOTERS = ["insecure_device"]
     settings.CAPTCHA_TEST_MODE = False
     (candidate,) = make_candidates(call, 1)
+    client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(uuid.uuid4().hex)
     url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
     for n in range(20):
         junk = {"captcha_0": f"{n:040x}", "captcha_1": "1", "next": "/"}
@@ -305,6 +308,7 @@ def test_junk_attempts_from_one_address_do_not_block_another_voter_there(client,
     key, answer = bound_challenge(client, "vote")
     assert post_vote_with(client, url, key, answer, REMOTE_ADDR="10.9.9.9").status_code == 303
     neighbour = type(client)()
+    neighbour.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(uuid.uuid4().hex)
     key, answer = bound_challenge(neighbour, "vote")
     assert post_vote_with(neighbour, url, key, answer, REMOTE_ADDR="10.9.9.9").status_code == 303
     assert Vote.objects.count() == 2
@@ -349,11 +353,10 @@ def test_audit_denied_without_permission(client, call):
 @override_settings(WAGTAIL_AWARDS_VOTE_BURST=3)
 def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin):
     a, b, c = make_candidates(call, 3)
-    today = dt.date.today()
     for i in range(4):
-        Vote.objects.create(call=call, application=a, voter_key=f"d:{i}", day=today, ip_hash="burstip")
+        add_vote(call, a, f"d:{i}", ip_hash="burstip")
     for i in range(2):
-        Vote.objects.create(call=call, application=b, voter_key=f"u:{i}", day=today, ip_hash=f"ip{i}")
+        add_vote(call, b, f"u:{i}", ip_hash=f"ip{i}")
     client.force_login(province_admin)
     url = reverse("wagtail_awards_vote_audit", args=[call.pk])
     html = client.get(url).content.decode()
@@ -366,8 +369,8 @@ def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin
     entry = AwardsLogEntry.objects.get(action="wagtail_awards.invalidate_votes")
     assert entry.object_id == str(call.pk) and entry.data["count"] == 4 and entry.user_id == province_admin.pk
     # Now a and c are behind b; make a tie and the admin is told.
-    Vote.objects.create(call=call, application=c, voter_key="u:x", day=today)
-    Vote.objects.create(call=call, application=c, voter_key="u:y", day=today)
+    add_vote(call, c, "u:x")
+    add_vote(call, c, "u:y")
     html = client.get(url).content.decode()
     assert "data-vote-tie" in html
 
@@ -411,10 +414,9 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
 
     a, b = make_candidates(call, 2, status="scored")
     Award.objects.create(application=b, prize_rank=2)  # b has a prize already
-    today = dt.date.today()
     for i in range(3):
-        Vote.objects.create(call=call, application=a, voter_key=f"u:{i}", day=today)
-    Vote.objects.create(call=call, application=b, voter_key="u:9", day=today)
+        add_vote(call, a, f"u:{i}")
+    add_vote(call, b, "u:9")
     url = reverse("wagtail_awards_vote_audit", args=[call.pk])
     client.force_login(province_admin)
 
@@ -433,7 +435,7 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
     assert entry.object_id == str(a.pk) and entry.user_id == province_admin.pk and entry.data == {"votes": 3}
 
     # Votes invalidated later move the title: b now leads, a loses it, b keeps its prize as well.
-    Vote.objects.filter(application=a).update(valid=False)
+    voting.invalidate_votes(call=call, votes=Vote.objects.filter(application=a), reason="刷票", user=province_admin)
     with time_machine.travel(call.voting_closes + dt.timedelta(hours=1), tick=False):
         voting.record_most_popular(call=call, user=province_admin, now=call.voting_closes + dt.timedelta(hours=1))
     assert list(Award.objects.filter(most_popular=True).values_list("application", "prize_rank")) == [(b.pk, 2)]
@@ -441,9 +443,8 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
 
 def test_most_popular_refused_on_a_tie_and_to_other_staff(client, call, province_admin):
     a, b = make_candidates(call, 2, status="scored")
-    today = dt.date.today()
-    Vote.objects.create(call=call, application=a, voter_key="u:1", day=today)
-    Vote.objects.create(call=call, application=b, voter_key="u:2", day=today)
+    add_vote(call, a, "u:1")
+    add_vote(call, b, "u:2")
     after = call.voting_closes + dt.timedelta(seconds=1)
     with pytest.raises(voting.MostPopularError):
         voting.record_most_popular(call=call, user=province_admin, now=after)

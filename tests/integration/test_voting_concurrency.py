@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
+from wagtail_awards import voters
 from wagtail_awards.captcha import new_challenge
 from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote
@@ -92,7 +93,7 @@ def vote_job(call, candidate, *, device=None, question=None, answer="passed"):
 
     def job():
         client = Client()
-        client.cookies["awards_device"] = device or uuid.uuid4().hex
+        client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device or uuid.uuid4().hex)
         session_key, key = question or bound_question()
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
         return client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code
@@ -106,7 +107,7 @@ def shown_tallies(page):
     return {int(pk): int(n) for pk, n in counts}
 
 
-@override_settings(WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, WAGTAIL_AWARDS_VOTE_IP_LIMIT=0)
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0)
 def test_200_concurrent_votes_none_lost(site_root):
     call = make_voting_call(site_root)
     candidates = make_candidates(call, 5)
@@ -120,7 +121,7 @@ def test_200_concurrent_votes_none_lost(site_root):
     assert shown_tallies(page) == dict(accepted)
 
 
-@override_settings(WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, WAGTAIL_AWARDS_VOTE_IP_LIMIT=0)
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0)
 def test_50_identical_votes_counted_once(site_root):
     call = make_voting_call(site_root)
     (candidate,) = make_candidates(call, 1)
@@ -132,7 +133,7 @@ def test_50_identical_votes_counted_once(site_root):
 
 
 @override_settings(
-    WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False,
+    WAGTAIL_AWARDS_VOTERS=["insecure_device"],
     WAGTAIL_AWARDS_VOTE_IP_LIMIT=0,
     WAGTAIL_AWARDS_VOTES_PER_DAY=50,
     CAPTCHA_TEST_MODE=False,
@@ -159,7 +160,7 @@ def test_each_captcha_accepted_once_under_concurrency(site_root):
 
 # Only override_settings here: mixing it with pytest-django's settings fixture would leak the override.
 @override_settings(
-    WAGTAIL_AWARDS_VOTE_REQUIRES_LOGIN=False, WAGTAIL_AWARDS_VOTE_IP_LIMIT=0, WAGTAIL_AWARDS_VOTES_PER_DAY=3
+    WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0, WAGTAIL_AWARDS_VOTES_PER_DAY=3
 )
 def test_daily_cap_holds_under_concurrency(site_root):
     call = make_voting_call(site_root)
@@ -168,3 +169,37 @@ def test_daily_cap_holds_under_concurrency(site_root):
     statuses = run_concurrently([vote_job(call, candidate, device=device) for candidate in candidates])
     assert Counter(statuses) == {303: 3, 409: 17}
     assert Vote.objects.filter(call=call).count() == 3
+
+
+# Only override_settings here: mixing it with pytest-django's settings fixture would leak the override.
+@override_settings(
+    WAGTAIL_AWARDS_VOTERS=["voting_code"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0, WAGTAIL_AWARDS_VOTES_PER_DAY=3
+)
+def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_root):
+    from tests.factories import make_org
+    from wagtail_awards.models import VotingCode
+
+    call = make_voting_call(site_root)
+    candidates = make_candidates(call, 20)
+    voters.generate_codes(call=call, organization=make_org("无锡市第一中学工会"), count=2, user=None)
+    first, second = (voters.code_cookie_value(code) for code in VotingCode.objects.order_by("number"))
+
+    def job_for(candidate, cookie):
+        url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+
+        def job():
+            client = Client()
+            client.cookies[voters.CODE_COOKIE] = cookie
+            session_key, key = bound_question()
+            client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+            return client.post(url, {"captcha_0": key, "captcha_1": "passed"}).status_code
+
+        return job
+
+    # Twenty candidates at once with one code: the day's three votes, no more.
+    assert Counter(run_concurrently([job_for(c, first) for c in candidates])) == {303: 3, 409: 17}
+    # Another code for one candidate thirty times at once: one vote.
+    assert Counter(run_concurrently([job_for(candidates[0], second) for _ in range(30)])) == {303: 1, 409: 29}
+    stored = Counter(Vote.objects.filter(call=call).values_list("voter_key", flat=True))
+    assert sorted(stored.values()) == [1, 3] and all(key.startswith("c:") for key in stored)
+    assert sum(voting.tallies(call=call).values()) == 4

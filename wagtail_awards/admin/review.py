@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -842,8 +843,11 @@ class RankingView(ExportMixin, RoundView):
         "prize": gettext_lazy("prize"),
     }
 
-    def rows(self):
-        rows = rules.ranking(call=self.call)
+    #: Projects on one page of the screen (the export has them all).
+    per_page = 50
+
+    def rows(self, keys=None, standing=None):
+        rows = rules.ranking(call=self.call, keys=keys, standing=standing)
         names = {level.rank: level.name for level in self.call.prize_levels.all()}
         for row in rows:
             row.reviews = row.ranked.reviews
@@ -858,33 +862,41 @@ class RankingView(ExportMixin, RoundView):
     def levels(self):
         return sorted(self.call.prize_levels.all(), key=lambda level: level.rank)
 
+    def page(self, standing):
+        """The page of the ranking asked for (``page`` in the query or the form) and its rows."""
+        paginator = Paginator(standing.ranked, self.per_page)
+        page = paginator.get_page(self.request.POST.get("page") or self.request.GET.get("page"))
+        return page, self.rows(keys={project.key for project in page.object_list}, standing=standing)
+
     def get(self, request, *args, **kwargs):
         if self.is_export:
             return super().get(request, *args, **kwargs)
-        rows = self.rows()
+        standing = rules.standings(call=self.call)
+        page, rows = self.page(standing)
         form = PrizeForm(rows=rows, levels=self.levels())
         suggested = request.GET.get("suggest") == "1"
         if suggested:
-            suggestion = rules.suggest(call=self.call, rows=rows)
+            suggestion = standing.suggestion(rules.prize_levels(self.call))
             form = PrizeForm(
                 rows=rows,
                 levels=self.levels(),
                 initial={f"prize_{row.application.pk}": suggestion.get(row.application.pk) for row in rows},
             )
-        return self.render_to_response(self.context(rows, form, suggested=suggested))
+        return self.render_to_response(self.context(rows, form, standing, page, suggested=suggested))
 
-    def context(self, rows, form, **kwargs):
+    def context(self, rows, form, standing, page, **kwargs):
         for row in rows:
             row.field = form[f"prize_{row.application.pk}"]
         used = {}
-        for row in rows:
-            if row.prize_rank:
-                used[row.prize_rank] = used.get(row.prize_rank, 0) + 1
+        for prize in standing.prizes.values():
+            if prize:
+                used[prize] = used.get(prize, 0) + 1
         levels = [{"level": level, "used": used.get(level.rank, 0)} for level in self.levels()]
-        return self.get_context_data(rows=rows, form=form, levels=levels, **kwargs)
+        return self.get_context_data(rows=rows, form=form, levels=levels, page=page, **kwargs)
 
     def post(self, request):
-        rows = self.rows()
+        standing = rules.standings(call=self.call)
+        page, rows = self.page(standing)
         form = PrizeForm(request.POST, rows=rows, levels=self.levels())
         if form.is_valid():
             prizes = {
@@ -896,10 +908,13 @@ class RankingView(ExportMixin, RoundView):
                 changed = rules.set_prizes(user=request.user, call=self.call, prizes=prizes)
             except rules.ReviewError as error:
                 messages.error(request, str(error))
-                return self.render_to_response(self.context(rows, form), status=409)
+                return self.render_to_response(self.context(rows, form, standing, page), status=409)
             messages.success(request, _("%(n)d prizes changed.") % {"n": changed})
-            return self.back("ranking")
-        return self.render_to_response(self.context(rows, form), status=400)
+            response = self.back("ranking")
+            if page.number > 1:
+                response["Location"] += f"&page={page.number}"
+            return response
+        return self.render_to_response(self.context(rows, form, standing, page), status=400)
 
 
 def urlpatterns():

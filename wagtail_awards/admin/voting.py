@@ -4,8 +4,11 @@ Who may view, invalidate and record is the access policy's answer (``votes.audit
 ``votes.record``: province administrators).
 """
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,13 +20,24 @@ from wagtail.admin.menu import MenuItem
 from .. import (
     access,
     converters,  # noqa: F401 - registers <awards_id:…>
+    page_cache,
 )
 from ..conf import awards_settings
 from ..domain import voting
 from ..forms.voting import InvalidateVotesForm
-from ..models import CallPage
+from ..models import Application, CallPage
 
-HOURS_SHOWN = 72
+#: Candidates in the results chart on one page; candidates named per hour (the others are summed).
+RESULTS_PER_PAGE = 50
+CANDIDATES_PER_HOUR = 10
+#: Page numbers past this are read as the last one asked for (they would only be empty).
+MAX_PAGE = 100_000
+
+
+def _page_number(request, name):
+    """A page number from the query string: 1 for anything that is not a positive whole number."""
+    raw = request.GET.get(name, "")
+    return min(int(raw), MAX_PAGE) if re.fullmatch(r"[0-9]{1,7}", raw) and int(raw) > 0 else 1
 
 
 def _can_view(user):
@@ -72,47 +86,57 @@ def audit(request, call_id):
                 call=call, ip_hash=data["ip_hash"], voter_key=data["voter_key"], hour=data["hour"]
             )
             changed = voting.invalidate_votes(call=call, votes=chosen, reason=data["reason"], user=request.user)
+            page_cache.purge()  # the public pages show the new tallies at once
             messages.success(
                 request,
                 ngettext("%(count)d vote invalidated.", "%(count)d votes invalidated.", changed) % {"count": changed},
             )
             return redirect(reverse("wagtail_awards_vote_audit", args=[call.pk]))
 
-    candidates = list(voting.candidates(call=call))
-    counts = voting.tallies(call=call)
-    names = {c.pk: c.project_name for c in candidates}
-    top = max(counts.values(), default=0)
-    rows = sorted(({"candidate": c, "votes": counts.get(c.pk, 0)} for c in candidates), key=lambda row: -row["votes"])
-    for row in rows:
-        row["percent"] = round(100 * row["votes"] / top, 1) if top else 0
-    winners = voting.most_popular({c.pk: counts.get(c.pk, 0) for c in candidates})
-
-    hours = {}
-    for hour, application_id, n in voting.votes_per_hour(call=call):
-        if hour not in hours:
-            if len(hours) >= HOURS_SHOWN:
-                break
-            hours[hour] = []
-        hours[hour].append((names.get(application_id, application_id), n))
+    now = timezone.now()
+    voting.roll_up_votes(call_id=call.pk, now=now, threshold=awards_settings.VOTE_BURST)
+    standing = voting.standing(call=call)
+    results = Paginator(voting.ranked_candidates(call=call), RESULTS_PER_PAGE).get_page(request.GET.get("results"))
+    rows = [
+        {
+            "candidate": candidate,
+            "votes": candidate.vote_count,
+            "percent": round(100 * candidate.vote_count / standing.top, 1) if standing.top else 0,
+        }
+        for candidate in results
+    ]
+    hours = voting.audit_hours(call=call, page=_page_number(request, "hours"))
+    shown = {pk for _hour, _total, items in hours.rows for pk, _n in items[:CANDIDATES_PER_HOUR]}
+    names = dict(Application.objects.filter(pk__in=shown | set(standing.leaders)).values_list("pk", "project_name"))
     context = {
         "page_title": _("Vote audit"),
         "page_subtitle": call.title,
         "call": call,
         "rows": rows,
+        "results": results,
         "chart_height": 28 * max(1, len(rows)),
-        "winners": [names[pk] for pk in winners if pk in names],
-        "tie": len(winners) > 1,
-        "total": sum(row["votes"] for row in rows),
-        "invalid": voting.invalid_count(call=call),
+        "winners": [names[pk] for pk in standing.leaders if pk in names],
+        "tie": len(standing.leaders) > 1,
+        "total": standing.total,
+        "invalid": standing.invalid,
         "hours": [
-            {"hour": hour, "total": sum(n for _name, n in items), "items": items} for hour, items in hours.items()
+            {
+                "hour": hour,
+                "total": total,
+                "items": [(names.get(pk, pk), n) for pk, n in items[:CANDIDATES_PER_HOUR]],
+                "others": sum(n for _pk, n in items[CANDIDATES_PER_HOUR:]),
+            }
+            for hour, total, items in hours.rows
         ],
-        "bursts": voting.bursts(call=call, threshold=awards_settings.VOTE_BURST),
+        "hours_page": hours,
+        "bursts": voting.audit_bursts(
+            call=call, threshold=awards_settings.VOTE_BURST, page=_page_number(request, "bursts")
+        ),
         "threshold": awards_settings.VOTE_BURST,
         "form": form,
         "can_change": _can_change(request.user),
         "can_record": _can_record(request.user),
-        "state": voting.voting_state(now=timezone.now(), opens=call.voting_opens, closes=call.voting_closes),
+        "state": voting.voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes),
     }
     return render(request, "wagtail_awards/admin/voting/audit.html", context)
 

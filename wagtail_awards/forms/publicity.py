@@ -16,7 +16,11 @@ EVIDENCE_TYPES = ("pdf", "jpg", "jpeg", "png", "docx")
 
 
 class ObjectionForm(CaptchaFormMixin, forms.Form):
-    """An objection against one of the listed projects. ``projects`` is ``[(application_id, label), …]``."""
+    """An objection against one of the listed projects. ``projects`` is ``[(application_id, label), …]``.
+
+    ``with_captcha=False`` leaves the question out, for a page that holds nothing per visitor (its question comes
+    from the challenge endpoint); a posted objection is always checked with it.
+    """
 
     application = forms.TypedChoiceField(label=_("Project"), coerce=int)
     name = forms.CharField(label=_("Your name"), max_length=100)
@@ -28,8 +32,10 @@ class ObjectionForm(CaptchaFormMixin, forms.Form):
     )
     captcha = OneTimeCaptchaField(label=_("Verification"), purpose=OBJECTION)
 
-    def __init__(self, *args, projects=(), **kwargs):
+    def __init__(self, *args, projects=(), with_captcha=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_captcha:
+            del self.fields["captcha"]
         self.fields["application"].choices = [("", "---------"), *projects]
         self.fields["file"].help_text = gettext("PDF, JPG, PNG or DOCX, at most %(size)s.") % {
             "size": files.format_size(MAX_EVIDENCE_SIZE)

@@ -32,3 +32,12 @@ class InvalidateVotesForm(forms.Form):
         if not data.get("ip_hash") and not data.get("voter_key"):
             raise forms.ValidationError(_("Choose the votes by IP hash or by voter."))
         return data
+
+
+class VotingCodeForm(forms.Form):
+    """A voting code, as printed or typed (spaces, dashes and full-width characters are fine)."""
+
+    INVALID = _("This voting code is not valid. Check it and try again.")
+
+    code = forms.CharField(label=_("Voting code"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -15,7 +15,17 @@ from .pages import (
 )
 from .publicity import Award, Objection, PublicityPage
 from .review import Recommendation, RecommendationList, ReviewAssignment, Score
-from .voting import Vote, VoterDay, VotingPage
+from .voting import (
+    EligibleVoter,
+    Vote,
+    VoteBurst,
+    VoteHour,
+    VoterDay,
+    VoteRollup,
+    VoteTally,
+    VotingCode,
+    VotingPage,
+)
 
 __all__ = [
     "Application",
@@ -31,8 +41,14 @@ __all__ = [
     "ReviewAssignment",
     "Score",
     "Vote",
+    "VoteBurst",
+    "VoteHour",
     "VoterDay",
+    "VoteRollup",
+    "VoteTally",
+    "VotingCode",
     "VotingPage",
+    "EligibleVoter",
     "normalise_name",
     "CalendarException",
     "CallAttachment",

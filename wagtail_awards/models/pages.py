@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 
+from .. import page_cache
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
@@ -22,7 +23,57 @@ from .calendar import CalendarException
 from .editing import AwardsPageForm, CalendarNoticePanel
 
 
-class CallIndexPage(LayoutPageMixin, Page):
+class PublicPageMixin:
+    """A page whose GET answer holds nothing per visitor, so the public page cache may keep it.
+
+    ``public_until(now)`` is the next instant the page changes by itself (a stage starts or ends); it is cached no
+    longer than that. A page that shows something per visitor for some requests returns ``False`` from
+    ``is_public(request)`` for them.
+    """
+
+    def is_public(self, request) -> bool:
+        return request.method in ("GET", "HEAD")
+
+    def public_until(self, now: dt.datetime) -> dt.datetime | None:
+        return None
+
+    def serve(self, request, *args, **kwargs):
+        return self.public_response(request, super().serve(request, *args, **kwargs))
+
+    def get_context(self, request, *args, **kwargs):
+        from django.utils.functional import SimpleLazyObject
+
+        context = super().get_context(request, *args, **kwargs)
+        # Worked out only by a template that keeps a fragment.
+        context["public_fragment"] = SimpleLazyObject(lambda: self.public_fragment(request))
+        return context
+
+    def public_fragment(self, request):
+        """How the page's content (its ``<article>``) may be kept as a fragment for every visitor: ``seconds`` (0: not
+        at all), ``key`` and ``cache`` for Django's ``{% cache %}`` tag. Only what holds nothing per visitor belongs
+        in the fragment; the key tells signed-in visitors apart from the others and carries the language."""
+        from django.utils.translation import get_language
+
+        now = timezone.now()
+        public = self.is_public(request) and not getattr(request, "is_preview", False)
+        seconds = page_cache.seconds() if public else 0
+        until = self.public_until(now) if seconds else None
+        if until is not None:
+            seconds = max(0, min(seconds, int((until - now).total_seconds())))
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        key = f"{page_cache.generation() if seconds else 'off'}:{self.pk}:{get_language()}:{signed_in}:{public}"
+        return {"seconds": seconds, "key": key, "cache": awards_settings.PAGE_CACHE}
+
+    def public_response(self, request, response):
+        """Mark ``response`` public when ``request`` gets nothing per visitor (for pages with a ``serve`` of their
+        own)."""
+        if self.is_public(request):
+            page_cache.mark_public(response, until=self.public_until(timezone.now()))
+        return response
+
+
+class CallIndexPage(PublicPageMixin, LayoutPageMixin, Page):
     """Lists the calls below it, newest year first."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -39,12 +90,44 @@ class CallIndexPage(LayoutPageMixin, Page):
         context["calls"] = CallPage.objects.child_of(self).live().order_by("-year", "-first_published_at")
         return context
 
+    def route(self, request, path_components):
+        """Find a page below this one by its URL path, however deep: the page's id and type from the page cache's
+        row cache (purged when pages are published, moved or deleted) or one query, then the page itself in one
+        query (Wagtail's own routing takes two per level). Anything else (an unknown path, a page routing further
+        itself) goes the usual way."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+
+            def find():
+                return (
+                    Page.objects.filter(path__startswith=self.path, depth=self.depth + len(path_components))
+                    .filter(url_path=url_path)
+                    .values_list("pk", "content_type_id")
+                    .first()
+                )
+
+            found = page_cache.remember(f"route:{self.pk}:{url_path}", find)
+            if found is not None:
+                from django.contrib.contenttypes.models import ContentType
+
+                model = ContentType.objects.get_for_id(found[1]).model_class()
+                page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
+                if page is not None:
+                    if len(path_components) == 1:
+                        page._cached_parent_obj = self
+                    return page.route(request, [])
+        return super().route(request, path_components)
+
+
+#: How long the notice's own rows are kept (publishing the call purges them at once).
+NOTICE_ROWS_SECONDS = 3600
+
 
 def default_publicity_working_days():
     return awards_settings.PUBLICITY_WORKING_DAYS
 
 
-class CallPage(LayoutPageMixin, Page):
+class CallPage(PublicPageMixin, LayoutPageMixin, Page):
     """The notice of one call (one year). It owns the round: themes, quotas, criteria, prizes and dates."""
 
     issuer = models.CharField(_("issuer"), max_length=200)
@@ -238,6 +321,31 @@ class CallPage(LayoutPageMixin, Page):
             closing_soon=dt.timedelta(days=awards_settings.CLOSING_SOON_DAYS),
         )
 
+    def next_change(self, now: dt.datetime) -> dt.datetime | None:
+        """The next instant at which what the call's pages show changes by itself: a stage starts or ends, a
+        deadline becomes "closing soon", or a day passes (working days left)."""
+        from ..workdays import local_tz
+
+        deadline = self.application_deadline
+        moments = [
+            self.applications_open_at,
+            deadline,
+            deadline - dt.timedelta(days=awards_settings.CLOSING_SOON_DAYS) if deadline else None,
+            self.recommendation_deadline,
+            self.review_deadline,
+            self.voting_opens,
+            self.voting_closes,
+            self.publicity_starts,
+            # The end needs the working-day calendar; it is the next change only once the period has started.
+            self.publicity_ends if self.publicity_starts and self.publicity_starts <= now else None,
+        ]
+        tomorrow = timezone.localtime(now, local_tz()).date() + dt.timedelta(days=1)
+        moments.append(dt.datetime.combine(tomorrow, dt.time(), tzinfo=local_tz()))
+        return min((moment for moment in moments if moment is not None and moment > now), default=None)
+
+    def public_until(self, now):
+        return self.next_change(now)
+
     def quota_for(self, kind):
         """The ``CallQuota`` for an organisation kind, or ``None``."""
         for quota in self.quotas.all():
@@ -245,7 +353,40 @@ class CallPage(LayoutPageMixin, Page):
                 return quota
         return None
 
+    def child_page(self, model):
+        """The first live child page of type ``model`` as a plain ``Page`` (title and URL; ``.specific`` for the
+        rest), from one query of the live children made once per call object."""
+        from django.contrib.contenttypes.models import ContentType
+
+        children = getattr(self, "_live_children", None)
+        if children is None:
+            children = self._live_children = page_cache.remember(
+                f"children:{self.pk}", lambda: list(self.get_children().live())
+            )
+        content_type = ContentType.objects.get_for_model(model)
+        return next((child for child in children if child.content_type_id == content_type.pk), None)
+
+    #: The call's own rows the notice shows; they change only when the call is published.
+    NOTICE_RELATIONS = ("themes", "conditions", "quotas", "criteria", "prize_levels", "attachments")
+
+    def load_notice_rows(self):
+        """Read the rows the notice shows in one go (attachments with their documents), from the page cache's row
+        cache while this version of the call is published, and keep them on this object (no more queries)."""
+
+        def rows():
+            found = {name: list(getattr(self, name).all()) for name in self.NOTICE_RELATIONS}
+            found["attachments"] = list(self.attachments.select_related("document"))
+            return found
+
+        published = self.last_published_at.timestamp() if self.last_published_at else 0
+        key = f"call:{self.pk}:{published}"
+        for name, items in page_cache.remember(key, rows, timeout=NOTICE_ROWS_SECONDS).items():
+            setattr(self, name, items)
+
     def get_context(self, request, *args, **kwargs):
+        if not getattr(request, "is_preview", False):
+            # A preview shows the draft's own rows instead.
+            self.load_notice_rows()
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         context.update(

@@ -10,12 +10,16 @@ from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .. import page_cache
 from ..enums import AwardStatus, CancelReason, ObjectionStatus
 from ..layout import LayoutPageMixin
 from ..rules.publicity import period_label
 from .applications import private_storage
 from .editing import AwardsPageForm
-from .pages import CallPage
+from .pages import CallPage, PublicPageMixin
+
+#: The query parameter that asks for the objection form with its question rendered on the page (never cached).
+OBJECTION_FORM_PARAM = "objection"
 
 
 def objection_file_name(instance, filename):
@@ -124,7 +128,7 @@ class Objection(models.Model):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"
 
 
-class PublicityPage(LayoutPageMixin, Page):
+class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
     """The publicity (公示) of a call's proposed winners, which becomes the published results list (发布).
 
     The period — its start and number of working days — belongs to the parent call (Schedule tab), which also
@@ -165,10 +169,19 @@ class PublicityPage(LayoutPageMixin, Page):
         return "publicity"
 
     def get_call(self):
-        """The parent call, in one query (once per page object)."""
+        """The parent call: once per page object, from the page cache's row cache or one query."""
         if getattr(self, "_call", None) is None:
-            self._call = CallPage.objects.get(path=self.path[: -self.steplen])
+            path = self.path[: -self.steplen]
+            self._call = page_cache.remember(f"call-at:{path}", lambda: CallPage.objects.get(path=path))
         return self._call
+
+    def is_public(self, request):
+        # The objection form asks its question on the page itself only when asked for (no JavaScript) or when it
+        # shows errors; otherwise the question and the CSRF token come from the uncached challenge endpoint.
+        return super().is_public(request) and OBJECTION_FORM_PARAM not in request.GET
+
+    def public_until(self, now):
+        return self.get_call().next_change(now)
 
     def listed_awards(self, call):
         """The call's awards in the order of the list: by prize, then reference (one query)."""
@@ -186,7 +199,15 @@ class PublicityPage(LayoutPageMixin, Page):
         now = now or timezone.now()
         call = self.get_call()
         period = call.publicity_countdown(now=now)
-        awards = self.listed_awards(call) if period and not period.before_start else []
+        awards = []
+        if period and not period.before_start:
+            if request.method == "GET":
+                # A page shown to anyone lists the awards kept with the cached pages (an award's change purges them).
+                awards = page_cache.remember(f"awards:{call.pk}", lambda: self.listed_awards(call))
+            else:
+                awards = self.listed_awards(call)
+        if request.method == "GET":
+            call.load_notice_rows()  # the prize levels, with the call's other rows
         published = bool(period and period.has_ended)
         awaiting_final = published and any(a.status == AwardStatus.PROPOSED for a in awards)
         if published:
@@ -210,5 +231,13 @@ class PublicityPage(LayoutPageMixin, Page):
                 (a.application_id, project_label(a.application)) for a in awards if a.status == AwardStatus.PROPOSED
             ],
             objection_form=None,
+            # The objection form asks its question on the page only after a POST or when asked for (no JavaScript);
+            # otherwise ``objection.js`` fetches it from the uncached challenge endpoint, and the page is public.
+            objection_challenge=not self.objection_inline(request),
+            objection_form_param=OBJECTION_FORM_PARAM,
         )
         return context
+
+    def objection_inline(self, request) -> bool:
+        """Whether the objection form carries its question itself (after a POST, or ``?objection``)."""
+        return request.method == "POST" or OBJECTION_FORM_PARAM in request.GET

@@ -8,6 +8,7 @@ from wagtail.models import Page
 from ..blocks import VotingBodyBlock
 from ..layout import LayoutPageMixin
 from .editing import AwardsPageForm
+from .pages import PublicPageMixin
 
 
 class Vote(models.Model):
@@ -33,6 +34,8 @@ class Vote(models.Model):
         indexes = [
             models.Index(fields=["call", "application", "valid"]),
             models.Index(fields=["ip_hash", "created_at"]),
+            # The audit's live hours and the hourly roll-up read one call's votes by time range.
+            models.Index(fields=["call", "created_at"], name="awards_vote_call_time"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -70,7 +73,149 @@ class VoterDay(models.Model):
         return f"{self.voter_key} · {self.day}: {self.votes}"
 
 
-class VotingPage(LayoutPageMixin, Page):
+class VoteTally(models.Model):
+    """One candidate's valid and invalidated votes, so that tallies cost one row per candidate, not a count of votes.
+
+    Kept by the vote's own statement (``domain.voting.cast_vote``) and by invalidation, in the same transaction as
+    the votes they count; ``domain.voting.recount_tallies`` rebuilds them from the votes.
+    """
+
+    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    application = models.OneToOneField(
+        "wagtail_awards.Application", on_delete=models.CASCADE, related_name="vote_tally"
+    )
+    votes = models.PositiveIntegerField(_("valid votes"), default=0)
+    invalid = models.PositiveIntegerField(_("invalidated votes"), default=0)
+
+    class Meta:
+        verbose_name = _("vote tally")
+        verbose_name_plural = _("vote tallies")
+        indexes = [models.Index(fields=["call", "-votes"], name="awards_tally_call_votes")]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.votes}"
+
+
+class VoteRollup(models.Model):
+    """How far one call's votes are rolled up into :class:`VoteHour` and :class:`VoteBurst` (whole hours)."""
+
+    call = models.OneToOneField("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    # Votes before this instant (the start of an hour) are rolled up; none yet when empty.
+    rolled_until = models.DateTimeField(_("rolled up until"), null=True, blank=True)
+    burst_threshold = models.PositiveIntegerField(_("burst threshold"))
+
+    class Meta:
+        verbose_name = _("vote roll-up")
+        verbose_name_plural = _("vote roll-ups")
+
+    def __str__(self):
+        return f"{self.call_id}: {self.rolled_until:%Y-%m-%d %H:%M}"
+
+
+class VoteHour(models.Model):
+    """Valid votes of one candidate in one hour (rolled up for the vote audit)."""
+
+    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(_("hour starting"))
+    application = models.ForeignKey("wagtail_awards.Application", on_delete=models.CASCADE, related_name="+")
+    votes = models.PositiveIntegerField(_("votes"))
+
+    class Meta:
+        verbose_name = _("votes in an hour")
+        verbose_name_plural = _("votes per hour")
+        constraints = [models.UniqueConstraint(fields=["call", "hour", "application"], name="awards_one_vote_hour_row")]
+
+    def __str__(self):
+        return f"{self.hour:%Y-%m-%d %H:%M} {self.application_id}: {self.votes}"
+
+
+class VoteBurst(models.Model):
+    """Valid votes from one IP hash or one voter in one hour, at least the burst threshold (rolled up)."""
+
+    KINDS = [("ip", _("IP hash")), ("voter", _("Voter"))]
+
+    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(_("hour starting"))
+    kind = models.CharField(_("source"), max_length=5, choices=KINDS)
+    value = models.CharField(max_length=64)
+    votes = models.PositiveIntegerField(_("votes"))
+
+    class Meta:
+        verbose_name = _("burst of votes")
+        verbose_name_plural = _("bursts of votes")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "hour", "kind", "value"], name="awards_one_vote_burst_row")
+        ]
+        indexes = [models.Index(fields=["call", "-votes", "hour"], name="awards_burst_call_votes")]
+
+    def __str__(self):
+        return f"{self.kind} {self.value} {self.hour:%Y-%m-%d %H:%M}: {self.votes}"
+
+
+class VotingCode(models.Model):
+    """A one-time voting code of one call, handed to one person of a unit: the code is that voter.
+
+    Only a keyed hash of the code is stored (``voters.code_hash``); the code itself is shown once, when a province
+    administrator generates it (sheet with QR codes, or XLSX). A revoked code votes no more.
+    """
+
+    call = models.ForeignKey(
+        "wagtail_awards.CallPage", verbose_name=_("call"), on_delete=models.CASCADE, related_name="voting_codes"
+    )
+    organization = models.ForeignKey(
+        "wagtail_awards.Organization",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="voting_codes",
+    )
+    number = models.PositiveIntegerField(_("number"), help_text=_("The code's number within its unit and call."))
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    revoked = models.BooleanField(_("revoked"), default=False, help_text=_("A revoked code cannot vote."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["call", "organization", "number"]
+        verbose_name = _("voting code")
+        verbose_name_plural = _("voting codes")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organization", "number"], name="awards_voting_code_number")
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.number}"
+
+
+class EligibleVoter(models.Model):
+    """A verified e-mail address on the voter roll (used when ``WAGTAIL_AWARDS_VOTER_ROLL`` is on): the staff of
+    approved units, marked as voters in bulk by a province administrator."""
+
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    organization = models.ForeignKey(
+        "wagtail_awards.Organization",
+        verbose_name=_("unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organization__name", "email"]
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+
+    def __str__(self):
+        return self.email
+
+
+class VotingPage(PublicPageMixin, LayoutPageMixin, Page):
     """A page holding the online vote of its call: text and voting blocks (which may also sit on other pages)."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -85,6 +230,12 @@ class VotingPage(LayoutPageMixin, Page):
     class Meta:
         verbose_name = _("voting page")
         verbose_name_plural = _("voting pages")
+
+    def public_until(self, now):
+        # The calls of the page's voting blocks, loaded already by the render.
+        calls = [block.value.get("call") for block in self.body if block.block_type == "voting"]
+        changes = [call.next_change(now) for call in calls if call is not None]
+        return min((change for change in changes if change is not None), default=None)
 
     def default_slug(self, data):
         return "vote"

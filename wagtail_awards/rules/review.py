@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from ..enums import Stage
+from ..enums import ApplicationStatus, Stage
 from . import scoring
 
 
@@ -46,3 +46,18 @@ class RankingRow:
     @property
     def rank(self):
         return self.ranked.rank
+
+
+@dataclass
+class Standings:
+    """The whole ranking of a call in light rows: ``ranked`` (:class:`scoring.RankedProject`, keyed by application
+    pk, in rank order), each project's ``statuses`` and current ``prizes`` (rank or ``None``)."""
+
+    ranked: list
+    statuses: dict
+    prizes: dict
+
+    def suggestion(self, levels) -> dict[int, int]:
+        """Prize ranks by application pk, filled down the ranking; projects still waiting for a review take no part."""
+        ready = [project for project in self.ranked if self.statuses[project.key] != ApplicationStatus.RECOMMENDED]
+        return scoring.suggest_prizes(ranking=ready, levels=levels)

@@ -17,7 +17,7 @@ from ..enums import REVIEW_STATUSES, ApplicationStatus, AwardStatus, MembershipS
 from ..models import Application, Award, CallPage, Membership, ReviewAssignment, Score
 from ..rules import assignment, scoring, transitions
 from ..rules.applications import list_separator
-from ..rules.review import RankingRow, pick_current_call, review_open
+from ..rules.review import RankingRow, Standings, pick_current_call, review_open
 
 #: Statuses of projects that go to the expert review.
 IN_REVIEW = REVIEW_STATUSES
@@ -190,11 +190,45 @@ def _move(application, target):
 # Ranking and prizes
 
 
-def ranking(*, call) -> list[RankingRow]:
-    """The call's projects in review, ranked on their totals (a fixed number of queries)."""
-
-    applications = list(
+def standings(*, call) -> Standings:
+    """The call's projects in review ranked on their totals: two narrow queries (the projects, their reviews'
+    totals), then the arithmetic of :mod:`.scoring`; no project is loaded whole."""
+    projects = list(
         Application.objects.filter(call=call, status__in=IN_REVIEW)
+        .order_by("reference", "pk")
+        .values_list("pk", "status", "award__prize_rank", "award__status")
+    )
+    totals = {pk: [] for pk, *_rest in projects}
+    reviews = ReviewAssignment.objects.filter(
+        application__call=call, application__status__in=IN_REVIEW, submitted_at__isnull=False, total__isnull=False
+    ).values_list("application_id", "total")
+    for application_id, total in reviews.order_by("pk"):
+        totals[application_id].append(total)
+    ranked = scoring.rank(
+        projects=[
+            scoring.RankedProject(
+                key=pk,
+                total=scoring.project_total(totals=totals[pk], method=call.scoring_method),
+                review_totals=totals[pk],
+            )
+            for pk, *_rest in projects
+        ]
+    )
+    return Standings(
+        ranked=ranked,
+        statuses={pk: status for pk, status, _prize, _award in projects},
+        prizes={pk: prize if award and award != AwardStatus.CANCELLED else None for pk, _s, prize, award in projects},
+    )
+
+
+def ranking(*, call, keys=None, standing: Standings | None = None) -> list[RankingRow]:
+    """Rows of the call's ranking with their projects, reviews' criteria and prizes, in rank order: all of them, or
+    only the projects whose pks are in ``keys`` (one page). A fixed number of queries."""
+
+    standing = standing or standings(call=call)
+    ranked = standing.ranked if keys is None else [project for project in standing.ranked if project.key in keys]
+    applications = (
+        Application.objects.filter(pk__in=[project.key for project in ranked])
         .select_related("organization", "recommending_organization", "award")
         .prefetch_related(
             Prefetch(
@@ -204,31 +238,24 @@ def ranking(*, call) -> list[RankingRow]:
                 ),
             )
         )
-        .order_by("reference", "pk")
+        .in_bulk()
     )
     names = [criterion.name for criterion in call.criteria.all()]
     rows = []
-    for application in applications:
+    for project in ranked:
+        application = applications[project.key]
         reviews = list(application.review_assignments.all())
-        totals = [r.total for r in reviews if r.total is not None]
-        ranked = scoring.RankedProject(
-            key=application.pk,
-            total=scoring.project_total(totals=totals, method=call.scoring_method),
-            review_totals=totals,
-        )
-        award = getattr(application, "award", None)
         rows.append(
             RankingRow(
                 application=application,
-                ranked=ranked,
+                ranked=project,
                 criteria=scoring.criterion_stats(
                     names=names, reviews=[{s.criterion_name: s.value for s in r.scores.all()} for r in reviews]
                 ),
-                prize_rank=award.prize_rank if award and award.status != AwardStatus.CANCELLED else None,
+                prize_rank=standing.prizes[project.key],
             )
         )
-    order = {id(row.ranked): row for row in rows}
-    return [order[id(project)] for project in scoring.rank(projects=[row.ranked for row in rows])]
+    return rows
 
 
 def prize_levels(call):
@@ -239,7 +266,8 @@ def suggest(*, call, rows=None) -> dict[int, int]:
     """Prize ranks by application pk, filled down the ranking within the call's counts (nothing is saved).
 
     Projects still waiting for a review take no part."""
-    rows = rows if rows is not None else ranking(call=call)
+    if rows is None:
+        return standings(call=call).suggestion(prize_levels(call))
     ready = [row.ranked for row in rows if row.application.status != ApplicationStatus.RECOMMENDED]
     return scoring.suggest_prizes(ranking=ready, levels=prize_levels(call))
 

@@ -25,7 +25,10 @@ def time_element(value, time="H:i"):
 
 @register.simple_tag
 def application_page_of(call):
-    """The live application form page under ``call``, or ``None``."""
+    """The live application form page under ``call`` as a plain ``Page``, or ``None`` (the call's live children,
+    read once)."""
     if call is None or not getattr(call, "pk", None):
         return None
+    if hasattr(call, "child_page"):
+        return call.child_page(ApplicationFormPage)
     return ApplicationFormPage.objects.child_of(call).live().first()

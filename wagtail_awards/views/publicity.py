@@ -2,15 +2,19 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..addresses import client_address
+from ..captcha import OBJECTION, issue_challenge
 from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
 from ..models import Application, PublicityPage
 from ..models.publicity import project_label
@@ -36,7 +40,9 @@ def publicity_page(request, page):
         context = page.get_context(request, now=now)
     period = context["period"]
     if period and period.is_open:
-        context["objection_form"] = ObjectionForm(projects=context["objection_projects"], request=request)
+        context["objection_form"] = ObjectionForm(
+            projects=context["objection_projects"], request=request, with_captcha=page.objection_inline(request)
+        )
     session = getattr(request, "session", None)
     filed = session.pop(OBJECTION_FILED, None) if session is not None else None
     if filed and filed.get("page") == page.pk:
@@ -44,7 +50,7 @@ def publicity_page(request, page):
     response = TemplateResponse(request, page.get_template(request), context)
     if filed:
         response["Cache-Control"] = "private, no-store"
-    return response
+    return page.public_response(request, response)
 
 
 def _file_objection(request, page):
@@ -113,3 +119,18 @@ def objection(request, page_id):
         return request_too_large(request, back_url=page.url + "#objection")
     install_upload_limits(request, limits={"file": MAX_EVIDENCE_SIZE}, allow_anonymous=True)
     return csrf_protect(lambda request: publicity_page(request, page))(request)
+
+
+@never_cache
+def objection_challenge(request):
+    """A fresh captcha and CSRF token for the objection form of a cached publicity page, as JSON (never cached).
+
+    Every question is a database row: limited per IP address like the vote's questions.
+    """
+    key = issue_challenge(request, purpose=OBJECTION)
+    if key is None:
+        message = _("Too many requests from your network. Please wait a while and try again.")
+        return JsonResponse({"error": message}, status=429)
+    return JsonResponse(
+        {"key": key, "image": reverse("captcha-image", kwargs={"key": key}), "csrf": get_token(request)}
+    )

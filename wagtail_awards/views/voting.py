@@ -1,62 +1,55 @@
-"""The vote endpoints. Nothing here may be cached: they hand out captchas and CSRF tokens and take votes."""
+"""The vote endpoints. Nothing here may be cached: they hand out captchas and CSRF tokens and take votes.
 
-import uuid
+Who votes is :mod:`wagtail_awards.voters`' answer (a verified account, a voting code or, where a site chooses it, an
+insecure device); a visitor who is no voter yet is told what to do instead.
+"""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from .. import captcha
+from .. import captcha, voters
 from ..addresses import client_address
 from ..captcha import burn_captcha
 from ..conf import awards_settings
 from ..domain import voting
 from ..enums import DeadlineState
-from ..forms.voting import VoteForm
+from ..forms.voting import VoteForm, VotingCodeForm
 from ..layout import layout_context
 
-DEVICE_COOKIE = "awards_device"
-DEVICE_COOKIE_AGE = 400 * 24 * 3600
-STATUS_FOR_REFUSAL = {"not_open": 403, "closed": 403, "already_voted": 409, "daily_limit": 409, "rate_limited": 429}
+#: The link text to where a visitor becomes a voter.
+NEED_LINKS = {"login": _("Log in"), "code": _("Enter your voting code")}
+
+STATUS_FOR_REFUSAL = {
+    "not_open": 403,
+    "closed": 403,
+    "already_voted": 409,
+    "daily_limit": 409,
+    "rate_limited": 429,
+    "bad_code": 403,
+    "verify": 403,
+    "roll": 403,
+    "device": 403,
+}
 #: Refusals that come after the captcha was solved: they count against the voter's attempts like a vote.
 SOLVED_REFUSALS = ("already_voted", "daily_limit")
 
 
-def _device_id(request):
-    value = request.COOKIES.get(DEVICE_COOKIE, "")
-    try:
-        return uuid.UUID(value).hex
-    except ValueError:
-        return None
-
-
-def _voter_key(request):
-    """The voter's key, and a new device id to set when an anonymous voter has none yet."""
-    if awards_settings.VOTE_REQUIRES_LOGIN:
-        return voting.voter_key_for_user(request.user), None
-    if request.user.is_authenticated:
-        return voting.voter_key_for_user(request.user), None
-    device = _device_id(request)
-    new_device = None
-    if device is None:
-        device = new_device = uuid.uuid4().hex
-    return voting.voter_key_for_device(device), new_device
-
-
-def _set_device(request, response, device):
-    if device:
-        # Secure whenever the site's own cookies are (production) or the request came over HTTPS.
-        secure = settings.SESSION_COOKIE_SECURE or request.is_secure()
-        response.set_cookie(
-            DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax", secure=secure
-        )
-    return response
+def _need_url(request, need, target):
+    """Where a visitor goes to become a voter (``target`` after that), or ``None`` when there is nowhere to go."""
+    if need.reason == "login":
+        return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}"
+    if need.reason == "code":
+        return f"{reverse('wagtail_awards:voting_code')}?{urlencode({'next': target})}"
+    return None
 
 
 def _safe_next(request, value):
@@ -65,33 +58,53 @@ def _safe_next(request, value):
     return "/"
 
 
-def _login_required(request):
-    return awards_settings.VOTE_REQUIRES_LOGIN and not request.user.is_authenticated
-
-
 def _attempts_key(voter_key, address):
     """Solved attempts are counted per voter and address: junk from one address does not block its neighbours."""
     return "solved:" + voting.client_hash(f"{voter_key}|{address}")
 
 
+def _with_device(request, who, response):
+    """Give a browser without a signed device cookie one (insecure device votes only)."""
+    if isinstance(who, voters.Need) and who.reason == "device":
+        voters.give_device(response, request=request)
+    return response
+
+
 @never_cache
 def challenge(request):
-    """A fresh captcha and CSRF token for the voting block's form, as JSON (never cached)."""
-    if _login_required(request):
-        login_url = resolve_url(settings.LOGIN_URL)
-        return JsonResponse({"login_required": True, "login_url": login_url})
+    """A fresh captcha and CSRF token for the voting block's form, as JSON (never cached).
+
+    A visitor who is no voter yet gets what to do instead (``need``: log in, enter a code, …); a visitor of an
+    insecure device vote gets a signed device cookie with the question.
+    """
+    who = voters.identify(request)
+    if isinstance(who, voters.Need) and who.reason != "device":
+        target = request.GET.get("next") or "/"
+        url = _need_url(request, who, _safe_next(request, target))
+        return JsonResponse(
+            {
+                "login_required": who.reason == "login",
+                "login_url": resolve_url(settings.LOGIN_URL),
+                "need": who.reason,
+                "message": str(who.message),
+                "url": url,
+                "link": str(NEED_LINKS.get(who.reason, "")),
+            }
+        )
     key = captcha.issue_challenge(request, purpose=captcha.VOTE)
     if key is None:
         return JsonResponse({"error": str(voting.VoteRefused("rate_limited").message)}, status=429)
-    return JsonResponse(
+    response = JsonResponse(
         {
             "login_required": False,
+            "need": None,
             "key": key,
             "image": reverse("captcha-image", kwargs={"key": key}),
             "audio": captcha.audio_url(key),
             "csrf": get_token(request),
         }
     )
+    return _with_device(request, who, response)
 
 
 @never_cache
@@ -102,11 +115,15 @@ def vote(request, call_id, application_id):
     data is loaded only to show the confirmation page again.
     """
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if _login_required(request):
+    who = voters.identify(request)
+    if isinstance(who, voters.Need) and who.reason in ("login", "code"):
         if voting.find_ballot(call_id=call_id, application_id=application_id) is None:
             raise Http404
         target = request.get_full_path() if request.method == "GET" else _safe_next(request, next_url)
-        return redirect_to_login(target)
+        return HttpResponseRedirect(_need_url(request, who, target))
+    if isinstance(who, voters.Need) and who.reason in ("verify", "roll"):
+        refusal = voting.VoteRefused(who.reason)
+        return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=403)
 
     now = timezone.now()
     if request.method != "POST":
@@ -123,7 +140,7 @@ def vote(request, call_id, application_id):
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=429)
         form = VoteForm(request=request)
         form.fields["captcha"].use_key(key)
-        return _confirm(request, call_id, application_id, form, next_url)
+        return _with_device(request, who, _confirm(request, call_id, application_id, form, next_url))
 
     address = client_address(request)
     ip_hash = voting.client_hash(address)
@@ -132,28 +149,37 @@ def vote(request, call_id, application_id):
         # No answer given, or a question issued to another visitor or form: the challenge is used up all the same
         # (the next attempt gets a new question) and the attempt is not counted against anyone.
         burn_captcha(key=request.POST.get("captcha_0", ""))
-        return _confirm(
+        response = _confirm(
             request, call_id, application_id, VoteForm(request=request), next_url, wrong_answer=True, status=400
         )
-    voter_key, new_device = _voter_key(request)
+        return _with_device(request, who, response)
     captcha_key, captcha_answer = form.captcha_answer()
-    attempts = _attempts_key(voter_key, address)
+    if isinstance(who, voters.Need):
+        # An insecure device vote without a signed device cookie (none, or a forged one) is no voter: the
+        # question is used up, and the answer gives the browser a device for its next try.
+        burn_captcha(key=captcha_key)
+        refusal = voting.VoteRefused("device")
+        response = _confirm(
+            request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=403
+        )
+        return _with_device(request, who, response)
+    attempts = _attempts_key(who.key, address)
     limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
     if voting.rate_limit_reached(key=attempts, now=now, limit=limit, window=window):
         burn_captcha(key=captcha_key)
         refusal = voting.VoteRefused("rate_limited")
-        response = _confirm(
+        return _confirm(
             request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=429
         )
-        return _set_device(request, response, new_device)
     try:
         voting.cast_vote(
             call_id=call_id,
             application_id=application_id,
             captcha_key=captcha_key,
             captcha_answer=captcha_answer,
-            voter_key=voter_key,
-            user=request.user,
+            voter_key=who.key,
+            user=request.user if who.user_id else None,
+            code_id=who.code_id,
             ip_hash=ip_hash,
             user_agent_hash=voting.client_hash(request.META.get("HTTP_USER_AGENT", "")),
             now=now,
@@ -166,17 +192,15 @@ def vote(request, call_id, application_id):
             raise Http404 from None
         form = VoteForm(request=request)
         if exc.code == "captcha":
-            response = _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
-        else:
-            status = STATUS_FOR_REFUSAL.get(exc.code, 409)
-            response = _confirm(request, call_id, application_id, form, next_url, refusal=exc, status=status)
-        return _set_device(request, response, new_device)
+            return _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
+        status = STATUS_FOR_REFUSAL.get(exc.code, 409)
+        return _confirm(request, call_id, application_id, form, next_url, refusal=exc, status=status)
     voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
     return_to = _safe_next(request, next_url) if next_url else _call_url(call_id)
     separator = "&" if "?" in return_to else "?"
     response = HttpResponseRedirect(f"{return_to}{separator}voted={application_id}#candidate-{application_id}")
     response.status_code = 303
-    return _set_device(request, response, new_device)
+    return response
 
 
 def _call_url(call_id):
@@ -202,3 +226,45 @@ def _confirm(request, call_id, application_id, form, next_url, *, refusal=None, 
         "return_to": return_to,
     }
     return render(request, "wagtail_awards/voting/confirm.html", layout_context(context), status=status)
+
+
+@never_cache
+def voting_code(request):
+    """Enter a voting code (or open the link of its QR code): the browser keeps it, signed, and votes with it.
+
+    A link carries the code in ``?c=`` and shows it in the form; it is kept only when the form is sent (a POST
+    with its CSRF token), so another site cannot slip a code of its own into a browser. Every attempt counts
+    against the per-address limit, so codes cannot be guessed.
+    """
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    template = "wagtail_awards/voting/code.html"
+    if request.method != "POST":
+        form = VotingCodeForm(initial={"code": request.GET.get("c", "")[:64], "next": next_url})
+        return render(request, template, layout_context({"form": form}))
+    ip_hash = voting.client_hash(client_address(request))
+    if not voting.within_rate_limit(
+        key=f"code:{ip_hash}",
+        now=timezone.now(),
+        limit=awards_settings.VOTE_IP_LIMIT,
+        window=awards_settings.VOTE_IP_WINDOW,
+    ):
+        form = VotingCodeForm(initial={"next": next_url})
+        refusal = voting.VoteRefused("rate_limited")
+        return render(request, template, layout_context({"form": form, "refusal": refusal}), status=429)
+    form = VotingCodeForm(request.POST)
+    code = voters.find_code(form.data.get("code", "")) if form.is_valid() else None
+    if code is None:
+        if form.is_valid():
+            form.add_error("code", VotingCodeForm.INVALID)
+        return render(request, template, layout_context({"form": form}), status=400)
+    target = _safe_next(request, next_url) if next_url else _voting_page_url(code.call)
+    response = HttpResponseRedirect(target)
+    response.status_code = 303
+    return voters.remember_code(response, code, request=request)
+
+
+def _voting_page_url(call):
+    from ..models import VotingPage
+
+    page = VotingPage.objects.child_of(call).live().first()
+    return (page.url if page else call.url) or "/"

@@ -155,6 +155,7 @@ class Command(BaseCommand):
                     f"{name}/{DEMO_PASSWORD}"
                     for name in ("province", "editor", "recommender", "reviewer", "applicant", "pending", "voter")
                 )
+                + "; voting codes: /media/demo-voting-codes.html"
             )
         )
 

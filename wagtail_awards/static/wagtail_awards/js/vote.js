@@ -11,18 +11,25 @@
         var error = form.querySelector("[data-vote-error]");
 
         function load() {
-            return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" }, cache: "no-store" })
+            var asked = url + "?next=" + encodeURIComponent(window.location.pathname);
+            return fetch(asked, { credentials: "same-origin", headers: { "Accept": "application/json" }, cache: "no-store" })
                 .then(function (response) {
                     if (!response.ok) { throw new Error(response.status); }
                     return response.json();
                 })
                 .then(function (data) {
-                    if (data.login_required) {
+                    if (data.need) {
+                        /* Not a voter yet: say what to do (log in, enter a voting code, verify the address …). */
                         form.querySelector("[data-vote-question]").hidden = true;
                         form.querySelector("[data-vote-help]").hidden = true;
                         var login = form.querySelector("[data-vote-login]");
-                        var next = window.location.pathname;
-                        login.querySelector("[data-vote-login-link]").href = data.login_url + "?next=" + encodeURIComponent(next);
+                        var link = login.querySelector("[data-vote-login-link]");
+                        login.querySelector("[data-vote-need]").textContent = data.message;
+                        link.hidden = !data.url;
+                        if (data.url) {
+                            link.href = data.url;
+                            link.textContent = data.link;
+                        }
                         login.hidden = false;
                         form.hidden = false;
                         return false;

@@ -1,4 +1,4 @@
-"""URLs of the bench settings only: two baselines for ``bench/vote_throughput.py`` in front of the site's URLs."""
+"""URLs of ``bench.settings`` only: two baselines in front of the site's URLs."""
 
 import uuid
 

@@ -1,0 +1,636 @@
+"""Throughput of the site's public pages, votes and audit screens under wrk, as ratios to baselines of the same run.
+
+    DATABASE_URL=postgres://user:pw@127.0.0.1:5432/awards_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python bench/throughput.py [--duration 10] [--connections 8] [--large-votes 1000000]
+
+The database is emptied and migrated, the demo is loaded, and bench calls are added; the Redis database is
+flushed. wrk (Debian's, installed with apt-get when missing) drives the example site under gunicorn
+(``bench.settings``: the production settings with a bare view and a check-free vote) over the loopback.
+
+Measured in ``--rounds`` interleaved rounds (every line once per round, so that a shared machine's load weighs on all
+alike), ``--duration`` seconds per line in all, with ``--connections`` connections:
+
+- ``bare``: a Django view returning "ok" (the server and framework alone), the baseline of every ratio;
+- ``plain page``: the site root (the call index: the site's base template and a list of calls), rendered;
+- each public page (notice, voting, publicity, results) *rendered* for a signed-in visitor (the page cache does not
+  answer: the page is built by Django, its content fragments and rows from the shared cache), *cached* (a visitor
+  without a session: the page cache answers) and *cold* (a server with the page cache, fragments and rows off);
+- ``floor vote``: one INSERT and one counter UPDATE in one transaction, no checks — the cheapest durable vote;
+- ``vote (<voter identity>)``: the real vote endpoint for each voter identity (verified account, voting code,
+  insecure device), on a server that accepts all three (each request carries only its own), every request a new
+  solved captcha: CSRF, per-address limit, voter, captcha, window, candidate, limits, counters;
+- the vote audit and the ranking screens, and the voting page (rendered and cold), with ``--small-votes`` votes and
+  ``--small-apps`` projects against ``--large-votes`` and ``--large-apps`` (loaded with ``generate_series``).
+
+It prints requests per second, ratios to the bare view and (votes) to the floor vote, the client's CPU (wrk's CPU
+time over the wall time: near the number of wrk threads means the client was the limit), and checks for every
+voter mode that accepted votes = stored votes = tallied votes = the tallies the voting page shows.
+"""
+
+import argparse
+import datetime as dt
+import io
+import os
+import re
+import secrets
+import string
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import serving
+
+LUA = r"""
+-- Requests from a data file, one per line: PATH <tab> COOKIE <tab> BODY (a POST when BODY is not empty).
+-- Each wrk thread sends every n-th line, once, for a window of args[3] seconds from its first request; then its
+-- connections ask the bare view until every data request it sent is answered (15 s at most), and it stops. So no
+-- data request is left in flight at the end, and its answers are all counted. They are told from the bare view's
+-- by their status (the bare view answers 200; votes answer 303 or an error). Times: gettimeofday through LuaJIT's ffi.
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_usec; } awards_timeval;
+int gettimeofday(awards_timeval *tv, void *tz);
+]]
+local function now()
+    local t = ffi.new("awards_timeval")
+    ffi.C.gettimeofday(t, nil)
+    return tonumber(t.tv_sec) + tonumber(t.tv_usec) / 1e6
+end
+local threads = {}
+local next_id = 0
+function setup(thread)
+    thread:set("id", next_id)
+    next_id = next_id + 1
+    table.insert(threads, thread)
+end
+function init(args)
+    lines, counter, statuses, sent, answered = {}, 1, {}, 0, 0
+    window, started, last = tonumber(args[3]), nil, 0
+    local n = 0
+    for line in io.lines(args[1]) do
+        if n % tonumber(args[2]) == id then table.insert(lines, line) end
+        n = n + 1
+    end
+end
+local function sending()
+    return lines[counter] ~= nil and now() < started + window
+end
+function request()
+    started = started or now()
+    if not sending() then
+        return wrk.format("GET", "/bench/bare/")
+    end
+    local line = lines[counter]
+    counter = counter + 1
+    sent = sent + 1
+    local path, cookie, body = line:match("^([^\t]*)\t([^\t]*)\t(.*)$")
+    local headers = {}
+    if cookie ~= "" then headers["Cookie"] = cookie end
+    if body ~= "" then
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return wrk.format("POST", path, headers, body)
+    end
+    return wrk.format("GET", path, headers)
+end
+function response(status, headers, body)
+    if status ~= 200 then
+        statuses[status] = (statuses[status] or 0) + 1
+        answered = answered + 1
+        last = now()
+    end
+    -- A request that never reached the server (a connection lost while writing) has no answer: 15 s at most.
+    if not sending() and (answered >= sent or now() > started + window + 15) then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+    for _, thread in ipairs(threads) do
+        for status, count in pairs(thread:get("statuses")) do
+            io.write(string.format("STATUS %s %d\n", status, count))
+        end
+        io.write(string.format("ANSWERED %d\n", thread:get("answered")))
+        io.write(string.format("WINDOW %.6f %.6f\n", thread:get("started") or 0, thread:get("last")))
+    end
+end
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=12, help="seconds per measurement, over all its rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every measurement")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--candidates", type=int, default=20)
+    parser.add_argument("--small-votes", type=int, default=1_000)
+    parser.add_argument("--large-votes", type=int, default=1_000_000)
+    parser.add_argument("--small-apps", type=int, default=100)
+    parser.add_argument("--large-apps", type=int, default=5_000)
+    parser.add_argument("--votes", type=int, default=12000, help="most votes sent in each voter mode and to the floor")
+    return parser.parse_args()
+
+
+def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=None, threads=None):
+    """Run wrk on ``url_path`` (or the requests in ``data``, a file of request lines); its figures as a dict."""
+    program = serving.ensure_program("wrk", "wrk")
+    threads = threads or args.threads
+    duration = duration or args.duration
+    command = [
+        program,
+        f"-t{threads}",
+        f"-c{connections or args.connections}",
+        # A data file ends the run itself once its window is over and every request is answered; this only bounds it.
+        f"-d{duration + 120 if data is not None else duration}s",
+        "--timeout",
+        "60s",
+        "--latency",
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    if data is not None:
+        script = Path(data).with_suffix(".lua")
+        script.write_text(LUA)
+        command += ["-s", str(script)]
+    command.append(f"http://{serving.HOST}:{args.port}{url_path}")
+    if data is not None:
+        command += ["--", str(data), str(threads), str(duration)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read()
+    _pid, returncode, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if returncode:
+        sys.exit(f"wrk failed:\n{output}")
+    statuses = {}
+    for status, count in re.findall(r"^STATUS (\d+) (\d+)$", output, re.M):
+        statuses[int(status)] = statuses.get(int(status), 0) + int(count)
+    latency = re.search(r"Latency\s+([\d.]+)(us|ms|s)\b", output)
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    elapsed = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", output)
+    seconds = float(elapsed.group(2)) * {"us": 1e-6, "ms": 0.001, "s": 1.0, "m": 60.0}[elapsed.group(3)]
+    answered = sum(int(n) for n in re.findall(r"^ANSWERED (\d+)$", output, re.M))
+    windows = [(float(a), float(b)) for a, b in re.findall(r"^WINDOW ([\d.]+) ([\d.]+)$", output, re.M)]
+    if data is not None:
+        # The data requests answered per second, from the first request to the last answer.
+        seconds = max(b for _a, b in windows) - min(a for a, _b in windows if a)
+    return {
+        "rate": answered / seconds if data is not None else float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "requests": answered if data is not None else int(elapsed.group(1)),
+        "latency_ms": float(latency.group(1)) * units[latency.group(2)] if latency else 0.0,
+        "non_2xx_3xx": int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]),
+        "socket_errors": "Socket errors" in output,
+        "statuses": statuses,
+        "client_cpu": (usage.ru_utime + usage.ru_stime) / wall,
+    }
+
+
+# The bench world
+
+
+def bench_call(index, slug, *, now, candidates, status="scored"):
+    """A call whose vote is open, with ``candidates`` candidates and a voting page showing tallies."""
+    import json
+
+    from wagtail_awards.models import Application, CallPage, Organization, VotingPage
+
+    call = CallPage(
+        title=f"基准 {slug}",
+        slug=slug,
+        issuer="基准测试",
+        year=now.year,
+        application_deadline=now - dt.timedelta(days=30),
+        voting_opens=now - dt.timedelta(days=20),
+        voting_closes=now + dt.timedelta(days=2),
+    )
+    index.add_child(instance=call)
+    call.save_revision().publish()
+    org = Organization.objects.filter(kind="grassroots").first()
+    from django.contrib.auth import get_user_model
+
+    applicant = get_user_model().objects.get(username="applicant")
+    Application.objects.bulk_create(
+        Application(
+            call=call,
+            applicant=applicant,
+            organization=org,
+            unit_name=org.name,
+            project_name=f"基准项目{n + 1}",
+            summary="用于吞吐量测试的候选项目，服务教职工的项目简介。",
+            reference=f"B{call.pk}-{n + 1:05d}",
+            status=status,
+        )
+        for n in range(candidates)
+    )
+    body = [{"type": "voting", "value": {"call": call.pk, "heading": "", "intro": "", "show_tallies": "during"}}]
+    page = VotingPage(title=f"基准投票 {slug}", slug="vote", body=json.dumps(body))
+    call.add_child(instance=page)
+    page.save_revision().publish()
+    return CallPage.objects.get(pk=call.pk), page
+
+
+def load_votes(call, count, *, now):
+    """``count`` valid votes spread over the call's candidates and its last 14 days, 5,000 addresses, one voter
+    each (bulk SQL), then its tallies and roll-up as the cron job would leave them."""
+    from django.db import connection
+
+    from wagtail_awards.conf import awards_settings
+    from wagtail_awards.domain import voting
+    from wagtail_awards.models import Application
+
+    ids = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO wagtail_awards_vote
+                (call_id, application_id, voter_id, voter_key, day, ip_hash, user_agent_hash, created_at, valid,
+                 invalid_reason)
+            SELECT %s, (%s::bigint[])[1 + g %% %s], NULL, 'bench:' || g, (t.at AT TIME ZONE 'Asia/Shanghai')::date,
+                   md5((g %% 5000)::text), '', t.at, TRUE, ''
+            FROM generate_series(1, %s) AS g,
+                 LATERAL (
+                     SELECT %s::timestamptz - make_interval(secs => (g::bigint * 7919) %% (14 * 24 * 3600))
+                 ) AS t(at)
+            """,
+            [call.pk, ids, len(ids), count, now],
+        )
+    voting.recount_tallies(call=call)
+    voting.roll_up_votes(call_id=call.pk, now=now, threshold=awards_settings.VOTE_BURST)
+
+
+def load_ranking(call, count):
+    """``count`` scored projects with two submitted reviews each and their criterion scores."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from wagtail_awards.models import Application, CallCriterion, Organization, ReviewAssignment, Score
+
+    CallCriterion.objects.bulk_create(
+        CallCriterion(page=call, name=name, weight=Decimal(25), max_score=100)
+        for name in ("实效性", "创新创优性", "可持续性", "可推广性")
+    )
+    org = Organization.objects.filter(kind="grassroots").first()
+    users = get_user_model().objects
+    applicant = users.get(username="applicant")
+    reviewers = [users.get(username="reviewer"), users.get(username="reviewer2")]
+    now = timezone.now()
+    apps = Application.objects.bulk_create(
+        Application(
+            call=call,
+            applicant=applicant,
+            organization=org,
+            unit_name=org.name,
+            project_name=f"评审项目{n}",
+            reference=f"R{call.pk}-{n:05d}",
+            status="scored",
+            submitted_at=now,
+        )
+        for n in range(count)
+    )
+    assignments = ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(application=a, reviewer=r, total=Decimal(50 + (n * 37 + i * 11) % 50), submitted_at=now)
+        for n, a in enumerate(apps)
+        for i, r in enumerate(reviewers)
+    )
+    criteria = list(call.criteria.all())
+    Score.objects.bulk_create(
+        (
+            Score(assignment=a, criterion=c, criterion_name=c.name, value=Decimal(60))
+            for a in assignments
+            for c in criteria
+        ),
+        batch_size=5000,
+    )
+
+
+def csrf_token():
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(32))
+
+
+def captchas(sessions, *, now):
+    """A solved vote question for each of ``sessions`` (bound to its visitor, as the vote endpoint hands them out):
+    ``[(key, answer), …]``."""
+    from captcha.models import CaptchaStore
+
+    from wagtail_awards.captcha import VOTE, bound_key
+
+    stores = [
+        CaptchaStore(
+            challenge="bench",
+            response=f"{n}",
+            hashkey=bound_key(purpose=VOTE, session=session),
+            expiration=now + dt.timedelta(hours=3),
+        )
+        for n, session in enumerate(sessions)
+    ]
+    for session in {id(s): s for s in sessions}.values():
+        session.save()
+    CaptchaStore.objects.bulk_create(stores, batch_size=5000)
+    return [(s.hashkey, s.response) for s in stores]
+
+
+def write_lines(path, lines):
+    Path(path).write_text("".join(f"{p}\t{c}\t{b}\n" for p, c, b in lines))
+    return path
+
+
+def form(fields):
+    import urllib.parse
+
+    return urllib.parse.urlencode(fields)
+
+
+class VoterMode:
+    """One voter identity mode: the server's setting and how each prepared vote says who votes."""
+
+    def __init__(self, name, env, voters):
+        self.name, self.env, self.voters = name, env, voters
+
+
+def account_voters(count):
+    """Verified accounts, signed in: ``count`` sessions."""
+    return [serving.session_cookie(user) for user in serving.verified_voters(count, prefix="bench-voter")]
+
+
+def code_voters(count, call):
+    """Voting codes entered in the browser: ``count`` signed code cookies."""
+    from django.contrib.auth import get_user_model
+
+    from wagtail_awards import voters
+    from wagtail_awards.models import Organization, VotingCode
+
+    unit = Organization.objects.filter(kind="grassroots").first()
+    made = voters.generate_codes(call=call, organization=unit, count=count, user=get_user_model().objects.first())
+    codes = VotingCode.objects.in_bulk([voters.code_hash(code) for _number, code in made], field_name="code_hash")
+    return [f"{voters.CODE_COOKIE}={voters.code_cookie_value(code)}" for code in codes.values()]
+
+
+def device_voters(count, call=None):
+    """Anonymous devices (insecure): a signed device cookie each."""
+    from wagtail_awards import voters
+
+    return [f"{voters.DEVICE_COOKIE}={voters.device_cookie_value(uuid.uuid4().hex)}" for _ in range(count)]
+
+
+VOTER_MODES = [
+    VoterMode("verified account", {"WAGTAIL_AWARDS_VOTERS": "verified_account"}, lambda n, call: account_voters(n)),
+    VoterMode("voting code", {"WAGTAIL_AWARDS_VOTERS": "voting_code"}, code_voters),
+    VoterMode("insecure device", {"WAGTAIL_AWARDS_VOTERS": "insecure_device"}, device_voters),
+]
+
+
+def prepare_votes(directory, call, page, mode, *, count, now):
+    """A data file of ``count`` votes for ``call`` in ``mode``: three per voter, each on its own candidate."""
+    from wagtail_awards.models import Application
+
+    candidates = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
+    voters = [serving.visitor_session(cookie) for cookie in mode.voters((count + 2) // 3, call)]
+    token = csrf_token()
+    lines = []
+    for n, (key, answer) in enumerate(captchas([voters[n // 3][1] for n in range(count)], now=now)):
+        voter = voters[n // 3][0]
+        candidate = candidates[(n // 3 + n % 3 * 7) % len(candidates)]
+        body = form({"captcha_0": key, "captcha_1": answer, "next": page.url, "csrfmiddlewaretoken": token})
+        lines.append((f"/awards/vote/{call.pk}/{candidate}/", f"{voter}; csrftoken={token}", body))
+    return write_lines(Path(directory) / f"votes-{call.slug}.txt", lines)
+
+
+def split(path, rounds):
+    """The lines of a data file in ``rounds`` files of about equal size (one per round)."""
+    lines = Path(path).read_text().splitlines(keepends=True)
+    size = (len(lines) + rounds - 1) // rounds
+    parts = []
+    for n in range(rounds):
+        part = Path(path).with_name(f"{Path(path).stem}-{n}.txt")
+        part.write_text("".join(lines[n * size : (n + 1) * size]))
+        parts.append(part)
+    return parts
+
+
+def prepare_floor(directory, call, *, count, now):
+    from wagtail_awards.domain.voting import voting_day
+    from wagtail_awards.models import Application, VoterDay
+
+    candidate = Application.objects.filter(call=call).values_list("pk", flat=True).first()
+    counters = VoterDay.objects.bulk_create(
+        (VoterDay(call=call, voter_key=f"floor-{n}", day=voting_day(now), cap=10**6) for n in range(count)),
+        batch_size=5000,
+    )
+    lines = [
+        ("/bench/minimal-vote/", "", form({"call": call.pk, "application": candidate, "counter": c.pk, "next": "/"}))
+        for c in counters
+    ]
+    return write_lines(Path(directory) / "floor.txt", lines)
+
+
+def shown_tallies(args, page):
+    """The sum of the tallies the voting page shows, rendered afresh (``?voted=`` skips the block's cache)."""
+    html = serving.request(args.port, "GET", f"{page.url}?voted=0").text()
+    return sum(int(n) for n in re.findall(r'data-vote-count="(\d+)"', html))
+
+
+def main():
+    args = parse_args()
+    serving.ensure_program("wrk", "wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="awards-bench-"))
+    # Static files, uploads and the bench's data files live there, for this process and the servers it starts.
+    os.environ["WAGTAIL_AWARDS_VAR_DIR"] = str(workdir)
+    serving.setup_django()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    print("Preparing the database (demo, bench calls, votes, projects) …", flush=True)
+    serving.reset_database()
+    cache.clear()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
+    from django.contrib.auth import get_user_model
+
+    from wagtail_awards.models import CallIndexPage, CallPage, PublicityPage, VotingPage
+
+    now = timezone.now()
+    index = CallIndexPage.objects.first()
+    User = get_user_model()
+    # The signed-in visitor of the rendered pages: a voter with a verified address.
+    reader = serving.session_cookie(serving.verified_voters(1, prefix="bench-reader")[0])
+    admin = serving.session_cookie(User.objects.get(username="province"))
+    year = timezone.localdate().year
+    open_vote = CallPage.objects.get(slug=f"vote-{year - 1}")
+    voting_page = VotingPage.objects.child_of(open_vote).get()
+    # The open vote of the demo has a few candidates; the bench shows --candidates.
+    from wagtail_awards.models import Application
+
+    template = Application.objects.filter(call=open_vote).first()
+    for n in range(Application.objects.filter(call=open_vote).count(), args.candidates):
+        template.pk, template.reference = None, f"{year - 1}-B{n:03d}"
+        template.project_name = f"基准候选项目{n + 1}"
+        template.save()
+    pages = {
+        "notice": CallPage.objects.get(slug=str(year)).url,
+        "voting": voting_page.url,
+        "publicity": PublicityPage.objects.child_of(CallPage.objects.get(slug=f"publicity-{year - 1}")).get().url,
+        "results": PublicityPage.objects.child_of(CallPage.objects.get(year=2021)).get().url,
+    }
+    prepared = args.votes
+    floor_call, _floor_page = bench_call(index, "bench-floor", now=now, candidates=1)
+    floor_data = prepare_floor(workdir, floor_call, count=prepared, now=now)
+    mode_runs = []
+    for n, mode in enumerate(VOTER_MODES):
+        call, page = bench_call(index, f"bench-vote-{n}", now=now, candidates=args.candidates)
+        mode_runs.append((mode, call, page, prepare_votes(workdir, call, page, mode, count=prepared, now=now)))
+    scale = {}
+    for label, votes, apps in (
+        ("small", args.small_votes, args.small_apps),
+        ("large", args.large_votes, args.large_apps),
+    ):
+        call, page = bench_call(index, f"bench-{label}-votes", now=now, candidates=args.candidates)
+        started = time.perf_counter()
+        load_votes(call, votes, now=now)
+        ranking_call, _page = bench_call(index, f"bench-{label}-ranking", now=now, candidates=0)
+        load_ranking(ranking_call, apps)
+        print(
+            f"  {label}: {votes} votes, {apps} projects in review ({time.perf_counter() - started:.0f} s)", flush=True
+        )
+        scale[label] = (call, page, ranking_call)
+    call_command("awards_rollup_votes", verbosity=0)
+
+    results, checks = {}, []
+
+    def run(lines):
+        """Measure every line of ``lines`` (name, path, options) in ``--rounds`` interleaved rounds, each for a
+        share of ``--duration``, so that the load of a shared machine weighs on all of them alike."""
+        share = max(2, round(args.duration / args.rounds))
+        for round_ in range(args.rounds):
+            for name, path, options in lines:
+                options = dict(options)
+                if "data" in options:
+                    options["data"] = options["data"][round_]
+                figures = wrk(args, path, duration=options.pop("duration", share), **options)
+                total = results.setdefault(name, {**figures, "rate": 0.0, "requests": 0, "seconds": 0.0, "rounds": []})
+                total["rounds"].append(figures)
+        for name, _path, _options in lines:
+            total = results[name]
+            rounds = total.pop("rounds")
+            total["requests"] = sum(f["requests"] for f in rounds)
+            total["seconds"] = sum(f["requests"] / f["rate"] for f in rounds if f["rate"])
+            total["rate"] = total["requests"] / total["seconds"] if total["seconds"] else 0.0
+            total["latency_ms"] = sum(f["latency_ms"] * f["requests"] for f in rounds) / max(1, total["requests"])
+            total["client_cpu"] = sum(f["client_cpu"] for f in rounds) / len(rounds)
+            total["non_2xx_3xx"] = sum(f["non_2xx_3xx"] for f in rounds)
+            total["socket_errors"] = any(f["socket_errors"] for f in rounds)
+            statuses = {}
+            for figures in rounds:
+                for status, count in figures["statuses"].items():
+                    statuses[status] = statuses.get(status, 0) + count
+            total["statuses"] = statuses
+            print(f"  {name:<34}{total['rate']:>9.1f} req/s  {total['latency_ms']:>8.1f} ms", flush=True)
+
+    admin_screen = {"cookie": admin, "connections": 2, "threads": 1}
+    print("Serving with the production caches (every voter identity accepted) …", flush=True)
+    all_voters = {"WAGTAIL_AWARDS_VOTERS": ",".join(mode.env["WAGTAIL_AWARDS_VOTERS"] for mode in VOTER_MODES)}
+    server = serving.start_gunicorn(args.port, workers=args.workers, env=all_voters)
+    try:
+        for _ in range(2):  # warm every worker: templates, content types, cached rows
+            for path in (*pages.values(), "/"):
+                serving.request(args.port, "GET", path)
+                serving.request(args.port, "GET", path, headers={"Cookie": reader})
+        lines = [("bare", "/bench/bare/", {}), ("plain page, rendered", "/", {"cookie": reader})]
+        for name, path in pages.items():
+            lines += [(f"{name}, rendered", path, {"cookie": reader}), (f"{name}, cached", path, {})]
+        lines.append(("floor vote", "/", {"data": split(floor_data, args.rounds)}))
+        lines += [(f"vote ({mode.name})", "/", {"data": split(data, args.rounds)}) for mode, _c, _p, data in mode_runs]
+        for label, (call, page, ranking_call) in scale.items():
+            lines += [
+                (f"voting page, {label} votes", page.url, {"cookie": reader}),
+                (f"vote audit, {label}", f"/admin/awards/votes/{call.pk}/", admin_screen),
+                (f"ranking, {label}", f"/admin/awards/review/ranking/?call={ranking_call.pk}", admin_screen),
+            ]
+        run(lines)
+        for mode, call, page, _data in mode_runs:
+            checks.append((mode.name, results[f"vote ({mode.name})"], call, shown_tallies(args, page)))
+    finally:
+        serving.stop(server)
+
+    print("Serving with the public page cache, fragments and rows turned off …", flush=True)
+    server = serving.start_gunicorn(args.port, workers=args.workers, env={"PAGE_CACHE_SECONDS": "0"})
+    try:
+        lines = [("bare (caches off)", "/bench/bare/", {}), ("plain page, cold", "/", {"cookie": reader})]
+        lines += [(f"{name}, cold", path, {"cookie": reader}) for name, path in pages.items()]
+        lines += [
+            (f"voting page, {label} votes, cold", page.url, {"cookie": reader})
+            for label, (_call, page, _ranking) in scale.items()
+        ]
+        run(lines)
+    finally:
+        serving.stop(server)
+
+    from django.db import connection
+
+    connection.close()
+    report(args, results, checks, scale)
+
+
+def report(args, results, checks, scale):
+    from django.db.models import Sum
+
+    from wagtail_awards.models import Vote, VoteTally
+
+    bare, floor = results["bare"]["rate"], results["floor vote"]["rate"]
+    print()
+    print(
+        f"gunicorn workers: {args.workers}; wrk: {args.threads} threads, {args.connections} connections; "
+        f"{args.rounds} rounds, {args.duration} s per line in all (at most {args.votes} votes per vote line); "
+        f"{args.candidates} candidates"
+    )
+    print(f"{'request':<36}{'req/s':>9}{'× bare':>8}{'× floor':>9}{'ms':>8}{'client CPU':>11}  statuses")
+    for name, figures in results.items():
+        base = results["bare (caches off)"]["rate"] if "cold" in name or "caches off" in name else bare
+        versus_floor = (
+            f"{figures['rate'] / floor:>9.2f}"
+            if "vote" in name and "page" not in name and "audit" not in name
+            else " " * 9
+        )
+        statuses = figures["statuses"] or {"non-2xx/3xx": figures["non_2xx_3xx"]}
+        shown = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str))
+        if figures["socket_errors"]:
+            shown += ", socket errors"
+        print(
+            f"{name:<36}{figures['rate']:>9.1f}{figures['rate'] / base:>8.2f}{versus_floor}"
+            f"{figures['latency_ms']:>8.1f}{figures['client_cpu']:>10.0%}  {shown}"
+        )
+    print()
+    ok = True
+    for name, figures, call, shown in checks:
+        accepted = figures["statuses"].get(303, 0)
+        stored = Vote.objects.filter(call=call).count()
+        tallied = VoteTally.objects.filter(call=call).aggregate(n=Sum("votes"))["n"] or 0
+        good = accepted == stored == tallied == shown and set(figures["statuses"]) == {303}
+        ok &= good
+        print(
+            f"votes ({name}): accepted {accepted}, stored {stored}, tallied {tallied}, shown {shown}: "
+            + ("OK" if good else "MISMATCH")
+        )
+    for label, small_name, large_name in (
+        ("vote audit", "vote audit, small", "vote audit, large"),
+        ("ranking", "ranking, small", "ranking, large"),
+        ("voting page, rendered", "voting page, small votes", "voting page, large votes"),
+        ("voting page, cold", "voting page, small votes, cold", "voting page, large votes, cold"),
+    ):
+        small, large = results[small_name], results[large_name]
+        print(
+            f"{label} at {args.large_votes} votes / {args.large_apps} projects: "
+            f"{small['rate'] / large['rate']:.2f}× its time at {args.small_votes} votes / {args.small_apps} projects "
+            f"({1000 / large['rate']:.1f} ms against {1000 / small['rate']:.1f} ms a request)"
+        )
+    print("consistency:", "OK" if ok else "MISMATCH")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

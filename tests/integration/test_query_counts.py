@@ -1,0 +1,164 @@
+"""The public pages and the admin screens run the same number of queries for 10 and for 500 projects.
+
+(The review screens are measured the same way in ``test_review_queries.py``.)
+"""
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import local, make_org, make_user
+from tests.publicity_factories import make_publicity
+from tests.voting_helpers import make_voting_call, make_voting_page
+from wagtail_awards.domain import voting
+from wagtail_awards.enums import ApplicationStatus, Role
+from wagtail_awards.models import (
+    Application,
+    Award,
+    EligibleVoter,
+    Objection,
+    PastAward,
+    Vote,
+    VotingCode,
+    normalise_name,
+)
+
+pytestmark = pytest.mark.django_db
+
+IN_PUBLICITY = local(2021, 9, 30, 10)
+AFTER_PUBLICITY = local(2021, 10, 20, 10)
+
+
+@pytest.fixture
+def world(site_root):
+    from wagtail_awards.services.setup import ensure_role_groups
+
+    vote_call = make_voting_call(site_root, year=2030)
+    voting_page = make_voting_page(vote_call, when="during")
+    publicity_call, publicity_page, _awards = make_publicity(site_root, projects=0)
+    results_call, results_page, _awards = make_publicity(site_root, year=2020, starts=local(2021, 9, 29, 9))
+    admin = make_user("province-counter")
+    admin.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
+    province = make_org("江苏省教育科技工会", kind="province")
+    from wagtail_awards.models import Membership
+
+    Membership.objects.create(user=admin, organization=province, role=Role.PROVINCE_ADMIN)
+    return {
+        "vote_call": vote_call,
+        "voting_page": voting_page,
+        "publicity_call": publicity_call,
+        "publicity_page": publicity_page,
+        "results_call": results_call,
+        "results_page": results_page,
+        "admin": admin,
+        "org": make_org("计数单位", city="南京"),
+    }
+
+
+def grow(world, total):
+    """Bring every call to ``total`` projects: candidates with votes, proposed awards with objections."""
+    org, applicant = world["org"], world["admin"]
+    now = timezone.now()
+    # The proposed awards last: the newest rows, on the first page of the award list in both measurements.
+    for key in ("vote_call", "results_call", "publicity_call"):
+        call = world[key]
+        existing = Application.objects.filter(call=call).count()
+        made = Application.objects.bulk_create(
+            Application(
+                call=call,
+                applicant=applicant,
+                organization=org,
+                unit_name=org.name,
+                project_name=f"项目{key}{n}",
+                reference=f"{call.year}-{n:04d}",
+                status=ApplicationStatus.PROPOSED,
+                submitted_at=now,
+            )
+            for n in range(existing, total)
+        )
+        if key == "vote_call":
+            Vote.objects.bulk_create(
+                Vote(call=call, application=a, voter_key=f"u:{a.pk}:{v}", day=now.date(), ip_hash=f"ip{v}")
+                for a in made
+                for v in range(2)
+            )
+            voting.recount_tallies(call=call)
+        else:
+            Award.objects.bulk_create(Award(application=a, prize_rank=1 + n % 3) for n, a in enumerate(made))
+            Objection.objects.bulk_create(
+                Objection(application=a, name="甲", contact="1", content="内容") for a in made
+            )
+    VotingCode.objects.bulk_create(
+        VotingCode(call=world["vote_call"], organization=org, number=n, code_hash=f"{n:064d}")
+        for n in range(VotingCode.objects.count(), total)
+    )
+    EligibleVoter.objects.bulk_create(
+        EligibleVoter(email=f"voter{n}@example.org", organization=org)
+        for n in range(EligibleVoter.objects.count(), total)
+    )
+    PastAward.objects.bulk_create(
+        PastAward(
+            year=2019,
+            project_name=f"往年项目{n}",
+            unit_name="某单位",
+            prize="一等奖",
+            normalised_project=normalise_name(f"往年项目{n}"),
+            normalised_unit=normalise_name("某单位"),
+        )
+        for n in range(PastAward.objects.count(), total)
+    )
+
+
+def count(client, url, moment=None):
+    with time_machine.travel(moment or timezone.now(), tick=False):
+        client.get(url)  # warm caches (content types, site, sessions); finalises a finished publicity once
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def measure(world, client):
+    cache.clear()
+    client.logout()
+    vote_call, publicity_call = world["vote_call"], world["publicity_call"]
+    figures = {
+        "notice": count(client, vote_call.url),
+        "voting page": count(client, world["voting_page"].url),
+        "publicity page": count(client, world["publicity_page"].url, IN_PUBLICITY),
+        "publicity page, inline form": count(client, world["publicity_page"].url + "?objection=1", IN_PUBLICITY),
+        "results page": count(client, world["results_page"].url, AFTER_PUBLICITY),
+    }
+    client.force_login(world["admin"])
+    screens = {
+        "vote audit index": reverse("wagtail_awards_vote_audit_index"),
+        "vote audit": reverse("wagtail_awards_vote_audit", args=[vote_call.pk]),
+        "objections": reverse("wagtail_awards_objection_modeladmin_index"),
+        "awards": reverse("wagtail_awards_award_modeladmin_index"),
+        "subsidies": reverse("wagtail_awards_subsidies") + f"?call={publicity_call.pk}",
+        "applications": reverse("wagtail_awards_application_modeladmin_index"),
+        "past awards": reverse("wagtail_awards_pastaward_modeladmin_index"),
+        "voting codes": reverse("wagtail_awards_votingcode_modeladmin_index"),
+        "voter roll": reverse("wagtail_awards_eligiblevoter_modeladmin_index"),
+        "dashboard": reverse("wagtailadmin_home"),
+    }
+    for name, url in screens.items():
+        figures[name] = count(client, url, IN_PUBLICITY if name != "vote audit" else None)
+    return figures
+
+
+def test_public_pages_and_admin_screens_do_not_grow_with_the_number_of_projects(world, client):
+    grow(world, 10)
+    small = measure(world, client)
+    grow(world, 500)
+    assert Application.objects.filter(call=world["vote_call"]).count() == 500
+    large = measure(world, client)
+    assert large == small
+    # The pages did show the projects (the counts above are of real pages).
+    client.logout()
+    html = client.get(world["voting_page"].url).content.decode()
+    assert html.count('class="awards-candidate') >= 500

@@ -1,0 +1,148 @@
+"""The public pages' cache: whole responses of the notice, voting, publicity and results pages in the shared cache.
+
+A page marks its response public (:func:`mark_public`) when it holds nothing per visitor: no CSRF token, no captcha,
+no user name. :class:`wagtail_awards.middleware.PublicPageCacheMiddleware` keeps such responses for visitors without a
+session (no log-in, no pending message) and answers them from the cache, before any other middleware, for at most
+``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS`` seconds — and never past the page's next change of state (a deadline, the
+voting window, the publicity period), so a cached page never shows a stage that has ended. Tallies on a cached page
+are at most that many seconds old. Requests with a query string (e.g. ``?voted=`` after a vote) are never cached.
+
+Publishing, unpublishing, moving or deleting any page, changing a page's privacy, a site, an award or a working-day
+exception, and invalidating votes purge every cached page at once: the cache keys carry a *generation* that these
+events replace.
+Captchas and CSRF tokens come from the uncached challenge endpoints.
+"""
+
+import hashlib
+import uuid
+
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from .conf import awards_settings
+
+GENERATION_KEY = "wagtail_awards:pages:generation"
+KEY_PREFIX = "wagtail_awards:page"
+#: Request cookies besides the session's that mean the response may hold something of this visitor (messages).
+PERSONAL_COOKIES = ("messages",)
+
+
+def _cache():
+    return caches[awards_settings.PAGE_CACHE]
+
+
+def seconds() -> int:
+    """How long a public page is kept at most (``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``; ``0`` turns caching off)."""
+    return max(0, int(awards_settings.PAGE_CACHE_SECONDS))
+
+
+def generation() -> str:
+    """The current generation of cached pages. A lost or evicted generation starts a new one (a purge)."""
+    cache = _cache()
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        current = cache.get(GENERATION_KEY)
+    return current
+
+
+def purge(**_signal_kwargs) -> None:
+    """Forget every cached page (a new generation). Connected to publishing and the other events listed above."""
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def remember(name: str, compute, *, timeout: int | None = None):
+    """``compute()``'s value kept under ``name`` for this generation of cached pages (purged with them), at most
+    ``timeout`` seconds (default :func:`seconds`); computed afresh every time when the cache is turned off, and
+    whenever it is ``None``.
+
+    For rows a public page shows that change only on publishing or through the purging events above.
+    """
+    if not seconds():
+        return compute()
+    cache = _cache()
+    key = f"wagtail_awards:rows:{generation()}:{hashlib.sha256(name.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if value is not None:  # nothing is kept for what was not found (e.g. unknown paths)
+            cache.set(key, value, timeout or seconds())
+    return value
+
+
+def _personal_cookies():
+    from django.conf import settings
+
+    return {settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES}
+
+
+def request_key(request) -> str | None:
+    """The cache key of ``request``, or ``None`` when its answer may not come from the cache.
+
+    Only GET and HEAD without a query string, from a visitor without a session or pending messages; the key holds
+    the scheme, host, path and language.
+    """
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING") or not seconds():
+        return None
+    if any(name in request.COOKIES for name in _personal_cookies()) or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    from django.core.exceptions import DisallowedHost
+    from django.utils.translation import get_language_from_request
+
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    language = get_language_from_request(request)
+    raw = f"{request.scheme}://{host}{request.path}|{language}"
+    return f"{KEY_PREFIX}:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def mark_public(response, *, until=None):
+    """Say that ``response`` holds nothing per visitor and may be cached, at most until the instant ``until``."""
+    response.awards_public = True
+    response.awards_public_until = until
+    return response
+
+
+def _timeout(response) -> int:
+    timeout = seconds()
+    until = getattr(response, "awards_public_until", None)
+    if until is not None:
+        timeout = min(timeout, int((until - timezone.now()).total_seconds()))
+    return timeout
+
+
+def storable(request, response) -> bool:
+    """Whether ``response`` to ``request`` (which has a key) may be kept: a public 200 that sets no cookie."""
+    if not getattr(response, "awards_public", False) or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or "private" in response.get("Cache-Control", ""):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def store(key: str, response) -> None:
+    """Keep ``response`` under ``key`` for :func:`seconds` (less when the page changes state sooner)."""
+    timeout = _timeout(response)
+    if timeout <= 0:
+        return
+    patch_cache_control(response, max_age=0, s_maxage=timeout)
+    headers = [(name, value) for name, value in response.items() if name.lower() not in ("set-cookie", "date")]
+    _cache().set(key, (response.content, headers), timeout=timeout)
+
+
+def fetch(key: str):
+    """The response kept under ``key``, or ``None``."""
+    kept = _cache().get(key)
+    if kept is None:
+        return None
+    content, headers = kept
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["X-Awards-Cache"] = "hit"
+    return response
