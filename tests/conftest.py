@@ -153,4 +153,4 @@ def fresh_cache():
 @pytest.fixture(autouse=True)
 def _expired_challenges_kept(monkeypatch):
     """Expired challenges are cleared at random, one challenge in fifty; tests counting queries need none of that."""
-    monkeypatch.setattr("wagtail_awards.captcha.clear_expired_now", lambda: False)
+    monkeypatch.setattr("wagtail_awards.services.captcha.clear_expired_now", lambda: False)

@@ -6,8 +6,8 @@ import json
 from django.utils import timezone
 
 from tests.factories import make_application, make_call
-from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote, VotingPage
+from wagtail_awards.services import voting
 
 
 def make_voting_call(index, *, year=2030, opens=None, closes=None, **fields):

@@ -14,7 +14,6 @@ from django.utils import timezone
 from tests.factories import local, make_org, make_user
 from tests.publicity_factories import make_publicity
 from tests.voting_helpers import make_voting_call, make_voting_page
-from wagtail_awards.domain import voting
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import (
     Application,
@@ -26,6 +25,7 @@ from wagtail_awards.models import (
     VotingCode,
     normalise_name,
 )
+from wagtail_awards.services import voting
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
-from wagtail_awards import voters
 from wagtail_awards.captcha import new_challenge
-from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote
+from wagtail_awards.services import voters, voting
 
 pytestmark = [
     pytest.mark.postgres,

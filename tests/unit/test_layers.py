@@ -17,10 +17,6 @@ APP = ROOT / "wagtail_awards"
 #: What a rule may import besides the standard library, its sibling rules, ``enums`` and ``conf``.
 RULES_MAY_IMPORT = ("django.utils", "django.core.exceptions", "holidays", "opencc")
 
-#: The vote's modules move last (``domain/voting.py`` and the modules around it); until then their imports inside
-#: functions stay. Each entry goes when its module moves.
-NOT_YET_MOVED = ("domain/voting.py", "views/voting.py")
-
 #: ``lint-imports``, run with the interpreter of the tests (it reads the contracts in ``pyproject.toml``).
 LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
@@ -73,7 +69,6 @@ def test_no_module_of_the_app_imports_the_app_inside_a_function():
     offenders = [
         f"{path.relative_to(ROOT)}:{line} from {'.' * level}{module}"
         for path in python_files(APP)
-        if str(path.relative_to(APP)) not in NOT_YET_MOVED
         for line, module, level in imports_inside_functions(path)
         if is_the_app(module, level)
     ]

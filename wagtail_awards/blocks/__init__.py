@@ -33,4 +33,4 @@ class NoticeBodyBlock(blocks.StreamBlock):
 
 
 # The voting block lives in its own module; importable from here like every other block.
-from ..blocks_voting import VotingBlock, VotingBodyBlock  # noqa: E402, F401
+from .voting import VotingBlock, VotingBodyBlock  # noqa: E402, F401

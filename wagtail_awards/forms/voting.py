@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..captcha import VOTE, CaptchaFormMixin, OneTimeCaptchaField
+from ..services.captcha import VOTE
+from .captcha import CaptchaFormMixin, OneTimeCaptchaField
 
 
 class VoteForm(CaptchaFormMixin, forms.Form):
     """One vote: the answer to a one-time captcha. The candidate comes from the URL.
 
-    The challenge is consumed by ``domain.voting.cast_vote`` in the vote's own transaction (one commit per vote).
+    The challenge is consumed by ``services.voting.cast_vote`` in the vote's own transaction (one commit per vote).
     """
 
     captcha = OneTimeCaptchaField(label=_("Answer the question"), purpose=VOTE, consume=False)

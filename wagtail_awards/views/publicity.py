@@ -14,12 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from ..addresses import client_address
-from ..captcha import OBJECTION, issue_challenge
 from ..forms.publicity import MAX_EVIDENCE_SIZE, ObjectionForm
 from ..models import Application, PublicityPage
 from ..models.publicity import project_label
 from ..rules.publicity import hash_address
 from ..services import publicity
+from ..services.captcha import OBJECTION, issue_challenge
 from ..uploads import body_too_large, install_upload_limits, refusal_message, refused_uploads
 from .applications import request_too_large
 

@@ -1,4 +1,5 @@
-"""Who may vote: the voter identities a site accepts, named by ``WAGTAIL_AWARDS_VOTERS``.
+"""Who may vote: the voter identities a site accepts, named by ``WAGTAIL_AWARDS_VOTERS`` (the pure part is
+:mod:`wagtail_awards.rules.voters`).
 
 Voting needs no unit account and gives no access to applications. A voter is one of:
 
@@ -20,21 +21,30 @@ database on the voter's key.
 
 import hashlib
 import hmac
-import secrets
-import unicodedata
 import uuid
-from dataclasses import dataclass
 
+import segno
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpResponse
+from django.utils.safestring import mark_safe
 
-from .access import verified_email
-from .conf import awards_settings
-
-VERIFIED_ACCOUNT = "verified_account"
-VOTING_CODE = "voting_code"
-INSECURE_DEVICE = "insecure_device"
-MODES = (VERIFIED_ACCOUNT, VOTING_CODE, INSECURE_DEVICE)
+from ..access import verified_email
+from ..conf import awards_settings
+from ..enums import MembershipStatus
+from ..models import EligibleVoter, Membership, VotingCode
+from ..rules.voters import (
+    CODE_LENGTH,
+    INSECURE_DEVICE,
+    VERIFIED_ACCOUNT,
+    VOTING_CODE,
+    Need,
+    Voter,
+    modes,
+    new_code,
+    normalise_code,
+)
 
 DEVICE_COOKIE = "awards_device"
 DEVICE_SALT = "wagtail_awards.voters.device"
@@ -42,50 +52,9 @@ CODE_COOKIE = "awards_voting_code"
 CODE_SALT = "wagtail_awards.voters.code"
 COOKIE_AGE = 400 * 24 * 3600
 
-#: Voting codes: twelve characters without look-alikes (no 0/O, 1/I/L), about 60 bits, shown in groups of four.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12
-
-
-@dataclass(frozen=True)
-class Voter:
-    """Who votes: ``key`` is what the per-voter limits count; ``user_id`` and ``code_id`` say where it came from."""
-
-    key: str
-    user_id: int | None = None
-    code_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Need:
-    """What a visitor lacks to vote: ``"login"``, ``"verify"`` (an account without a verified address),
-    ``"roll"`` (a verified address that is not on the voter roll), ``"code"`` or ``"device"`` (no signed device
-    cookie yet)."""
-
-    reason: str
-
-    @property
-    def message(self):
-        from .domain.voting import VoteRefused
-
-        return VoteRefused.MESSAGES[self.reason]
-
-
-def modes() -> tuple[str, ...]:
-    """The voter identities accepted (``WAGTAIL_AWARDS_VOTERS``), checked."""
-    value = awards_settings.VOTERS
-    chosen = (value,) if isinstance(value, str) else tuple(value)
-    unknown = [mode for mode in chosen if mode not in MODES]
-    if unknown or not chosen:
-        raise ImproperlyConfigured(f"WAGTAIL_AWARDS_VOTERS: choose among {', '.join(MODES)} (got {value!r}).")
-    return chosen
-
 
 def _keyed(purpose: str, value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-# Verified accounts
 
 
 def email_key(email: str) -> str:
@@ -94,16 +63,11 @@ def email_key(email: str) -> str:
 
 
 def on_roll(email: str) -> bool:
-    from .models import EligibleVoter
-
     return EligibleVoter.objects.filter(email=email.strip().lower()).exists()
 
 
 def approved_members(units):
     """The approved memberships of ``units`` (approved units only), as everywhere else: the access policy's rule."""
-    from .enums import MembershipStatus
-    from .models import Membership
-
     return Membership.objects.filter(
         organization__in=units, status=MembershipStatus.APPROVED, organization__approved=True
     ).select_related("user", "organization")
@@ -114,8 +78,6 @@ def mark_staff_as_voters(*, units, user) -> tuple[int, int]:
 
     Returns ``(added, without a verified address)``; an address already on the roll is left as it is.
     """
-    from .models import EligibleVoter
-
     added = missing = 0
     seen = set()
     for membership in approved_members(units):
@@ -133,24 +95,6 @@ def mark_staff_as_voters(*, units, user) -> tuple[int, int]:
     return added, missing
 
 
-# Voting codes
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(text: str) -> str:
-    """Capitals without spaces or dashes, full-width characters (typed with a Chinese input method) made plain."""
-    text = unicodedata.normalize("NFKC", text or "").upper()
-    return "".join(ch for ch in text if ch in CODE_ALPHABET or ch.isalnum())
-
-
-def show_code(code: str) -> str:
-    """``ABCD-EFGH-JKMN``: easier to read and type."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
 def code_hash(code: str) -> str:
     """The keyed hash stored for a code (the code itself is not kept)."""
     return _keyed("voting-code", normalise_code(code))
@@ -158,8 +102,6 @@ def code_hash(code: str) -> str:
 
 def find_code(text: str, *, call=None):
     """The live ``VotingCode`` that ``text`` is (of ``call`` when given), or ``None``."""
-    from .models import VotingCode
-
     normalised = normalise_code(text)
     if len(normalised) != CODE_LENGTH:
         return None
@@ -172,11 +114,6 @@ def find_code(text: str, *, call=None):
 def generate_codes(*, call, organization, count: int, user) -> list[tuple[int, str]]:
     """Make ``count`` new codes of ``call`` for ``organization``; returns ``[(number, code), …]`` — the only time
     the codes are seen. Numbers go on from the unit's last one."""
-    from django.db import transaction
-    from django.db.models import Max
-
-    from .models import VotingCode
-
     with transaction.atomic():
         # The unit's codes are numbered under a lock on the call's row, so two admins never take the same numbers.
         type(call).objects.select_for_update().filter(pk=call.pk).exists()
@@ -191,8 +128,6 @@ def generate_codes(*, call, organization, count: int, user) -> list[tuple[int, s
 
 def codes_of_batch(texts, *, call, organization) -> list[tuple[int, str]]:
     """The ``(number, code)`` of those ``texts`` that are live codes of ``call`` and ``organization``."""
-    from .models import VotingCode
-
     normalised = {code_hash(text): normalise_code(text) for text in texts if len(normalise_code(text)) == CODE_LENGTH}
     found = VotingCode.objects.filter(
         call=call, organization=organization, revoked=False, code_hash__in=list(normalised)
@@ -202,9 +137,6 @@ def codes_of_batch(texts, *, call, organization) -> list[tuple[int, str]]:
 
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of ``url`` (made here with segno, nothing is fetched), safe to put in a page."""
-    import segno
-    from django.utils.safestring import mark_safe
-
     return mark_safe(segno.make(url, error="m").svg_inline(scale=3, border=2))  # noqa: S308 - segno's own markup
 
 
@@ -226,9 +158,6 @@ def _set_signed(response, name, value, salt, *, request=None):
     response.set_signed_cookie(name, value, salt=salt, max_age=COOKIE_AGE, httponly=True, samesite="Lax", secure=secure)
 
 
-# Devices (insecure)
-
-
 def device_of(request) -> str | None:
     """The device id of a validly signed device cookie, or ``None`` (a missing, unsigned or forged one)."""
     value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT)
@@ -246,8 +175,6 @@ def give_device(response, *, request=None):
 
 
 def _signed(name: str, value: str, salt: str) -> str:
-    from django.http import HttpResponse
-
     response = HttpResponse()
     response.set_signed_cookie(name, value, salt=salt)
     return response.cookies[name].value
@@ -261,9 +188,6 @@ def device_cookie_value(device: str) -> str:
 def code_cookie_value(code) -> str:
     """The signed cookie value a browser keeps after entering ``code`` (a ``VotingCode``), e.g. for benchmarks."""
     return _signed(CODE_COOKIE, str(code.pk), CODE_SALT)
-
-
-# Who is asking
 
 
 def identify(request) -> Voter | Need:

@@ -1,4 +1,5 @@
-"""The online vote: who the candidates are, when and how often one may vote, counting, and invalidation.
+"""The online vote: casting and counting votes, the limits, the audit and invalidation, the result as an award
+(the rules themselves are :mod:`wagtail_awards.rules.voting`).
 
 Candidates of a call are its applications shortlisted by the review: status recommended, scored, proposed or
 awarded. Cancelled, withdrawn, ineligible and not-recommended projects are not candidates; a cancelled project's
@@ -16,115 +17,59 @@ the few votes since the last roll-up, read through the ``(call, created_at)`` in
 
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
-from dataclasses import dataclass
+from collections import Counter
 
-from django.conf import settings
+from captcha.conf import settings as captcha_settings
+from captcha.models import CaptchaStore
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
-from django.db.models.functions import TruncHour
-from django.utils import timezone
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from ..enums import ApplicationStatus, DeadlineState
-
-#: Statuses of an application that make it a candidate in its call's vote.
-CANDIDATE_STATUSES = (
-    ApplicationStatus.RECOMMENDED,
-    ApplicationStatus.SCORED,
-    ApplicationStatus.PROPOSED,
-    ApplicationStatus.AWARDED,
+from ..models import (
+    Application,
+    Award,
+    AwardsLogEntry,
+    CallPage,
+    Vote,
+    VoteBurst,
+    VoteHour,
+    VoterDay,
+    VoteRollup,
+    VoteTally,
+    VotingCode,
 )
-
-TALLIES_DURING = "during"
-TALLIES_AFTER = "after"
-
-
-class VoteRefused(Exception):
-    """A vote that was not counted; ``code`` says why and ``message`` says it to the voter."""
-
-    MESSAGES = {
-        "not_open": _("Voting has not opened yet."),
-        "closed": _("Voting has closed."),
-        "not_candidate": _("This project is not a candidate in this vote."),
-        "already_voted": _("You have already voted for this project today. You may vote for it again tomorrow."),
-        "daily_limit": _("You have used all your votes for today. You may vote again tomorrow."),
-        "rate_limited": _("Too many votes from your network. Please wait a while and try again."),
-        "captcha": _("The answer to the question was wrong or the question has expired. Please answer the new one."),
-        "bad_code": _("This voting code cannot vote in this vote."),
-        # What a visitor lacks to vote (``voters.Need``).
-        "login": _("Please log in to vote."),
-        "verify": _("Please verify your account's e-mail address to vote."),
-        "roll": _("Your e-mail address is not on the list of voters of this vote."),
-        "code": _("Please enter your voting code to vote."),
-        "device": _("Please open the voting page again to vote."),
-    }
-
-    def __init__(self, code):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(code)
-
-
-# Pure rules
-
-
-def voting_state(*, now: dt.datetime, opens: dt.datetime | None, closes: dt.datetime | None) -> DeadlineState:
-    """Not open before ``opens``, open from ``opens`` up to and including the instant ``closes``, closed after.
-
-    A call without a voting window never opens.
-    """
-    if opens is None or closes is None or now < opens:
-        return DeadlineState.NOT_OPEN
-    if now <= closes:
-        return DeadlineState.OPEN
-    return DeadlineState.CLOSED
-
-
-def tallies_visible(*, state: DeadlineState, when: str) -> bool:
-    """Whether tallies are shown: during and after voting (``"during"``), or only once it has closed (``"after"``)."""
-    if state == DeadlineState.CLOSED:
-        return True
-    return when == TALLIES_DURING and state == DeadlineState.OPEN
-
-
-def most_popular(tallies: dict[int, int]) -> list[int]:
-    """The candidates with the most valid votes: one id, several on a tie, none before the first vote."""
-    top = max(tallies.values(), default=0)
-    if top <= 0:
-        return []
-    return sorted(pk for pk, count in tallies.items() if count == top)
-
-
-def voting_day(now: dt.datetime) -> dt.date:
-    """The local day (``WAGTAIL_AWARDS_TIME_ZONE``) that daily limits count in."""
-    from ..workdays import local_tz
-
-    return timezone.localtime(now, local_tz()).date()
-
-
-def rate_window(*, now: dt.datetime, seconds: int) -> int:
-    """The number of the fixed window of ``seconds`` that ``now`` falls in."""
-    return int(now.timestamp()) // max(1, seconds)
-
-
-# Identity
-
-
-def client_hash(value: str) -> str:
-    """A keyed hash of an IP address or user agent: comparable between votes, not reversible to the value."""
-    return hmac.new(settings.SECRET_KEY.encode(), (value or "").encode(), hashlib.sha256).hexdigest()
-
-
-# Queries
+from ..rules.voting import (
+    BURSTS_PER_PAGE,
+    CANDIDATE_STATUSES,
+    HOURS_PER_PAGE,
+    LEADERS,
+    TALLIES_AFTER,
+    AuditBursts,
+    AuditHours,
+    Ballot,
+    Board,
+    MostPopularError,
+    Standing,
+    VoteRefused,
+    hour_start,
+    most_popular,
+    rate_window,
+    rollup_boundary,
+    tallies_visible,
+    voting_day,
+    voting_state,
+)
+from ..rules.workdays import local_tz
+from .captcha import TEST_MODE_ANSWER, burn_captcha, consume_captcha
+from .transitions import move
 
 
 def candidates(*, call):
     """The call's candidates in a stable order (reference, then id), with their unit loaded."""
-    from ..models import Application
-
     return (
         Application.objects.filter(call=call, status__in=CANDIDATE_STATUSES)
         .select_related("organization")
@@ -134,35 +79,14 @@ def candidates(*, call):
 
 def tallies(*, call) -> dict[int, int]:
     """Valid votes per candidate (only candidates with at least one vote appear), from the counters in one query."""
-    from ..models import VoteTally
-
-    rows = VoteTally.objects.filter(
-        call=call, votes__gt=0, application__status__in=CANDIDATE_STATUSES
-    ).values_list("application_id", "votes")
+    rows = VoteTally.objects.filter(call=call, votes__gt=0, application__status__in=CANDIDATE_STATUSES).values_list(
+        "application_id", "votes"
+    )
     return dict(rows)
-
-
-#: At most this many of the candidates tied for the lead are named.
-LEADERS = 20
-
-
-@dataclass(frozen=True)
-class Standing:
-    """The state of a vote from its counters: the leading candidates' ids (several on a tie, at most
-    :data:`LEADERS`; none before the first vote), their votes, valid votes in all and invalidated votes in all."""
-
-    leaders: list
-    top: int
-    total: int
-    invalid: int
 
 
 def standing(*, call) -> Standing:
     """The call's :class:`Standing`: three queries on the counters whatever the number of candidates and votes."""
-    from django.db.models import Max, Sum
-
-    from ..models import VoteTally
-
     counted = VoteTally.objects.filter(call=call, application__status__in=CANDIDATE_STATUSES)
     figures = counted.aggregate(top=Max("votes"), total=Sum("votes"))
     top = figures["top"] or 0
@@ -176,8 +100,6 @@ def standing(*, call) -> Standing:
 
 def ranked_candidates(*, call):
     """The call's candidates, most valid votes first (each with ``vote_count``), as a queryset to paginate."""
-    from django.db.models.functions import Coalesce
-
     return (
         candidates(call=call)
         .annotate(vote_count=Coalesce("vote_tally__votes", 0))
@@ -190,10 +112,6 @@ def recount_tallies(*, call) -> None:
 
     Reads every vote of the call once; for repairs, imports and demo data, never on a request.
     """
-    from django.db.models import Q
-
-    from ..models import Vote, VoteTally
-
     rows = (
         Vote.objects.filter(call=call)
         .values("application_id")
@@ -211,19 +129,6 @@ def recount_tallies(*, call) -> None:
             ],
             batch_size=1000,
         )
-
-
-@dataclass
-class Board:
-    """What a voting block shows: the candidates, the state of the vote and (when visible) the tallies."""
-
-    call: object
-    state: DeadlineState
-    candidates: list
-    tallies: dict
-    show_tallies: bool
-    winners: list
-    total: int
 
 
 def board(*, call, now: dt.datetime, when: str = TALLIES_AFTER) -> Board:
@@ -246,17 +151,14 @@ def board(*, call, now: dt.datetime, when: str = TALLIES_AFTER) -> Board:
     )
 
 
-# Casting
-
-
-@dataclass(frozen=True)
-class Ballot:
-    """What casting a vote needs to know of a candidate: its ids and its call's voting window."""
-
-    application_id: int
-    call_id: int
-    voting_opens: dt.datetime | None
-    voting_closes: dt.datetime | None
+def block_board(*, call, now: dt.datetime, when: str = TALLIES_AFTER, voted: str = "") -> Board:
+    """The board a voting block shows: :func:`board`, the result in order of votes once voting has closed (ties keep
+    the order of their reference numbers), and the candidate ``voted`` (a pk from the query string) just voted for."""
+    shown = board(call=call, now=now, when=when)
+    if shown.state == DeadlineState.CLOSED and shown.show_tallies:
+        shown.candidates = sorted(shown.candidates, key=lambda candidate: -candidate.vote_count)
+    shown.voted = next((candidate for candidate in shown.candidates if str(candidate.pk) == voted), None)
+    return shown
 
 
 def find_ballot(*, call_id: int, application_id: int) -> Ballot | None:
@@ -264,8 +166,6 @@ def find_ballot(*, call_id: int, application_id: int) -> Ballot | None:
 
     One narrow query (no page columns, no ordering): it runs on every vote.
     """
-    from ..models import Application
-
     rows = list(
         Application.objects.filter(pk=application_id, call_id=call_id, status__in=CANDIDATE_STATUSES)
         .order_by()
@@ -278,8 +178,6 @@ def find_ballot(*, call_id: int, application_id: int) -> Ballot | None:
 
 def load_candidate(*, call_id: int, application_id: int):
     """The candidate ``application_id`` of call ``call_id`` with its call and unit; ``None`` if it is not one."""
-    from ..models import Application
-
     return (
         Application.objects.select_related("call", "organization")
         .filter(pk=application_id, call_id=call_id, status__in=CANDIDATE_STATUSES)
@@ -315,10 +213,6 @@ def _single_statement_vote_sql(*, check_answer: bool):
     tally counted. A failed constraint (daily cap, one
     vote per candidate and day) fails the statement, which undoes every step.
     """
-    from captcha.models import CaptchaStore
-
-    from ..models import Application, CallPage, Vote, VoterDay, VoteTally, VotingCode
-
     q = connection.ops.quote_name
     application, call = q(Application._meta.db_table), q(CallPage._meta.db_table)
     captcha, counter, vote = q(CaptchaStore._meta.db_table), q(VoterDay._meta.db_table), q(Vote._meta.db_table)
@@ -398,16 +292,11 @@ def cast_vote(
     one commit); elsewhere one transaction. The limits are the database's constraints, so concurrent requests cannot
     overshoot them. A refused vote's captcha is deleted all the same.
     """
-    from ..captcha import TEST_MODE_ANSWER, burn_captcha, consume_captcha
-    from ..models import Vote, VoterDay, VoteTally, VotingCode
-
     day = voting_day(now)
     voter_id = user.pk if user is not None and user.is_authenticated else None
     answer = (captcha_answer or "").strip().lower()
     try:
         if connection.vendor == "postgresql":
-            from captcha.conf import settings as captcha_settings
-
             check_answer = not (captcha_settings.CAPTCHA_TEST_MODE and answer == TEST_MODE_ANSWER)
             params = {
                 "application": application_id,
@@ -516,30 +405,10 @@ def rate_limit_reached(*, key: str, now: dt.datetime, limit: int, window: int) -
 # committed before its hour is read: its time is taken by the app server just before its one-statement transaction.
 # Votes since the last rolled-up hour are read live through the (call, created_at) index.
 
-#: How long after an hour ends its votes are rolled up.
-ROLLUP_GRACE = dt.timedelta(minutes=10)
-#: Hours of the audit's per-hour table on one page; bursts on one page.
-HOURS_PER_PAGE = 24
-BURSTS_PER_PAGE = 50
 SOURCES = (("ip", "ip_hash"), ("voter", "voter_key"))
 
 
-def hour_start(moment: dt.datetime) -> dt.datetime:
-    """The start of the local hour (``WAGTAIL_AWARDS_TIME_ZONE``) that ``moment`` falls in."""
-    from ..workdays import local_tz
-
-    local = timezone.localtime(moment, local_tz())
-    return local.replace(minute=0, second=0, microsecond=0)
-
-
-def rollup_boundary(now: dt.datetime) -> dt.datetime:
-    """Votes before this instant may be rolled up at ``now``: the start of the hour ``ROLLUP_GRACE`` ago."""
-    return hour_start(now - ROLLUP_GRACE)
-
-
 def _hourly(votes):
-    from ..workdays import local_tz
-
     return votes.annotate(hour=TruncHour("created_at", tzinfo=local_tz()))
 
 
@@ -564,8 +433,6 @@ def _burst_rows(votes, *, threshold: int):
 
 
 def _store_rollup(*, call_id, votes, threshold):
-    from ..models import VoteBurst, VoteHour
-
     VoteHour.objects.bulk_create(
         [VoteHour(call_id=call_id, hour=h, application_id=a, votes=n) for h, a, n in _hour_rows(votes)],
         batch_size=2000,
@@ -587,8 +454,6 @@ def roll_up_votes(*, call_id: int, now: dt.datetime, threshold: int) -> dt.datet
     other (the roll-up row is locked), so an hour is never counted twice. Side effects: ``VoteHour``,
     ``VoteBurst`` and ``VoteRollup`` rows.
     """
-    from ..models import Vote, VoteBurst, VoteHour, VoteRollup
-
     until = rollup_boundary(now)
     VoteRollup.objects.get_or_create(call_id=call_id, defaults={"rolled_until": None, "burst_threshold": threshold})
     with transaction.atomic():
@@ -609,10 +474,6 @@ def roll_up_votes(*, call_id: int, now: dt.datetime, threshold: int) -> dt.datet
 
 def _reroll_hours(*, call_id: int, hours, threshold: int) -> None:
     """Roll the given (already rolled-up) hours up again after their votes changed (invalidation)."""
-    from django.db.models import Q
-
-    from ..models import Vote, VoteBurst, VoteHour
-
     hours = sorted(set(hours))
     if not hours:
         return
@@ -624,19 +485,7 @@ def _reroll_hours(*, call_id: int, hours, threshold: int) -> None:
     _store_rollup(call_id=call_id, votes=Vote.objects.filter(within, call_id=call_id), threshold=threshold)
 
 
-@dataclass
-class AuditHours:
-    """One page of the audit's per-hour table: ``rows`` of ``(hour, total, [(application_id, votes), …])``."""
-
-    rows: list
-    page: int
-    has_next: bool
-    rolled_until: dt.datetime | None
-
-
 def _rolled_until(call_id):
-    from ..models import VoteRollup
-
     return VoteRollup.objects.filter(call_id=call_id).values_list("rolled_until", flat=True).first()
 
 
@@ -646,8 +495,6 @@ def audit_hours(*, call, page: int = 1) -> AuditHours:
     A fixed number of queries, each bounded by the page's hours or by the votes since the last roll-up (call
     :func:`roll_up_votes` first; without any roll-up every vote is read live).
     """
-    from ..models import Vote, VoteHour
-
     rolled_until = _rolled_until(call.pk)
     live_votes = Vote.objects.filter(call=call)
     if rolled_until is not None:
@@ -681,23 +528,12 @@ def audit_hours(*, call, page: int = 1) -> AuditHours:
     return AuditHours(rows=rows, page=page, has_next=has_next, rolled_until=rolled_until)
 
 
-@dataclass
-class AuditBursts:
-    """One page of bursts: dicts with ``kind``, ``value``, ``hour`` and ``votes``, largest first."""
-
-    rows: list
-    page: int
-    has_next: bool
-
-
 def audit_bursts(*, call, threshold: int, page: int = 1) -> AuditBursts:
     """Groups of at least ``threshold`` valid votes from one IP hash or one voter in one hour, largest first.
 
     Rolled-up hours come from ``VoteBurst`` (indexed on the call and the votes), the hours since from the live
     votes; :data:`BURSTS_PER_PAGE` per page, a fixed number of queries.
     """
-    from ..models import Vote, VoteBurst
-
     rolled_until = _rolled_until(call.pk)
     live_votes = Vote.objects.filter(call=call)
     if rolled_until is not None:
@@ -720,8 +556,6 @@ def audit_bursts(*, call, threshold: int, page: int = 1) -> AuditBursts:
 
 def select_votes(*, call, ip_hash: str = "", voter_key: str = "", hour: dt.datetime | None = None):
     """The call's valid votes from one IP hash and/or one voter, optionally within one hour starting at ``hour``."""
-    from ..models import Vote
-
     votes = Vote.objects.filter(call=call, valid=True)
     if not ip_hash and not voter_key:
         return votes.none()
@@ -742,12 +576,6 @@ def invalidate_votes(*, call, votes, reason: str, user) -> int:
     a ``wagtail_awards.invalidate_votes`` log entry on the call with the count, the reason and the selection (an
     ``AwardsLogEntry``, not the page's history: only province administrators see the vote's entries).
     """
-    from collections import Counter
-
-    from django.db.models import F
-
-    from ..models import AwardsLogEntry, Vote, VoteRollup, VoteTally
-
     with transaction.atomic():
         rollup = VoteRollup.objects.select_for_update().filter(call=call).first()
         chosen = list(
@@ -777,18 +605,7 @@ def invalidate_votes(*, call, votes, reason: str, user) -> int:
 
 def invalid_count(*, call) -> int:
     """Invalidated votes of the call, from the counters."""
-    from django.db.models import Sum
-
-    from ..models import VoteTally
-
     return VoteTally.objects.filter(call=call).aggregate(n=Sum("invalid"))["n"] or 0
-
-
-# The result as an award
-
-
-class MostPopularError(ValueError):
-    """Why the vote's result cannot be recorded yet (a translated message)."""
 
 
 def record_most_popular(*, call, user, now: dt.datetime):
@@ -800,11 +617,6 @@ def record_most_popular(*, call, user, now: dt.datetime):
     other award of the call loses the title; a scored winner moves to ``proposed``; one log entry
     ``wagtail_awards.most_popular`` on the winner. Recording again after a change of tallies moves the title.
     """
-    from wagtail.log_actions import log
-
-    from ..models import Application, Award
-    from ..services.transitions import move
-
     if voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes) != DeadlineState.CLOSED:
         raise MostPopularError(_("The vote's result can be recorded once voting has closed."))
     leaders = standing(call=call)

@@ -8,6 +8,10 @@ Its rendered HTML is kept in the shared cache too, for pages rendered for a visi
 cache): per call, block settings, page path and language, as long as the public pages
 (``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``, purged with them, never past the call's next change of state). A page
 shown after a vote (``?voted=``) renders it afresh.
+
+The board itself (candidates, state, tallies) is read by the template, through ``{% voting_board %}``
+(:mod:`wagtail_awards.templatetags.awards_voting`): the block holds no query, so the page models that use it stay
+below the services.
 """
 
 import hashlib
@@ -19,10 +23,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from . import page_cache
-from .conf import awards_settings
-from .domain import voting
-from .enums import DeadlineState
+from .. import page_cache
+from ..conf import awards_settings
+from ..rules.voting import TALLIES_AFTER, TALLIES_DURING
 
 
 class VotingBlock(blocks.StructBlock):
@@ -32,10 +35,10 @@ class VotingBlock(blocks.StructBlock):
     show_tallies = blocks.ChoiceBlock(
         label=_("Show vote counts"),
         choices=[
-            (voting.TALLIES_DURING, _("During and after voting")),
-            (voting.TALLIES_AFTER, _("Only after voting closes")),
+            (TALLIES_DURING, _("During and after voting")),
+            (TALLIES_AFTER, _("Only after voting closes")),
         ],
-        default=voting.TALLIES_AFTER,
+        default=TALLIES_AFTER,
     )
 
     class Meta:
@@ -71,18 +74,7 @@ class VotingBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        call = value.get("call")
-        if call is None:
-            context["board"] = None
-            return context
-        board = voting.board(call=call, now=timezone.now(), when=value.get("show_tallies") or voting.TALLIES_AFTER)
-        if board.state == DeadlineState.CLOSED and board.show_tallies:
-            # The result: most votes first (ties keep the order of their reference numbers).
-            board.candidates = sorted(board.candidates, key=lambda candidate: -candidate.vote_count)
-        context["board"] = board
         request = (parent_context or {}).get("request")
-        voted = request.GET.get("voted", "") if request is not None else ""
-        context["voted"] = next((c for c in board.candidates if str(c.pk) == voted), None)
         context["return_to"] = request.path if request is not None else ""
         return context
 
