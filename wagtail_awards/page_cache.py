@@ -16,10 +16,13 @@ Captchas and CSRF tokens come from the uncached challenge endpoints.
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language_from_request
 
 from .conf import awards_settings
 
@@ -73,8 +76,6 @@ def remember(name: str, compute, *, timeout: int | None = None):
 
 
 def _personal_cookies():
-    from django.conf import settings
-
     return {settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES}
 
 
@@ -88,9 +89,6 @@ def request_key(request) -> str | None:
         return None
     if any(name in request.COOKIES for name in _personal_cookies()) or "HTTP_AUTHORIZATION" in request.META:
         return None
-    from django.core.exceptions import DisallowedHost
-    from django.utils.translation import get_language_from_request
-
     try:
         host = request.get_host()
     except DisallowedHost:
