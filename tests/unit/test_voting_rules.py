@@ -1,4 +1,4 @@
-"""The vote's pure rules: window, tally visibility, most popular, local day, rate windows."""
+"""The vote's pure rules: window, tally visibility, most popular, local day."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -47,16 +47,6 @@ def test_voting_day_is_local():
     # 2021-11-15 16:30 UTC is already the 16th in Shanghai.
     assert voting.voting_day(dt.datetime(2021, 11, 15, 16, 30, tzinfo=dt.UTC)) == dt.date(2021, 11, 16)
     assert voting.voting_day(dt.datetime(2021, 11, 15, 15, 59, tzinfo=dt.UTC)) == dt.date(2021, 11, 15)
-
-
-def test_rate_window_changes_at_boundary():
-    start = dt.datetime(2021, 11, 15, 1, 0, tzinfo=dt.UTC)
-    assert voting.rate_window(now=start, seconds=3600) == voting.rate_window(
-        now=start + dt.timedelta(minutes=59), seconds=3600
-    )
-    assert voting.rate_window(now=start, seconds=3600) + 1 == voting.rate_window(
-        now=start + dt.timedelta(hours=1), seconds=3600
-    )
 
 
 def test_client_hash_is_stable_and_not_the_value(settings):

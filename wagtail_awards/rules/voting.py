@@ -22,6 +22,9 @@ CANDIDATE_STATUSES = (
 )
 
 
+#: The scope of the vote's attempts and of every new captcha question in :mod:`wagtail_awards.throttle`.
+VOTE_RATE = "vote-rate"
+
 TALLIES_DURING = "during"
 
 
@@ -84,11 +87,6 @@ def most_popular(tallies: dict[int, int]) -> list[int]:
 def voting_day(now: dt.datetime) -> dt.date:
     """The local day (``WAGTAIL_AWARDS_TIME_ZONE``) that daily limits count in."""
     return timezone.localtime(now, local_tz()).date()
-
-
-def rate_window(*, now: dt.datetime, seconds: int) -> int:
-    """The number of the fixed window of ``seconds`` that ``now`` falls in."""
-    return int(now.timestamp()) // max(1, seconds)
 
 
 #: At most this many of the candidates tied for the lead are named.

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import throttle
 from ..addresses import client_address, client_hash
 from ..conf import awards_settings
+from ..rules.voting import VOTE_RATE
 
 #: What a test-mode client may answer to any live challenge (``CAPTCHA_TEST_MODE`` only).
 TEST_MODE_ANSWER = "passed"
@@ -170,7 +171,7 @@ def challenge_allowed(request, *, now=None) -> bool:
     ``WAGTAIL_AWARDS_VOTE_IP_WINDOW``, shared by every form, the vote endpoint, refreshes and the audio.
     """
     return throttle.allow(
-        "vote-rate",
+        VOTE_RATE,
         f"challenge:{client_hash(client_address(request))}",
         limit=2 * awards_settings.VOTE_IP_LIMIT,
         window=awards_settings.VOTE_IP_WINDOW,

@@ -21,13 +21,13 @@ from collections import Counter
 
 from captcha.conf import settings as captcha_settings
 from captcha.models import CaptchaStore
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncHour
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from .. import throttle
 from ..enums import ApplicationStatus, DeadlineState
 from ..models import (
     Application,
@@ -48,6 +48,7 @@ from ..rules.voting import (
     HOURS_PER_PAGE,
     LEADERS,
     TALLIES_AFTER,
+    VOTE_RATE,
     AuditBursts,
     AuditHours,
     Ballot,
@@ -57,7 +58,6 @@ from ..rules.voting import (
     VoteRefused,
     hour_start,
     most_popular,
-    rate_window,
     rollup_boundary,
     tallies_visible,
     voting_day,
@@ -371,21 +371,9 @@ def cast_vote(
 
 
 def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
-    """Whether one more attempt from ``key`` (e.g. an IP hash) fits ``limit`` attempts per fixed ``window`` seconds.
-
-    Side effects: counts the attempt in the default cache (shared by every app server in production), with
-    ``add`` then ``incr`` so concurrent attempts on several servers are all counted. ``limit`` 0 never limits.
-    """
-    if limit <= 0:
-        return True
-    cache_key = f"wagtail_awards:vote-rate:{key}:{rate_window(now=now, seconds=window)}"
-    cache.add(cache_key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 60)
-        count = 1
-    return count <= limit
+    """Whether one more attempt from ``key`` (e.g. an IP hash) fits ``limit`` attempts per fixed ``window`` seconds;
+    counts it in the shared cache (:func:`wagtail_awards.throttle.allow`). ``limit`` 0 never limits."""
+    return throttle.allow(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
 
 
 def rate_limit_reached(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
@@ -393,9 +381,7 @@ def rate_limit_reached(*, key: str, now: dt.datetime, limit: int, window: int) -
 
     Reads only: for limits that count an attempt after it succeeded (a solved captcha), not when it arrives.
     """
-    if limit <= 0:
-        return False
-    return (cache.get(f"wagtail_awards:vote-rate:{key}:{rate_window(now=now, seconds=window)}") or 0) >= limit
+    return throttle.reached(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
 
 
 # Audit
