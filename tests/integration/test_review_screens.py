@@ -6,12 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
-from wagtail_awards.domain import review
-from wagtail_awards.models import ApplicationFile, AwardsLogEntry, RecommendationList, ReviewAssignment
+from wagtail_awards.enums import ApplicationStatus
+from wagtail_awards.models import Application, ApplicationFile, AwardsLogEntry, RecommendationList, ReviewAssignment
+from wagtail_awards.services import recommendation as rec
+from wagtail_awards.services import review
 
 pytestmark = pytest.mark.django_db
 
@@ -161,12 +163,9 @@ def test_inspect_links_the_files_and_logs_show_the_decisions(world, client):
     client.force_login(world.users["rec_nj"])
     page = text(client.get(f"{ADMIN}applications/{world.apps['nj1'].pk}/"))
     assert "申报材料.pdf" in page
-    from wagtail_awards.admin.review import file_download_url
-
-    url = file_download_url(item)
-    if url:
-        assert f'href="{url}"' in page
-        assert client.get(url).status_code == 200
+    url = reverse("wagtail_awards:application_file", args=[item.pk])
+    assert f'href="{url}"' in page
+    assert client.get(url).status_code == 200
     decide(client, world.apps["nj1"])
     entry = AwardsLogEntry.objects.get(action="wagtail_awards.recommend")
     assert entry.user == world.users["rec_nj"] and entry.data["decision"] == "recommend"
@@ -216,3 +215,13 @@ def test_applications_list_filters_by_status(world, client):
     response = client.get(ADMIN + f"applications/?call={world.call.pk}&status=recommended&export=csv")
     exported = b"".join(response.streaming_content).decode()
     assert "书香校园" in exported and "教工之家" not in exported
+
+
+def test_a_project_proposed_for_an_award_gets_no_more_reviewers(world, client):
+    Application.objects.filter(pk=world.apps["nj1"].pk).update(status=ApplicationStatus.RECOMMENDED)
+    Application.objects.filter(pk=world.apps["nj2"].pk).update(status=ApplicationStatus.PROPOSED)
+    client.force_login(world.users["province"])
+    page = text(client.get(f"{ADMIN}assignments/?call={world.call.pk}"))
+    assert "书香校园" in page and world.apps["nj2"].project_name in page
+    assert f"{ADMIN}assignments/{world.apps['nj1'].pk}/add/" in page
+    assert f"{ADMIN}assignments/{world.apps['nj2'].pk}/add/" not in page

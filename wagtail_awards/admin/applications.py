@@ -17,10 +17,12 @@ from wagtail.admin.ui.tables import Column, DateColumn, UserColumn
 from wagtail_modeladmin.views import HistoryView
 
 from .. import access
-from ..domain.applications import decide_past_award
-from ..domain.ids import parse_id
 from ..exports import FormulaSafeIndexView
-from ..models import Application, PastAward
+from ..forms.applications import PastAwardImportForm
+from ..models import Application, CallPage, PastAward
+from ..rules.ids import parse_id
+from ..services.applications import decide_past_award
+from ..services.past_awards import import_past_awards, read_rows
 from .base import AwardsModelAdmin
 from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
@@ -103,8 +105,6 @@ class CallFilter(SimpleListFilter):
     lookup = "call_id"
 
     def lookups(self, request, model_admin):
-        from ..models import CallPage
-
         return [(str(call.pk), label) for call, label in CallPage.menu()]
 
     def queryset(self, request, queryset):
@@ -221,9 +221,6 @@ class PastAwardAdmin(AwardsModelAdmin):
         from pathlib import Path
 
         from django.template.response import TemplateResponse
-
-        from ..domain.past_awards import import_past_awards, read_rows
-        from ..forms.applications import PastAwardImportForm
 
         if not access.can(request.user, "past_awards.manage"):
             raise PermissionDenied

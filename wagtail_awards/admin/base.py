@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext
 from wagtail_modeladmin.options import ModelAdmin
 
-from ..domain.ids import parse_id
+from ..rules.ids import parse_id
 
 
 def _yes_no(field):

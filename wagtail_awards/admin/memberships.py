@@ -17,10 +17,10 @@ from wagtail_modeladmin.helpers import ButtonHelper
 
 from .. import access
 from ..conf import awards_settings
-from ..domain import accounts
 from ..enums import MembershipStatus
 from ..exports import FormulaSafeIndexView
 from ..models import Membership
+from ..services import accounts
 from .base import AwardsModelAdmin
 from .policy import PolicyPermissionHelper
 

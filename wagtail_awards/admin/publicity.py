@@ -20,12 +20,12 @@ from .. import (
     access,
     converters,  # noqa: F401 - registers <awards_id:…>
 )
-from ..domain import publicity, subsidy
-from ..domain.ids import parse_id
 from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
+from ..rules.ids import parse_id
+from ..services import publicity, subsidy
 from .applications import ProjectCallFilter
 from .base import AwardsModelAdmin
 from .display import WordsInspectView

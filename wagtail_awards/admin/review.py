@@ -31,10 +31,6 @@ from .. import (
     access,
     converters,  # noqa: F401 - registers <awards_id:…>
 )
-from ..domain import recommendation as rec_rules
-from ..domain import review as rules
-from ..domain.applications import display_answer
-from ..domain.ids import parse_id
 from ..enums import ApplicationStatus, RecommendationDecision
 from ..exports import FormulaSafeExportMixin
 from ..forms.review import AssignForm, AutoAssignForm, DecisionForm, PrizeForm, ScoreForm, UnlockForm
@@ -49,6 +45,10 @@ from ..models import (
     ReviewAssignment,
     Score,
 )
+from ..rules.applications import display_answer
+from ..rules.ids import parse_id
+from ..services import recommendation as rec_rules
+from ..services import review as rules
 
 NAMESPACE = "wagtail_awards_review"
 TEMPLATES = "wagtail_awards/admin/review/"

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdminGroup
 
-from .. import access, voters
+from .. import access
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.voting_codes import SHEET, GenerateCodesForm, MarkVotersForm
 from ..models import CallPage, EligibleVoter, Organization, VotingCode
+from ..rules.voters import show_code
+from ..services import voters
 from .base import AwardsModelAdmin
 from .policy import PolicyPermissionHelper
 
@@ -101,7 +103,7 @@ class VotersAdminGroup(ModelAdminGroup):
 def _code_url(request, call, code):
     """The link a QR code opens: the code page of the call's site, with the code in it."""
     _site_id, root_url, _path = call.get_url_parts(request) or (None, request.build_absolute_uri("/")[:-1], None)
-    return f"{root_url}{reverse('wagtail_awards:voting_code')}?{urlencode({'c': voters.show_code(code)})}"
+    return f"{root_url}{reverse('wagtail_awards:voting_code')}?{urlencode({'c': show_code(code)})}"
 
 
 def generate_codes(request):
@@ -143,7 +145,7 @@ def _sheet(request, call, organization, codes):
     cards = []
     for number, code in codes:
         url = _code_url(request, call, code)
-        cards.append({"number": number, "code": voters.show_code(code), "url": url, "qr": voters.qr_svg(url)})
+        cards.append({"number": number, "code": show_code(code), "url": url, "qr": voters.qr_svg(url)})
     context = {"call": call, "organization": organization, "cards": cards, "downloadable": True}
     response = render(request, "wagtail_awards/admin/voting/codes_sheet.html", context)
     response["Cache-Control"] = "no-store"  # the codes are shown this once
@@ -152,7 +154,7 @@ def _sheet(request, call, organization, codes):
 
 def _xlsx(request, call, organization, codes):
     rows = [
-        [organization.name, number, voters.show_code(code), _code_url(request, call, code)] for number, code in codes
+        [organization.name, number, show_code(code), _code_url(request, call, code)] for number, code in codes
     ]
     response = xlsx_response(
         filename=f"voting-codes-{call.year}-{organization.pk}",

@@ -23,9 +23,10 @@ from .. import (
     page_cache,
 )
 from ..conf import awards_settings
-from ..domain import voting
-from ..forms.voting_audit import InvalidateVotesForm
+from ..forms.voting import InvalidateVotesForm
 from ..models import Application, CallPage
+from ..rules.voting import MostPopularError, voting_state
+from ..services import voting
 
 #: Candidates in the results chart on one page; candidates named per hour (the others are summed).
 RESULTS_PER_PAGE = 50
@@ -69,7 +70,7 @@ def audit(request, call_id):
             raise PermissionDenied
         try:
             winner = voting.record_most_popular(call=call, user=request.user, now=timezone.now())
-        except voting.MostPopularError as exc:
+        except MostPopularError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(
@@ -136,7 +137,7 @@ def audit(request, call_id):
         "form": form,
         "can_change": _can_change(request.user),
         "can_record": _can_record(request.user),
-        "state": voting.voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes),
+        "state": voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes),
     }
     return render(request, "wagtail_awards/admin/voting/audit.html", context)
 
