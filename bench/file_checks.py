@@ -7,7 +7,7 @@ random-looking content, an image, and object streams), a DOCX (a ZIP holding a s
 and a PNG. Each is checked by:
 
 - ``earlier``: the check as it was before the active-content rules (read in chunks, SHA-256, the HTML marker list);
-- ``full``: ``wagtail_awards.domain.files.check_file`` (the same, plus HTML in UTF-16/UTF-32 and event handlers,
+- ``full``: ``wagtail_awards.rules.files.check_file`` (the same, plus HTML in UTF-16/UTF-32 and event handlers,
   and the PDF active-content scan or the ZIP directory check);
 - ``pdf scan`` / ``zip directory``: those two alone.
 
@@ -121,7 +121,7 @@ def main():
     import django
 
     django.setup()
-    from wagtail_awards.domain import files
+    from wagtail_awards.rules import files
 
     size = args.size_mb * MB
     makers = {"pdf": make_pdf, "docx": make_docx, "png": make_png}

@@ -237,8 +237,8 @@ def load_votes(call, count, *, now):
     from django.db import connection
 
     from wagtail_awards.conf import awards_settings
-    from wagtail_awards.domain import voting
     from wagtail_awards.models import Application
+    from wagtail_awards.services import voting
 
     ids = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cursor:
@@ -361,8 +361,8 @@ def code_voters(count, call):
     """Voting codes entered in the browser: ``count`` signed code cookies."""
     from django.contrib.auth import get_user_model
 
-    from wagtail_awards import voters
     from wagtail_awards.models import Organization, VotingCode
+    from wagtail_awards.services import voters
 
     unit = Organization.objects.filter(kind="grassroots").first()
     made = voters.generate_codes(call=call, organization=unit, count=count, user=get_user_model().objects.first())
@@ -372,7 +372,7 @@ def code_voters(count, call):
 
 def device_voters(count, call=None):
     """Anonymous devices (insecure): a signed device cookie each."""
-    from wagtail_awards import voters
+    from wagtail_awards.services import voters
 
     return [f"{voters.DEVICE_COOKIE}={voters.device_cookie_value(uuid.uuid4().hex)}" for _ in range(count)]
 
@@ -413,8 +413,8 @@ def split(path, rounds):
 
 
 def prepare_floor(directory, call, *, count, now):
-    from wagtail_awards.domain.voting import voting_day
     from wagtail_awards.models import Application, VoterDay
+    from wagtail_awards.rules.voting import voting_day
 
     candidate = Application.objects.filter(call=call).values_list("pk", flat=True).first()
     counters = VoterDay.objects.bulk_create(

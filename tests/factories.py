@@ -124,7 +124,7 @@ def register(client, email, *, name="张老师", password=PASSWORD, confirm=True
 
 def approve(membership_or_user, *, by, unit=None):
     """Approve a pending membership (of ``membership_or_user`` in ``unit``) as ``by``; returns it."""
-    from wagtail_awards.domain.accounts import decide_membership
+    from wagtail_awards.services.accounts import decide_membership
 
     membership = membership_or_user
     if not isinstance(membership, Membership):

@@ -6,8 +6,8 @@ import json
 from django.utils import timezone
 
 from tests.factories import make_application, make_call
-from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote, VotingPage
+from wagtail_awards.services import voting
 
 
 def make_voting_call(index, *, year=2030, opens=None, closes=None, **fields):
@@ -51,7 +51,7 @@ def add_vote(call, application, voter_key, *, day=None, **fields):
 
 def verify_voter(user, email=None):
     """Make ``user`` a voter with a verified e-mail address (as opening the confirmation link does)."""
-    from wagtail_awards.domain import accounts
+    from wagtail_awards.services import accounts
 
     user.email = email or user.email or f"{user.username}@example.org"
     user.save(update_fields=["email"])
@@ -62,9 +62,9 @@ def verify_voter(user, email=None):
 def make_province_admin(username="province-admin"):
     """A province administrator: a member of the province union with that role, in its admin group."""
     from tests.factories import make_org, make_user
-    from wagtail_awards.domain.roles import ensure_role_groups
     from wagtail_awards.enums import OrganizationKind, Role
     from wagtail_awards.models import Organization
+    from wagtail_awards.services.setup import ensure_role_groups
 
     province = Organization.objects.filter(kind=OrganizationKind.PROVINCE).first() or make_org(
         "江苏省教育科技工会", OrganizationKind.PROVINCE

@@ -12,6 +12,10 @@ connecting peer must be the last trusted proxy; a request that did not come thro
 too short, or a peer not on the list) keeps ``REMOTE_ADDR``.
 """
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from ipware import get_client_ip
 
 from .conf import awards_settings
@@ -42,3 +46,8 @@ class request_from_meta:  # noqa: N801 - a stand-in for a request, used like one
 
     def __init__(self, meta):
         self.META = meta
+
+
+def client_hash(value: str) -> str:
+    """A keyed hash of an IP address or user agent: comparable between votes, not reversible to the value."""
+    return hmac.new(settings.SECRET_KEY.encode(), (value or "").encode(), hashlib.sha256).hexdigest()

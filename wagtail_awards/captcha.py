@@ -1,335 +1,45 @@
-"""A captcha that can be used exactly once, for one purpose, by the visitor it was shown to.
+"""A captcha that can be used exactly once, for one purpose, by the visitor it was shown to (how:
+:mod:`wagtail_awards.services.captcha`).
 
-django-simple-captcha 0.7 looks the challenge up and deletes it in two statements, so two requests carrying one solved
-challenge can both read it before either deletes it, and both pass. Here the challenge is consumed by a single
-conditional ``DELETE`` and only the request that deleted the row passes.
-
-Every challenge is bound to its *purpose* (``"vote"``, ``"objection"``, ``"registration"``…) and to the visitor's
-session: its key is a random part and a keyed hash (``salted_hmac``) of that part, the purpose and a secret kept in
-the session. A key shown on one form, or to one visitor, fails on another form or for another visitor, with no extra
-table and no extra query. New challenges (forms, the vote endpoint, ``captcha/refresh/``, the audio) are limited per
-client address like the vote (:func:`challenge_allowed`).
+This module is the public face, a re-export: the functions are :mod:`wagtail_awards.services.captcha`'s, the form
+field :mod:`wagtail_awards.forms.captcha`'s, the question :mod:`wagtail_awards.rules.captcha`'s
+(``CAPTCHA_CHALLENGE_FUNCT = "wagtail_awards.captcha.arithmetic_challenge"``).
 
 Use :class:`OneTimeCaptchaField` in a form (and :class:`CaptchaFormMixin`, which hands it the request), or
 :func:`issue_challenge` and :func:`consume_captcha` directly (e.g. from an API view).
 """
 
-import random
-import re
-import secrets
-
-from captcha.conf import settings as captcha_settings
-from captcha.fields import CaptchaField, CaptchaTextInput
-from captcha.models import CaptchaStore
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import connection
-from django.forms.fields import MultiValueField
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.translation import gettext_lazy as _
-
-from .addresses import client_address
-from .conf import awards_settings
-from .domain import voting as _limits
-
-#: What a test-mode client may answer to any live challenge (``CAPTCHA_TEST_MODE`` only).
-TEST_MODE_ANSWER = "passed"
-
-#: Purposes of the app's own forms; a host site may use any other word (letters, digits, ``-`` and ``_``).
-VOTE = "vote"
-OBJECTION = "objection"
-REGISTRATION = "registration"
-PURPOSE_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-
-#: Where the visitor's captcha secret is kept in the session.
-SESSION_KEY = "wagtail_awards_captcha"
-_NONCE_HEX = 16
-_TAG_HEX = 24  # a key is 40 hex digits, as long as the library's own
-
-#: The message shown instead of a question past the limit (also the JSON ``error`` of the endpoints).
-TOO_MANY_QUESTIONS = _("Too many questions from your network. Please wait a while and try again.")
-
-
-# Binding
-
-
-def _visitor_secret(session, *, create: bool) -> str | None:
-    if session is None:
-        return None
-    value = session.get(SESSION_KEY)
-    if not isinstance(value, str) or len(value) != 32:
-        if not create:
-            return None
-        value = session[SESSION_KEY] = secrets.token_hex(16)
-    return value
-
-
-def _tag(*, purpose: str, secret: str, nonce: str) -> str:
-    value = f"{purpose}\x00{secret}\x00{nonce}"
-    return salted_hmac("wagtail_awards.captcha", value, algorithm="sha256").hexdigest()[:_TAG_HEX]
-
-
-def _check_purpose(purpose: str) -> str:
-    if not isinstance(purpose, str) or not PURPOSE_PATTERN.match(purpose):
-        raise ImproperlyConfigured(f"A captcha purpose is a short lowercase word, not {purpose!r}.")
-    return purpose
-
-
-def bound_key(*, purpose: str, session) -> str:
-    """A new key bound to ``purpose`` and the visitor of ``session`` (creating the visitor's secret if needed)."""
-    nonce = secrets.token_hex(_NONCE_HEX // 2)
-    secret = _visitor_secret(session, create=True)
-    return nonce + _tag(purpose=_check_purpose(purpose), secret=secret, nonce=nonce)
-
-
-def is_bound(key: str, *, purpose: str, session) -> bool:
-    """Whether ``key`` was issued for ``purpose`` to the visitor of ``session``."""
-    key = (key or "").strip()
-    secret = _visitor_secret(session, create=False)
-    if secret is None or len(key) != _NONCE_HEX + _TAG_HEX:
-        return False
-    nonce, tag = key[:_NONCE_HEX], key[_NONCE_HEX:]
-    return constant_time_compare(tag, _tag(purpose=_check_purpose(purpose), secret=secret, nonce=nonce))
-
-
-# Consuming
-
-
-def consume_captcha(
-    *, key: str, response: str, purpose: str | None = None, session=None, now=None, burn_on_failure: bool = True
-) -> bool:
-    """Whether ``response`` solves the live challenge ``key``; the challenge is used up either way.
-
-    With a ``purpose``, the key must also have been issued for that purpose to the visitor of ``session``
-    (:func:`is_bound`); ``purpose=None`` is for callers that checked the binding already (a form with
-    ``OneTimeCaptchaField(consume=False)`` checks it in ``clean``).
-
-    Side effects: deletes the ``CaptchaStore`` row of ``key``. A right answer deletes it in one conditional
-    ``DELETE`` and passes only if that statement removed exactly one row, so of several concurrent requests with the
-    same solved challenge exactly one passes. A wrong answer deletes the challenge too (unless ``burn_on_failure`` is
-    false: then call :func:`burn_captcha` after the caller's transaction), so it cannot be guessed at.
-    With ``CAPTCHA_TEST_MODE`` the answer ``"passed"`` solves any live challenge (still once, still bound).
-
-    Called inside a transaction, the deletion commits or rolls back with it: a vote and its captcha are one commit.
-    """
-    key = (key or "").strip()
-    response = (response or "").strip().lower()
-    if not key or not response or not key.isalnum() or len(key) > 64 or "\x00" in response:
-        # Not a key the library makes (40 hex digits): nothing to look up, and no NUL reaches the database.
-        return False
-    if purpose is not None and not is_bound(key, purpose=purpose, session=session):
-        if burn_on_failure:
-            burn_captcha(key=key)
-        return False
-    now = now or timezone.now()
-    table = connection.ops.quote_name(CaptchaStore._meta.db_table)
-    sql = f"DELETE FROM {table} WHERE hashkey = %s AND expiration > %s"
-    params = [key, now]
-    if not (captcha_settings.CAPTCHA_TEST_MODE and response == TEST_MODE_ANSWER):
-        sql += " AND response = %s"
-        params.append(response)
-    # One statement, no read before it: of concurrent requests only the one whose DELETE removed the row passes.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if cursor.rowcount == 1:
-            return True
-    if burn_on_failure:
-        burn_captcha(key=key)
-    return False
-
-
-def burn_captcha(*, key: str) -> None:
-    """Delete the challenge ``key`` whatever its answer (after a failed or refused attempt)."""
-    if key and key.isalnum() and len(key) <= 64:
-        CaptchaStore.objects.filter(hashkey=key).delete()
-
-
-# Issuing
-
-
-def new_challenge(*, purpose: str, session) -> str:
-    """A new challenge's key, bound to ``purpose`` and ``session`` (one database row, to be consumed or to expire).
-
-    Not limited: use :func:`issue_challenge` for anything a client can ask for.
-    """
-    challenge, response = captcha_settings.get_challenge()()
-    key = bound_key(purpose=purpose, session=session)
-    CaptchaStore.objects.create(challenge=challenge, response=response, hashkey=key)
-    return key
-
-
-def challenge_allowed(request, *, now=None) -> bool:
-    """Whether the client of ``request`` may have one more question; counts it.
-
-    Every question is a database row: one address gets twice ``WAGTAIL_AWARDS_VOTE_IP_LIMIT`` per
-    ``WAGTAIL_AWARDS_VOTE_IP_WINDOW``, shared by every form, the vote endpoint, refreshes and the audio.
-    """
-    return _limits.within_rate_limit(
-        key=f"challenge:{_limits.client_hash(client_address(request))}",
-        now=now or timezone.now(),
-        limit=2 * awards_settings.VOTE_IP_LIMIT,
-        window=awards_settings.VOTE_IP_WINDOW,
-    )
-
-
-def clear_expired_now() -> bool:
-    """Whether this challenge also clears the expired ones: about one in fifty."""
-    return random.random() < 0.02
-
-
-def issue_challenge(request, *, purpose: str, now=None) -> str | None:
-    """A new challenge for ``purpose`` bound to the visitor of ``request``, or ``None`` past the limit."""
-    if not challenge_allowed(request, now=now):
-        return None
-    if clear_expired_now():
-        # Expired challenges are cleared now and then, instead of on every answer as the stock field does.
-        CaptchaStore.remove_expired()
-    return new_challenge(purpose=purpose, session=request.session)
-
-
-def speech_program() -> str | None:
-    """``CAPTCHA_FLITE_PATH``, read at each call (the library reads its settings once, at import)."""
-    return getattr(settings, "CAPTCHA_FLITE_PATH", None)
-
-
-def audio_url(key: str) -> str | None:
-    """The spoken question of ``key``, when the site has a speech synthesiser (``CAPTCHA_FLITE_PATH``)."""
-    return reverse("captcha-audio", kwargs={"key": key}) if speech_program() else None
-
-
-# The question
-
-
-_SPOKEN = {"+": "plus", "\u2212": "minus", "\u00d7": "times", "=": ""}
-
-
-def arithmetic_challenge():
-    """A sum, difference or product of two-digit numbers, e.g. ``"47 + 36 ="`` (answer ``"83"``).
-
-    For ``CAPTCHA_CHALLENGE_FUNCT``. The signs are the ones printed in school books (× and −, not ``*`` and
-    ``-``); the numbers are small enough to work out on a phone without a calculator, the answers at most 198.
-    """
-    rng = secrets.SystemRandom()
-    kind = rng.choice("+\u2212\u00d7")
-    if kind == "+":
-        a, b = rng.randint(10, 89), rng.randint(10, 99)
-        answer = a + b
-    elif kind == "\u2212":
-        a = rng.randint(30, 99)
-        b = rng.randint(10, a - 10)
-        answer = a - b
-    else:
-        a, b = rng.randint(11, 19), rng.randint(3, 9)
-        answer = a * b
-    return f"{a} {kind} {b} =", str(answer)
-
-
-def spoken_question(challenge: str) -> str:
-    """The words a speech synthesiser reads for ``challenge`` (``"47 + 36 ="`` → ``"47 plus 36"``)."""
-    words = [_SPOKEN.get(part, part) for part in challenge.split()]
-    return " ".join(word for word in words if word) or ", ".join(challenge)
-
-
-# Forms
-
-
-class OneTimeCaptchaWidget(CaptchaTextInput):
-    """The question as an image with a translated text alternative, a fixed size (no layout shift) and the
-    spoken question when the site has one; past the limit, a message instead of a question."""
-
-    template_name = "wagtail_awards/captcha/widget.html"
-    request = None
-    purpose = None
-    #: Whether the last rendering found the client past the limit (and showed no question).
-    limited = False
-    #: A question already issued for this rendering (:meth:`OneTimeCaptchaField.use_key`).
-    issued_key = None
-
-    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
-        if self.request is None:
-            raise ImproperlyConfigured(
-                "Bind the captcha field to the request first (CaptchaFormMixin, or OneTimeCaptchaField.bind)."
-            )
-        self._key, self.issued_key = self.issued_key or issue_challenge(self.request, purpose=self.purpose), None
-        self.limited = self._key is None
-        self._value = [self._key or "", ""]
-        self.id_ = self.build_attrs(attrs).get("id", None)
-
-    def get_context(self, name, value, attrs):
-        context = super(CaptchaTextInput, self).get_context(name, value, attrs)
-        context["limited"] = self._key is None
-        context["limited_message"] = TOO_MANY_QUESTIONS
-        context["image"] = reverse("captcha-image", kwargs={"key": self._key}) if self._key else ""
-        context["audio"] = audio_url(self._key) if self._key else None
-        return context
-
-
-class OneTimeCaptchaField(CaptchaField):
-    """``captcha.fields.CaptchaField`` validated with :func:`consume_captcha`: a solved challenge passes once, on
-    a form of its ``purpose``, for the visitor it was shown to.
-
-    The field needs the request (:meth:`bind`; :class:`CaptchaFormMixin` does it): rendering issues a challenge
-    for the request's visitor and address, cleaning checks the answer against the request's session.
-    """
-
-    default_error_messages = {
-        "invalid": _("The answer to the question was wrong or the question has expired. Please answer the new one."),
-        "required": _("Please answer the question."),
-    }
-
-    def __init__(self, *args, purpose: str, consume=True, **kwargs):
-        # consume=False: clean() only checks that an answer was given to a challenge bound to this purpose and
-        # visitor; the caller consumes the challenge with consume_captcha() itself, e.g. inside the transaction of
-        # what the captcha protects.
-        self.purpose = _check_purpose(purpose)
-        self.consume = consume
-        self.request = None
-        kwargs.setdefault("widget", OneTimeCaptchaWidget())
-        kwargs.setdefault("error_messages", {}).setdefault("invalid", self.default_error_messages["invalid"])
-        kwargs["error_messages"].setdefault("required", self.default_error_messages["required"])
-        super().__init__(*args, **kwargs)
-        self.widget.purpose = self.purpose
-
-    def bind(self, request):
-        """Use ``request`` (its session and client address) for this form instance's challenge."""
-        self.request = request
-        self.widget.request = request
-        self.widget.purpose = self.purpose
-
-    def use_key(self, key):
-        """Show the question ``key`` (issued by the caller with :func:`issue_challenge`) instead of a new one."""
-        self.widget.issued_key = key
-
-    def __deepcopy__(self, memo):
-        copy = super().__deepcopy__(memo)
-        copy.request = None
-        copy.widget.request = None
-        return copy
-
-    def clean(self, value):
-        # The sub-fields' own checks (required, types); the stock lookup-then-delete is skipped.
-        MultiValueField.clean(self, value)
-        if self.request is None:
-            raise ImproperlyConfigured("Bind the captcha field to the request before validating the form.")
-        key, response = (list(value or []) + ["", ""])[:2]
-        session = self.request.session
-        if not self.consume:
-            if not is_bound(key, purpose=self.purpose, session=session):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            return value
-        if not consume_captcha(key=key, response=response, purpose=self.purpose, session=session):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
-
-
-class CaptchaFormMixin:
-    """A form with :class:`OneTimeCaptchaField` fields, built with ``request=`` so its challenges are bound to the
-    visitor and counted against the client's address: ``MyForm(request.POST, request=request)``."""
-
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, OneTimeCaptchaField):
-                field.bind(request)
+from .forms.captcha import CaptchaFormMixin, OneTimeCaptchaField, OneTimeCaptchaWidget
+from .rules.captcha import arithmetic_challenge, spoken_question
+from .services.captcha import (
+    OBJECTION,
+    REGISTRATION,
+    TEST_MODE_ANSWER,
+    VOTE,
+    bound_key,
+    burn_captcha,
+    challenge_allowed,
+    consume_captcha,
+    is_bound,
+    issue_challenge,
+    new_challenge,
+)
+
+__all__ = [
+    "OBJECTION",
+    "REGISTRATION",
+    "TEST_MODE_ANSWER",
+    "VOTE",
+    "CaptchaFormMixin",
+    "OneTimeCaptchaField",
+    "OneTimeCaptchaWidget",
+    "arithmetic_challenge",
+    "bound_key",
+    "burn_captcha",
+    "challenge_allowed",
+    "consume_captcha",
+    "is_bound",
+    "issue_challenge",
+    "new_challenge",
+    "spoken_question",
+]

@@ -4,8 +4,8 @@ In the site's URLs: ``path("captcha/", include("wagtail_awards.captcha_urls"))``
 
 The images are django-simple-captcha's own; ``refresh/`` and ``audio/`` are replaced, because the library's versions
 create or synthesise a question for anyone without limit: here each counts as a new question against the client's
-address (:func:`wagtail_awards.captcha.challenge_allowed`), and a refreshed question is bound to its purpose and
-the visitor like every other. The URL names are the library's, so its widgets keep working.
+address (:func:`wagtail_awards.services.captcha.challenge_allowed`), and a refreshed question is bound to its
+purpose and the visitor like every other. The URL names are the library's, so its widgets keep working.
 """
 
 from captcha import views as captcha_views

@@ -24,9 +24,9 @@ from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve,
 from django.utils.module_loading import import_string
 
 from .conf import awards_settings
-from .domain.user_fields import PRIVILEGED_FIELDS, fillable, has_field
+from .rules.user_fields import PRIVILEGED_FIELDS, fillable, has_field
+from .rules.voters import modes as voter_modes
 from .uploads import UploadPolicyHandler
-from .voters import modes as voter_modes
 
 #: Blocks every base template must have (see README, "Using the app in a site").
 BASE_TEMPLATE_BLOCKS = ("title", "extra_css", "content", "extra_js")

@@ -1,4 +1,4 @@
-"""``<awards_id:pk>`` in the app's URLs: an id as :func:`wagtail_awards.domain.ids.parse_id` reads it.
+"""``<awards_id:pk>`` in the app's URLs: an id as :func:`wagtail_awards.rules.ids.parse_id` reads it.
 
 Django's ``<int:…>`` takes any run of digits: one too large for the column is an error on SQLite, and one of
 thousands of digits is refused by ``int()``. This converter makes such a URL match nothing (404).
@@ -6,7 +6,7 @@ thousands of digits is refused by ``int()``. This converter makes such a URL mat
 
 from django.urls import register_converter
 
-from .domain.ids import parse_id
+from .rules.ids import parse_id
 
 
 class IdConverter:

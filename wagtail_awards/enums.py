@@ -49,10 +49,25 @@ class DeadlineState(models.TextChoices):
     CLOSING_SOON = "closing_soon", _("Closing soon")
     CLOSED = "closed", _("Closed")
 
+    # For templates, which compare no literals: ``{% if state.accepts %}``.
+
+    @property
+    def accepts(self) -> bool:
+        """Whether the window takes entries now: open, or open and closing soon."""
+        return self in (DeadlineState.OPEN, DeadlineState.CLOSING_SOON)
+
+    @property
+    def is_not_open(self) -> bool:
+        return self == DeadlineState.NOT_OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self == DeadlineState.CLOSED
+
 
 class ApplicationStatus(models.TextChoices):
     """``draft → submitted → recommended | not_recommended → scored → proposed → awarded | cancelled``,
-    plus ``withdrawn`` and ``ineligible``. Transitions live in ``domain.transitions``."""
+    plus ``withdrawn`` and ``ineligible``. Transitions live in ``rules.transitions``."""
 
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
@@ -120,3 +135,13 @@ class CancelReason(models.TextChoices):
     FALSE = "false", _("False information")
     MISREPORTED = "misreported", _("Mis-reported")
     UNTRUE = "untrue", _("Content not true")
+
+
+class SubsidyBasis(models.TextChoices):
+    """Why a project gets the subsidy it gets (``rules.subsidy``)."""
+
+    PRIZE = "prize", _("Prize level")
+    MOST_POPULAR = "most_popular", _("Most popular")
+    FEDERATION = "federation", _("Subsidised by the provincial federation")
+    CANCELLED = "cancelled", _("Cancelled in publicity")
+    NONE = "none", _("No subsidy")

@@ -23,7 +23,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.encoding import force_str
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
-from .domain.cells import FORMULA_TRIGGERS, neutralise  # noqa: F401  (the rule itself, re-exported here)
+from .rules.cells import FORMULA_TRIGGERS, neutralise  # noqa: F401  (the rule itself, re-exported here)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,10 +16,13 @@ Captchas and CSRF tokens come from the uncached challenge endpoints.
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language_from_request
 
 from .conf import awards_settings
 
@@ -73,8 +76,6 @@ def remember(name: str, compute, *, timeout: int | None = None):
 
 
 def _personal_cookies():
-    from django.conf import settings
-
     return {settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES}
 
 
@@ -88,9 +89,6 @@ def request_key(request) -> str | None:
         return None
     if any(name in request.COOKIES for name in _personal_cookies()) or "HTTP_AUTHORIZATION" in request.META:
         return None
-    from django.core.exceptions import DisallowedHost
-    from django.utils.translation import get_language_from_request
-
     try:
         host = request.get_host()
     except DisallowedHost:
@@ -146,29 +144,3 @@ def fetch(key: str):
         response[name] = value
     response["X-Awards-Cache"] = "hit"
     return response
-
-
-def connect_signals():
-    """Purge the cached pages whenever what they show may have changed other than by a vote."""
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.models import Page, PageViewRestriction, Site
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from .models import Award, CalendarException
-    from .workdays import forget_calendar_exceptions
-
-    # Working days move publicity periods: the cached exceptions go first, then the pages that show them.
-    post_save.connect(forget_calendar_exceptions, sender=CalendarException, dispatch_uid="wagtail_awards_forget_saved")
-    post_delete.connect(forget_calendar_exceptions, sender=CalendarException, dispatch_uid="wagtail_awards_forget_gone")
-    page_published.connect(purge, dispatch_uid="wagtail_awards_purge_published")
-    page_unpublished.connect(purge, dispatch_uid="wagtail_awards_purge_unpublished")
-    post_page_move.connect(purge, dispatch_uid="wagtail_awards_purge_moved")
-    for model in (Award, CalendarException, PageViewRestriction, Site):
-        post_save.connect(purge, sender=model, dispatch_uid=f"wagtail_awards_purge_save_{model.__name__}")
-        post_delete.connect(purge, sender=model, dispatch_uid=f"wagtail_awards_purge_delete_{model.__name__}")
-
-    def purge_deleted_page(sender, instance, **kwargs):
-        if isinstance(instance, Page):
-            purge()
-
-    post_delete.connect(purge_deleted_page, dispatch_uid="wagtail_awards_purge_deleted_page", weak=False)

@@ -3,7 +3,7 @@
 import os
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 
 from .conf import awards_settings
 
@@ -44,7 +44,5 @@ def private_storage():
     (shared by the app servers of one machine, or mounted on each). Files are always sent by the app's own views.
     """
     if awards_settings.PRIVATE_STORAGE:
-        from django.core.files.storage import storages
-
         return storages[awards_settings.PRIVATE_STORAGE]
     return _PRIVATE_STORAGE

@@ -11,8 +11,7 @@ def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = 
     """
     if limit <= 0:
         return True
-    slot = int((time.time() if now is None else now) // window)
-    cache_key = f"wagtail_awards:{scope}:{key}:{slot}"
+    cache_key = _key(scope, key, window=window, now=now)
     cache.add(cache_key, 0, timeout=window + 60)
     try:
         count = cache.incr(cache_key)
@@ -20,3 +19,17 @@ def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = 
         cache.add(cache_key, 1, timeout=window + 60)
         count = 1
     return count <= limit
+
+
+def reached(scope: str, key: str, *, limit: int, window: int, now: float | None = None) -> bool:
+    """Whether ``key`` has used its ``limit`` attempts in ``scope`` this window (counted by :func:`allow`). Reads
+    only: for limits that count an attempt after it succeeded, not when it arrives."""
+    if limit <= 0:
+        return False
+    return (cache.get(_key(scope, key, window=window, now=now)) or 0) >= limit
+
+
+def _key(scope: str, key: str, *, window: int, now: float | None) -> str:
+    """The counter of ``key`` in ``scope`` for the fixed window of ``window`` seconds that ``now`` falls in."""
+    slot = int((time.time() if now is None else now) // max(1, window))
+    return f"wagtail_awards:{scope}:{key}:{slot}"

@@ -23,7 +23,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 
 from .conf import awards_settings
-from .domain.files import format_size
+from .rules.files import format_size
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def max_request_size() -> int:
 
 
 def zip_limits() -> dict:
-    """The ZIP expansion limits of the settings, as keyword arguments of ``domain.files.check_file``."""
+    """The ZIP expansion limits of the settings, as keyword arguments of ``rules.files.check_file``."""
     return {
         "zip_max_size": int(awards_settings.ZIP_MAX_SIZE),
         "zip_max_ratio": int(awards_settings.ZIP_MAX_RATIO),

@@ -8,8 +8,6 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
-from wagtail_awards.domain import applications as rules
-from wagtail_awards.domain.files import check_file
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import (
     Application,
@@ -19,6 +17,8 @@ from wagtail_awards.models import (
     Membership,
     Organization,
 )
+from wagtail_awards.rules.files import check_file
+from wagtail_awards.services import applications as rules
 
 TOKENS = uuid.UUID("6b1c8e0e-5f1d-4c1e-9a55-2d9b8c0e7a21")
 
@@ -56,7 +56,7 @@ def load_application_round(*, password):
     """Form pages under the current-year call and the 2021 call; sample drafts and submissions in the open one."""
     from django.utils import timezone
 
-    from wagtail_awards.workdays import local_tz
+    from wagtail_awards.rules.workdays import local_tz
 
     year = timezone.localdate(timezone=local_tz()).year
     for call in CallPage.objects.filter(slug__in=[str(year), "2021"]):

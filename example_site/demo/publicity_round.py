@@ -2,7 +2,7 @@
 2021 call with its published final list.
 
 Awards are created directly (as the review and vote stages would leave them); cancelling and finalising go through
-``wagtail_awards.domain.publicity``, so statuses, subsidies and the log are what real use leaves.
+``wagtail_awards.services.publicity``, so statuses, subsidies and the log are what real use leaves.
 """
 
 import datetime as dt
@@ -10,10 +10,10 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_awards.domain import publicity
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, CancelReason
 from wagtail_awards.models import Application, Award, CallPage, Objection, Organization, PublicityPage
-from wagtail_awards.workdays import local_tz
+from wagtail_awards.rules.workdays import local_tz
+from wagtail_awards.services import publicity
 
 #: (unit, project, theme, prize rank or None, most popular, federation subsidised)
 PROJECTS = [

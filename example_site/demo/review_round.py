@@ -2,7 +2,7 @@
 submitted recommendation lists, reviewer assignments and most of the scores.
 
 The call's dates move with today so its review is always open. Everything goes through the app's rules
-(``domain.recommendation`` and ``domain.review``), so statuses, totals and the log are what real use leaves.
+(``services.recommendation`` and ``services.review``), so statuses, totals and the log are what real use leaves.
 """
 
 import datetime as dt
@@ -11,9 +11,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_awards.domain import recommendation as rec_rules
-from wagtail_awards.domain import review as review_rules
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
@@ -24,7 +21,10 @@ from wagtail_awards.models import (
     RecommendationList,
     ReviewAssignment,
 )
-from wagtail_awards.workdays import local_tz
+from wagtail_awards.rules.workdays import local_tz
+from wagtail_awards.services import recommendation as rec_rules
+from wagtail_awards.services import review as review_rules
+from wagtail_awards.services.setup import ensure_role_groups
 
 #: (grassroots unit, project name, theme). None of them won in 2021: past winners may not apply again.
 PROJECTS = [

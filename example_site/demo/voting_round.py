@@ -11,10 +11,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_awards.domain.voting import client_hash, recount_tallies
+from wagtail_awards.addresses import client_hash
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, CallPage, Organization, Vote, VotingPage
-from wagtail_awards.workdays import local_tz
+from wagtail_awards.rules.workdays import local_tz
+from wagtail_awards.services.voting import recount_tallies
 
 #: The 2021 candidates by reference number (the publicity demo uses the same projects): unit, project, theme, votes.
 #: 2021-G003 was the most popular project; 2021-G006 was cancelled during publicity and is no candidate.
@@ -104,8 +105,8 @@ def _voting_codes(call):
     from django.template.loader import render_to_string
     from django.urls import reverse
 
-    from wagtail_awards import voters
     from wagtail_awards.models import VotingCode
+    from wagtail_awards.services import voters
 
     unit = Organization.objects.filter(name=DEMO_CODE_UNIT).first()
     if unit is None:

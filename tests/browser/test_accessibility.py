@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from wagtail_awards.domain.voting import CANDIDATE_STATUSES
 from wagtail_awards.models import Application, ApplicationFormPage, CallPage, PublicityPage, VotingPage
+from wagtail_awards.rules.voting import CANDIDATE_STATUSES
 
 from .conftest import axe_violations, horizontal_overflow, screenshot
 

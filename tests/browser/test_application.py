@@ -5,8 +5,8 @@ import re
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from wagtail_awards.domain.accounts import decide_membership
 from wagtail_awards.models import Application, ApplicationFormPage, CallPage, Membership
+from wagtail_awards.services.accounts import decide_membership
 
 from .conftest import axe_violations, horizontal_overflow, register_and_confirm, screenshot
 

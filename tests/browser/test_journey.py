@@ -19,7 +19,6 @@ from wagtail.models import Site
 
 from tests.factories import make_application, make_org, make_site, make_user
 from tests.voting_helpers import make_voting_page, verify_voter
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
@@ -35,6 +34,7 @@ from wagtail_awards.models import (
     PublicityPage,
     Vote,
 )
+from wagtail_awards.services.setup import ensure_role_groups
 
 from .conftest import register_and_confirm, screenshot
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from tests.factories import make_application, make_call, make_org, make_user
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import CallPage
+from wagtail_awards.services.setup import ensure_role_groups
 
 
 @dataclass

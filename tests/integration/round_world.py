@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from tests.factories import make_call, make_org, make_user
 from tests.voting_helpers import verify_voter
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import ApplicationFormField, ApplicationFormPage, CallPage, CallPrizeLevel
+from wagtail_awards.services.setup import ensure_role_groups
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

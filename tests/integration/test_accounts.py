@@ -14,10 +14,10 @@ from django.utils import timezone
 from tests.captcha_helpers import bound_challenge
 from tests.factories import PASSWORD, approve, make_org, make_user, register
 from wagtail_awards import access
-from wagtail_awards.domain import accounts
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import Membership, Organization, UnitInvitation
+from wagtail_awards.services import accounts
+from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

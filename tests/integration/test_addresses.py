@@ -65,7 +65,7 @@ def test_rate_limits_and_vote_hashes_see_the_client_not_the_proxy(client, site_r
     from tests.captcha_helpers import bound_challenge
     from tests.factories import make_user
     from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
-    from wagtail_awards.domain.voting import client_hash
+    from wagtail_awards.addresses import client_hash
     from wagtail_awards.models import Vote
 
     cache.clear()

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tests.factories import make_application
 from tests.integration.round_world import build_world
-from wagtail_awards.domain.ids import MAX_ID, parse_id
 from wagtail_awards.models import Award, CalendarException
+from wagtail_awards.rules.ids import MAX_ID, parse_id
 
 pytestmark = pytest.mark.django_db
 

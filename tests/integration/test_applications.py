@@ -17,9 +17,9 @@ from tests.integration.application_world import (
     summary_name,
     upload,
 )
-from wagtail_awards.domain import applications as rules
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, ApplicationFile, AwardsLogEntry, PastAward
+from wagtail_awards.services import applications as rules
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from tests.integration.application_world import BEFORE, build, complete_data, save_url
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Application, PastAward
+from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -1,65 +1,20 @@
 """Reference numbers and double submissions under real concurrency (PostgreSQL, one connection per thread)."""
 
-import threading
 import uuid
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 
+from tests.conftest import run_together
 from tests.factories import make_org, make_user
 from tests.integration.application_world import BEFORE, PDF, build, complete_data, save_url, upload
-from wagtail_awards.domain import applications as rules
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile
+from wagtail_awards.services import applications as rules
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 8
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
-
-
-@pytest.fixture
-def site_root(transactional_db):
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
-
-    from tests.factories import make_site
-
-    if Page.get_first_root_node() is None:
-        ContentType.objects.clear_cache()
-        Locale.objects.get_or_create(language_code="zh-hans")
-        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
-    return make_site()
-
-
-def run_together(jobs):
-    """Run each callable on its own thread, released at once; return results (or exceptions) in order."""
-    results = [None] * len(jobs)
-    barrier = threading.Barrier(len(jobs))
-
-    def worker(index, job):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_submissions_get_unique_sequential_references(site_root):

@@ -17,8 +17,8 @@ from wagtail.models import Page
 
 import wagtail_awards
 from tests.factories import register
-from wagtail_awards.domain.voting import CANDIDATE_STATUSES
 from wagtail_awards.models import Application, CallPage, PublicityPage, VotingPage
+from wagtail_awards.rules.voting import CANDIDATE_STATUSES
 
 pytestmark = pytest.mark.django_db
 

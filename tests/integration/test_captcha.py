@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from tests.captcha_helpers import bound_challenge
 from wagtail_awards import captcha
+from wagtail_awards.services import captcha as captcha_service
 
-CLEAR_EXPIRED_NOW = captcha.clear_expired_now  # the real one: every test gets a stand-in that never clears
+CLEAR_EXPIRED_NOW = captcha_service.clear_expired_now  # the real one: every test gets a stand-in that never clears
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -182,7 +183,7 @@ def test_now_and_then_a_new_question_clears_the_expired_ones(client, monkeypatch
     CaptchaStore.objects.update(expiration=timezone.now() - datetime.timedelta(minutes=1))
     assert client.get(url).status_code == 200
     assert CaptchaStore.objects.count() == 2  # not this time
-    monkeypatch.setattr(captcha, "clear_expired_now", lambda: True)
+    monkeypatch.setattr(captcha_service, "clear_expired_now", lambda: True)
     assert client.get(url).status_code == 200
     assert CaptchaStore.objects.filter(expiration__lt=timezone.now()).count() == 0
     assert CaptchaStore.objects.count() == 2

@@ -319,7 +319,7 @@ def test_files_are_refused_without_a_private_root(tmp_path):
 def test_required_fields_that_would_let_a_visitor_grant_rights_are_reported_and_never_asked():
     from django.contrib.auth.models import PermissionsMixin
 
-    from wagtail_awards.domain.user_fields import extra_account_fields
+    from wagtail_awards.rules.user_fields import extra_account_fields
 
     class Member(AbstractBaseUser, PermissionsMixin):
         class Meta:

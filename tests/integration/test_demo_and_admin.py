@@ -40,7 +40,7 @@ def body_text(call):
 
 
 def test_each_demo_notice_speaks_of_its_own_year_and_deadline(demo, client):
-    from wagtail_awards.workdays import local_tz
+    from wagtail_awards.rules.workdays import local_tz
 
     for call in CallPage.objects.all():
         text = body_text(call)

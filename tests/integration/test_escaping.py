@@ -20,8 +20,6 @@ from tests.captcha_helpers import bound_challenge
 from tests.factories import approve, register
 from tests.integration.round_world import PDF, build_world
 from tests.voting_helpers import make_voting_page
-from wagtail_awards.domain import publicity as publicity_rules
-from wagtail_awards.domain import review as review_rules
 from wagtail_awards.models import (
     Application,
     ApplicationFile,
@@ -33,6 +31,7 @@ from wagtail_awards.models import (
     PublicityPage,
     ReviewAssignment,
 )
+from wagtail_awards.services import review as review_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -269,5 +268,5 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
 
     # The final list, after the period (the cancelled project is no longer listed).
     CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(days=30))
-    assert publicity_rules.call_countdown(call=CallPage.objects.get(pk=call.pk), now=timezone.now()).has_ended
+    assert CallPage.objects.get(pk=call.pk).publicity_countdown(now=timezone.now()).has_ended
     read(public, publicity_page.url)

@@ -3,7 +3,6 @@ English dates on every public page in English, and Chinese punctuation around th
 
 import datetime as dt
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -14,15 +13,16 @@ from wagtail.models import Page, Site
 from tests.factories import make_org, make_user
 from tests.package_site.english_call import english_call, publish
 from tests.voting_helpers import verify_voter
-from wagtail_awards.domain import publicity
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
     Award,
     CallIndexPage,
+    CallPage,
 )
-from wagtail_awards.views.publicity import period_label
+from wagtail_awards.rules.publicity import period_label
+from wagtail_awards.services.applications import send_receipt
 
 pytestmark = pytest.mark.django_db
 
@@ -147,21 +147,19 @@ def test_chinese_pages_put_chinese_punctuation_around_the_same_content(client, e
 )
 def test_the_publicity_period_in_each_language(language, starts, expected):
     start = dt.datetime.combine(starts, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    period = publicity.call_countdown(call=SimpleNamespace(publicity_starts=start, publicity_working_days=5), now=start)
+    period = CallPage(publicity_starts=start, publicity_working_days=5).publicity_countdown(now=start)
     with translation.override(language):
         assert period_label(period) == expected
 
 
 def test_one_working_day_is_singular_in_english():
     start = dt.datetime(2026, 11, 27, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    period = publicity.call_countdown(call=SimpleNamespace(publicity_starts=start, publicity_working_days=1), now=start)
+    period = CallPage(publicity_starts=start, publicity_working_days=1).publicity_countdown(now=start)
     with translation.override("en"):
         assert period_label(period) == "Publicity period: Nov. 27, 2026 to Nov. 27, 2026 (1 working day)"
 
 
 def test_the_receipt_in_english(client, english_site):
-    from wagtail_awards.domain.applications import send_receipt
-
     with translation.override("en"):
         send_receipt(application=english_site["application"], request=None)
     body = mail.outbox[-1].body

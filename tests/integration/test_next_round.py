@@ -20,7 +20,6 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from tests.factories import local, make_application, make_user
 from tests.integration.application_world import build, complete_data, save_url
-from wagtail_awards.domain import applications as rules
 from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
@@ -30,6 +29,7 @@ from wagtail_awards.models import (
     Vote,
     VotingPage,
 )
+from wagtail_awards.rules import applications as rules
 
 pytestmark = pytest.mark.django_db
 
@@ -299,9 +299,9 @@ def test_a_new_call_made_in_the_editor_gets_its_year_as_slug_and_whole_minute_de
 
 
 def test_the_editor_is_told_when_the_publicity_period_rests_on_an_estimated_calendar(client, world):
-    from wagtail_awards.domain.workdays import holiday_calendar, is_estimated_year
+    from wagtail_awards.rules.workdays import holiday_calendar, holidays_estimated
 
-    estimated = next(year for year in range(2025, 2100) if is_estimated_year(year, calendar=holiday_calendar("CN")))
+    estimated = next(year for year in range(2025, 2100) if holidays_estimated(year, holidays=holiday_calendar("CN")))
     client.force_login(world.users["editor"])
     call = world.call
     page = client.get(reverse("wagtailadmin_pages:edit", args=[call.pk])).content.decode()

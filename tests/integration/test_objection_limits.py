@@ -9,8 +9,8 @@ from django.urls import reverse
 from tests.captcha_helpers import bound_challenge
 from tests.factories import local
 from tests.publicity_factories import make_publicity
-from wagtail_awards.domain.publicity import normalise_objection, objection_fingerprint
 from wagtail_awards.models import Objection
+from wagtail_awards.rules.publicity import normalise_objection, objection_fingerprint
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 

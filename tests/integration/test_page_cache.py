@@ -15,8 +15,8 @@ from wagtail.models import PageViewRestriction
 from tests.factories import local, make_user
 from tests.publicity_factories import make_publicity
 from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
-from wagtail_awards.domain import voting
 from wagtail_awards.models import Objection
+from wagtail_awards.services import voting
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from tests.factories import make_application, make_call, make_org, make_user
 from tests.integration.application_world import PDF
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
 from wagtail_awards.models import Application, ApplicationFormField, ApplicationFormPage, PastAward
+from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 

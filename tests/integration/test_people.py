@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_application, make_call, make_org, make_user, register
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import ApplicationFile, ApplicationFormPage, Membership
+from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -21,8 +21,6 @@ from wagtail.log_actions import log
 
 from tests.factories import make_application, make_call, make_org, make_user
 from tests.voting_helpers import add_vote
-from wagtail_awards.domain import accounts
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
@@ -40,6 +38,8 @@ from wagtail_awards.models import (
     ReviewAssignment,
     VotingCode,
 )
+from wagtail_awards.services import accounts
+from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,9 @@ from tests.integration.review_world import build_round
 from tests.publicity_factories import make_publicity
 from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page, verify_voter
 from wagtail_awards import page_cache
-from wagtail_awards.domain import review
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Application, CallPage, Objection, RecommendationList, ReviewAssignment
+from wagtail_awards.services import review
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/awards/review/"

@@ -20,9 +20,9 @@ from wagtail.contrib.forms.utils import get_field_clean_name
 from tests.captcha_helpers import bound_challenge
 from tests.factories import make_application, make_org, make_user
 from tests.integration.round_world import PDF, build_world
-from wagtail_awards import voters
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Award, CallPage, PublicityPage
+from wagtail_awards.services import voters
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from tests.captcha_helpers import bound_challenge
 from tests.factories import local, make_org, make_user
 from tests.publicity_factories import make_award, make_publicity
-from wagtail_awards.domain import publicity
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, Role
 from wagtail_awards.models import Award, AwardsLogEntry, CalendarException, Objection
+from wagtail_awards.services import publicity
 
 
 def text_of(response):
@@ -202,7 +202,7 @@ def test_finalise_command_is_idempotent_and_waits_for_the_end(in_publicity):
 def province_admin(site_root):
     org = make_org("江苏省教育科技工会", kind="province")
     user = make_user("province", org=org, role=Role.PROVINCE_ADMIN, is_staff=True)
-    from wagtail_awards.domain.roles import ensure_role_groups
+    from wagtail_awards.services.setup import ensure_role_groups
 
     user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
     return user
@@ -245,7 +245,7 @@ def test_only_a_province_admin_may_cancel(client, in_publicity):
     _call, _page, awards = in_publicity
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     recommender = make_user("rec", org=make_org("南京市教育工会", kind="city"), role=Role.RECOMMENDER, is_staff=True)
-    from wagtail_awards.domain.roles import ensure_role_groups
+    from wagtail_awards.services.setup import ensure_role_groups
 
     recommender.groups.add(ensure_role_groups()[Role.RECOMMENDER])
     client.force_login(recommender)
@@ -456,3 +456,40 @@ def test_the_call_page_links_to_its_publicity_page(client, in_publicity):
     call, page, _awards = in_publicity
     html = client.get(call.url).content.decode()
     assert f'href="{page.url}" data-publicity-link' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_page_keeps_its_privacy_although_its_view_serves_it(client, in_publicity, method):
+    """The page is served by its view inside Wagtail's serving chain: a private page asks for a login first, and an
+    objection sent to its own address is neither read nor stored."""
+    from wagtail.models import PageViewRestriction
+
+    _call, page, awards = in_publicity
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    with time_machine.travel(local(2021, 9, 30, 10), tick=False):
+        if method == "get":
+            response = client.get(page.url)
+        else:
+            response = client.post(page.url, objection_data(client, awards[0].application))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert awards[0].application.project_name not in response.content.decode()
+    assert not Objection.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_preview_after_the_period_shows_the_final_list_without_writing(client, in_publicity):
+    """A preview runs the page model alone: it lists the awards as the published list, and makes none final (only
+    serving the page does, or ``awards_finalise``)."""
+    call, page, awards = in_publicity
+    admin = make_user("admin", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    with time_machine.travel(local(2021, 10, 20, 10), tick=False):
+        response = client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+    assert response.status_code == 200
+    for award in awards:
+        assert award.application.project_name in text_of(response)
+    assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
+    with time_machine.travel(local(2021, 10, 20, 10), tick=False):
+        client.get(page.url)
+    assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}

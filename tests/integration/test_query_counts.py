@@ -14,7 +14,6 @@ from django.utils import timezone
 from tests.factories import local, make_org, make_user
 from tests.publicity_factories import make_publicity
 from tests.voting_helpers import make_voting_call, make_voting_page
-from wagtail_awards.domain import voting
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import (
     Application,
@@ -26,6 +25,7 @@ from wagtail_awards.models import (
     VotingCode,
     normalise_name,
 )
+from wagtail_awards.services import voting
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ AFTER_PUBLICITY = local(2021, 10, 20, 10)
 
 @pytest.fixture
 def world(site_root):
-    from wagtail_awards.domain.roles import ensure_role_groups
+    from wagtail_awards.services.setup import ensure_role_groups
 
     vote_call = make_voting_call(site_root, year=2030)
     voting_page = make_voting_page(vote_call, when="during")

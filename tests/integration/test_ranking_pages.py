@@ -6,8 +6,8 @@ import pytest
 
 from tests.integration.review_world import build_round
 from tests.integration.test_review_queries import grow
-from wagtail_awards.domain import review
 from wagtail_awards.models import Award
+from wagtail_awards.services import review
 
 pytestmark = pytest.mark.django_db
 

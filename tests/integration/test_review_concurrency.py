@@ -1,34 +1,19 @@
 """The recommendation quota holds under concurrent requests (PostgreSQL: real row locks, one connection per thread)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
-from tests.factories import make_application, make_site
+from tests.conftest import run_together
+from tests.factories import make_application
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, Recommendation
-
-
-def ensure_tree():
-    """The root page and locale the migrations made: a flush after an earlier transactional test removes them."""
-    from wagtail.models import Locale, Page
-
-    if not Locale.objects.exists():
-        Locale.objects.create(language_code="zh-hans")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.first()))
+from wagtail_awards.services import recommendation as rec
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_fifty_parallel_recommendations_for_one_city_with_max_three_accept_exactly_three():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
-    ensure_tree()
-    world = build_round(make_site())
+def test_fifty_parallel_recommendations_for_one_city_with_max_three_accept_exactly_three(site_root):
+    world = build_round(site_root)
     for n in range(50 - 3):
         make_application(
             world.call,
@@ -37,35 +22,22 @@ def test_fifty_parallel_recommendations_for_one_city_with_max_three_accept_exact
             recommending_organization=world.orgs["nanjing"],
             reference=f"C{n:03d}",
         )
-    ids = list(
-        Application.objects.filter(
-            recommending_organization=world.orgs["nanjing"], status=ApplicationStatus.SUBMITTED
-        ).values_list("pk", flat=True)
+    applications = list(
+        Application.objects.filter(recommending_organization=world.orgs["nanjing"], status=ApplicationStatus.SUBMITTED)
+        .select_related("call", "recommending_organization")
+        .order_by("pk")
     )
-    assert len(ids) == 50
+    assert len(applications) == 50
     assert world.call.quota_for("city").max_count == 3
     user = world.users["rec_nj"]
-    barrier = threading.Barrier(len(ids))
-    accepted, refused, errors = [], [], []
 
-    def worker(pk):
-        try:
-            application = Application.objects.select_related("call", "recommending_organization").get(pk=pk)
-            barrier.wait(timeout=30)
-            rec.decide(user=user, application=application, decision="recommend")
-            accepted.append(pk)
-        except rec.RecommendationError:
-            refused.append(pk)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
+    def recommend(application):
+        return lambda: rec.decide(user=user, application=application, decision="recommend")
 
-    threads = [threading.Thread(target=worker, args=(pk,)) for pk in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = run_together([recommend(application) for application in applications])
+    accepted = [a.pk for a, result in zip(applications, results, strict=True) if not isinstance(result, Exception)]
+    refused = [result for result in results if isinstance(result, rec.RecommendationError)]
+    errors = [repr(r) for r in results if isinstance(r, Exception) and not isinstance(r, rec.RecommendationError)]
     assert errors == []
     assert len(accepted) == 3 and len(refused) == 47
     assert Recommendation.objects.filter(decision="recommend").count() == 3

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from tests.factories import make_call
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
-from wagtail_awards.domain import review
-from wagtail_awards.domain.roles import ROLE_GROUPS
 from wagtail_awards.enums import Role
+from wagtail_awards.services import recommendation as rec
+from wagtail_awards.services import review
+from wagtail_awards.services.setup import ROLE_GROUPS
 
 pytestmark = pytest.mark.django_db
 

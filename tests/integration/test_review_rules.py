@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
-from wagtail_awards.domain import review
 from wagtail_awards.enums import ApplicationStatus, AwardStatus
 from wagtail_awards.models import Award, AwardsLogEntry, CallPage, CallPrizeLevel, RecommendationList, ReviewAssignment
+from wagtail_awards.services import recommendation as rec
+from wagtail_awards.services import review
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.integration.review_world import build_round
-from wagtail_awards.domain import recommendation as rec
-from wagtail_awards.domain import review
-from wagtail_awards.models import ApplicationFile, AwardsLogEntry, RecommendationList, ReviewAssignment
+from wagtail_awards.enums import ApplicationStatus
+from wagtail_awards.models import Application, ApplicationFile, AwardsLogEntry, RecommendationList, ReviewAssignment
+from wagtail_awards.services import recommendation as rec
+from wagtail_awards.services import review
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,13 @@ def test_applications_list_filters_by_status(world, client):
     response = client.get(ADMIN + f"applications/?call={world.call.pk}&status=recommended&export=csv")
     exported = b"".join(response.streaming_content).decode()
     assert "书香校园" in exported and "教工之家" not in exported
+
+
+def test_a_project_proposed_for_an_award_gets_no_more_reviewers(world, client):
+    Application.objects.filter(pk=world.apps["nj1"].pk).update(status=ApplicationStatus.RECOMMENDED)
+    Application.objects.filter(pk=world.apps["nj2"].pk).update(status=ApplicationStatus.PROPOSED)
+    client.force_login(world.users["province"])
+    page = text(client.get(f"{ADMIN}assignments/?call={world.call.pk}"))
+    assert "书香校园" in page and world.apps["nj2"].project_name in page
+    assert f"{ADMIN}assignments/{world.apps['nj1'].pk}/add/" in page
+    assert f"{ADMIN}assignments/{world.apps['nj2'].pk}/add/" not in page

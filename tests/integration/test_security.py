@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from tests.factories import make_application, make_org, make_user
 from tests.integration.round_world import PDF, build_world
-from wagtail_awards.domain import recommendation as rec_rules
 from wagtail_awards.enums import Role
 from wagtail_awards.models import ApplicationFile, Award, CallPage, Objection, PublicityPage, ReviewAssignment
+from wagtail_awards.services import recommendation as rec_rules
 
 pytestmark = pytest.mark.django_db
 

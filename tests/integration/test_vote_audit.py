@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from tests.factories import local
 from tests.voting_helpers import make_candidates, make_province_admin, make_voting_call
-from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote, VoteBurst, VoteHour, VoteRollup, VoteTally
+from wagtail_awards.rules.voting import HOURS_PER_PAGE, ROLLUP_GRACE, VoteRefused, hour_start
+from wagtail_awards.services import voting
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def expected_hours(call):
     for application_id, created_at in Vote.objects.filter(call=call, valid=True).values_list(
         "application_id", "created_at"
     ):
-        rows[(voting.hour_start(created_at), application_id)] += 1
+        rows[(hour_start(created_at), application_id)] += 1
     return rows
 
 
@@ -81,7 +82,7 @@ def test_tallies_are_kept_by_the_vote_and_by_invalidation(call):
         cast(call, a, f"u:{n}", at)
     for n in range(3):
         cast(call, b, f"u:{n}", at)
-    with pytest.raises(voting.VoteRefused):
+    with pytest.raises(VoteRefused):
         cast(call, a, "u:0", at)  # refused: counted nowhere
     assert counters(call) == counted_from_votes(call) == {a.pk: (5, 0), b.pk: (3, 0)}
     assert voting.tallies(call=call) == {a.pk: 5, b.pk: 3}
@@ -115,7 +116,7 @@ def test_roll_up_gives_the_figures_of_every_vote_and_reads_the_rest_live(call):
 
     with override_settings(WAGTAIL_AWARDS_VOTE_BURST=10):
         until = voting.roll_up_votes(call_id=call.pk, now=NOW, threshold=10)
-    assert until == voting.hour_start(NOW - voting.ROLLUP_GRACE) == local(2030, 11, 20, 15)
+    assert until == hour_start(NOW - ROLLUP_GRACE) == local(2030, 11, 20, 15)
     assert VoteHour.objects.filter(call=call, hour__gte=until).count() == 0
     assert audited_hours(call) == expected_hours(call)
     # Hours since the roll-up are read live: the newest hour is on the first page.
@@ -183,10 +184,10 @@ def test_audit_screen_pages_its_lists(client, call, auditor):
     stored_votes(call, spec)
     url = reverse("wagtail_awards_admin:vote_audit", args=[call.pk])
     first = client.get(url).content.decode()
-    assert first.count("data-vote-hour") == voting.HOURS_PER_PAGE
+    assert first.count("data-vote-hour") == HOURS_PER_PAGE
     assert 'data-pager="hours"' in first
     second = client.get(url + "?hours=2").content.decode()
-    assert second.count("data-vote-hour") == 30 - voting.HOURS_PER_PAGE
+    assert second.count("data-vote-hour") == 30 - HOURS_PER_PAGE
     # 30 sources with 2 votes each in their hour: bursts on one page (50 per page).
     assert first.count("data-burst") == 30
     for bad in ("abc", "-1", "0", "99999999999999999999", "٣"):

@@ -13,10 +13,10 @@ from django.urls import reverse
 from tests.captcha_helpers import bound_challenge
 from tests.factories import make_application, make_user
 from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page, verify_voter
-from wagtail_awards import voters
 from wagtail_awards.captcha import consume_captcha
-from wagtail_awards.domain import voting
 from wagtail_awards.models import AwardsLogEntry, Vote, VoterDay
+from wagtail_awards.rules.voting import MostPopularError
+from wagtail_awards.services import voters, voting
 
 pytestmark = pytest.mark.django_db
 
@@ -330,8 +330,8 @@ def test_unsafe_next_is_ignored(client, call, voter):
 @pytest.fixture
 def province_admin(client):
     from tests.factories import make_org
-    from wagtail_awards.domain.roles import ensure_role_groups
     from wagtail_awards.enums import OrganizationKind, Role
+    from wagtail_awards.services.setup import ensure_role_groups
 
     province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
     user = make_user("province-admin", org=province, role=Role.PROVINCE_ADMIN)
@@ -447,7 +447,7 @@ def test_most_popular_refused_on_a_tie_and_to_other_staff(client, call, province
     add_vote(call, a, "u:1")
     add_vote(call, b, "u:2")
     after = call.voting_closes + dt.timedelta(seconds=1)
-    with pytest.raises(voting.MostPopularError):
+    with pytest.raises(MostPopularError):
         voting.record_most_popular(call=call, user=province_admin, now=after)
 
     from django.contrib.auth.models import Permission

@@ -1,7 +1,6 @@
 """No vote lost, none counted twice: concurrent requests on PostgreSQL, each thread with its own connection."""
 
 import re
-import threading
 import uuid
 from collections import Counter
 from importlib import import_module
@@ -9,75 +8,17 @@ from importlib import import_module
 import pytest
 from captcha.models import CaptchaStore
 from django.conf import settings
-from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests.conftest import run_together
 from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
-from wagtail_awards import voters
 from wagtail_awards.captcha import new_challenge
-from wagtail_awards.domain import voting
 from wagtail_awards.models import Vote
+from wagtail_awards.services import voters, voting
 
-pytestmark = [
-    pytest.mark.postgres,
-    # Decided before any database set-up, so on SQLite no transactional flush happens either.
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL (real concurrency)"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 16  # connections are shared with other databases on the server
-
-
-@pytest.fixture(autouse=True)
-def only_on_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
-
-
-@pytest.fixture
-def site_root(transactional_db):
-    """A call index as the site root; after an earlier transactional test's flush, the root page and locale first."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale, Page
-
-    from tests.factories import make_site
-
-    if Page.get_first_root_node() is None:
-        ContentType.objects.clear_cache()
-        Locale.objects.get_or_create(language_code="zh-hans")
-        Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
-    return make_site()
-
-
-def run_concurrently(jobs):
-    """Run ``jobs`` (callables) on THREADS threads released together; return their results in order."""
-    results = [None] * len(jobs)
-    barrier = threading.Barrier(THREADS)
-    lock = threading.Lock()
-    pending = list(enumerate(jobs))
-
-    def worker():
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            while True:
-                with lock:
-                    if not pending:
-                        return
-                    index, job = pending.pop()
-                results[index] = job()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def bound_question(session_key=None):
@@ -113,7 +54,7 @@ def test_200_concurrent_votes_none_lost(site_root):
     candidates = make_candidates(call, 5)
     page = make_voting_page(call, when="during")
     chosen = [candidates[i % 5] for i in range(200)]
-    statuses = run_concurrently([vote_job(call, candidate) for candidate in chosen])
+    statuses = run_together([vote_job(call, candidate) for candidate in chosen], threads=THREADS)
     accepted = Counter(candidate.pk for candidate, status in zip(chosen, statuses, strict=True) if status == 303)
     assert sum(accepted.values()) == 200, Counter(statuses)
     assert Vote.objects.filter(call=call).count() == 200
@@ -126,7 +67,7 @@ def test_50_identical_votes_counted_once(site_root):
     call = make_voting_call(site_root)
     (candidate,) = make_candidates(call, 1)
     device = uuid.uuid4().hex
-    statuses = run_concurrently([vote_job(call, candidate, device=device) for _ in range(50)])
+    statuses = run_together([vote_job(call, candidate, device=device) for _ in range(50)], threads=THREADS)
     assert Counter(statuses) == {303: 1, 409: 49}
     assert Vote.objects.filter(call=call).count() == 1
     assert voting.tallies(call=call) == {candidate.pk: 1}
@@ -152,7 +93,7 @@ def test_each_captcha_accepted_once_under_concurrency(site_root):
         jobs.extend(
             vote_job(call, candidates[(n + i) % 4], question=(session_key, key), answer=answer) for i in range(8)
         )
-    statuses = run_concurrently(jobs)
+    statuses = run_together(jobs, threads=THREADS)
     assert Counter(statuses) == {303: 100, 400: 700}
     assert Vote.objects.filter(call=call).count() == 100
     assert not CaptchaStore.objects.filter(hashkey__in=[key for _, key, _ in challenges]).exists()
@@ -166,7 +107,7 @@ def test_daily_cap_holds_under_concurrency(site_root):
     call = make_voting_call(site_root)
     candidates = make_candidates(call, 20)
     device = uuid.uuid4().hex
-    statuses = run_concurrently([vote_job(call, candidate, device=device) for candidate in candidates])
+    statuses = run_together([vote_job(call, candidate, device=device) for candidate in candidates], threads=THREADS)
     assert Counter(statuses) == {303: 3, 409: 17}
     assert Vote.objects.filter(call=call).count() == 3
 
@@ -197,9 +138,10 @@ def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_ro
         return job
 
     # Twenty candidates at once with one code: the day's three votes, no more.
-    assert Counter(run_concurrently([job_for(c, first) for c in candidates])) == {303: 3, 409: 17}
+    assert Counter(run_together([job_for(c, first) for c in candidates], threads=THREADS)) == {303: 3, 409: 17}
     # Another code for one candidate thirty times at once: one vote.
-    assert Counter(run_concurrently([job_for(candidates[0], second) for _ in range(30)])) == {303: 1, 409: 29}
+    repeated = run_together([job_for(candidates[0], second) for _ in range(30)], threads=THREADS)
+    assert Counter(repeated) == {303: 1, 409: 29}
     stored = Counter(Vote.objects.filter(call=call).values_list("voter_key", flat=True))
     assert sorted(stored.values()) == [1, 3] and all(key.startswith("c:") for key in stored)
     assert sum(voting.tallies(call=call).values()) == 4

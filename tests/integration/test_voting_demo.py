@@ -8,9 +8,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests.captcha_helpers import bound_challenge
-from wagtail_awards.domain import voting
 from wagtail_awards.enums import DeadlineState
 from wagtail_awards.models import CallPage, Vote, VotingPage
+from wagtail_awards.services import voting
 
 pytestmark = pytest.mark.django_db
 

@@ -38,6 +38,7 @@ from wagtail_awards.models import (  # noqa: E402
     PublicityPage,
     VotingPage,
 )
+from wagtail_awards.services import accounts  # noqa: E402
 
 ORGANISATIONS = """name,kind,parent,city
 江苏省教育科技工会,province,,
@@ -62,6 +63,7 @@ def build():
     admin = User.objects.create_superuser("admin", "admin@example.com", "admin-pass-2026")
     applicant = User.objects.create_user("applicant", "applicant@example.com", "applicant-pass-2026")
     Membership.objects.create(user=applicant, organization=unit, role="applicant")
+    accounts.mark_email_verified(user=applicant)  # the confirmation link opened: a voter too
 
     home = Page.objects.get(depth=2)
     index = publish(home, CallIndexPage(title="Awards", slug="calls"))

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
-from wagtail_awards.domain import applications as rules
-from wagtail_awards.domain import files
+from wagtail_awards.rules import applications as rules
+from wagtail_awards.rules import files
 
 SH = ZoneInfo("Asia/Shanghai")
 DEADLINE = dt.datetime(2021, 10, 19, 23, 59, 59, tzinfo=SH)

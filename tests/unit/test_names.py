@@ -2,8 +2,8 @@
 
 import pytest
 
-from wagtail_awards.domain.names import clean_typed_name, is_near, normalise_name
-from wagtail_awards.domain.past_awards import EarlierAward, match_earlier_awards
+from wagtail_awards.rules.names import clean_typed_name, is_near, normalise_name
+from wagtail_awards.rules.past_awards import EarlierAward, match_earlier_awards
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wagtail_awards.domain import publicity
-from wagtail_awards.domain.workdays import holiday_calendar
 from wagtail_awards.enums import PublicityState
+from wagtail_awards.rules import publicity
+from wagtail_awards.rules.workdays import Calendar, holiday_calendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 CN = holiday_calendar("CN")
@@ -14,7 +14,7 @@ START = dt.datetime(2021, 9, 29, 9, tzinfo=TZ)
 
 def at(*args):
     return publicity.countdown(
-        now=dt.datetime(*args, tzinfo=TZ), starts=START, working_days=5, tz=TZ, calendar=CN, exceptions={}
+        now=dt.datetime(*args, tzinfo=TZ), starts=START, working_days=5, tz=TZ, calendar=Calendar(holidays=CN)
     )
 
 
@@ -77,7 +77,11 @@ def test_after_the_end():
 
 def test_an_exception_moves_the_end():
     period = publicity.countdown(
-        now=START, starts=START, working_days=5, tz=TZ, calendar=CN, exceptions={dt.date(2021, 10, 8): False}
+        now=START,
+        starts=START,
+        working_days=5,
+        tz=TZ,
+        calendar=Calendar(holidays=CN, exceptions={dt.date(2021, 10, 8): False}),
     )
     assert period.last_day == dt.date(2021, 10, 12)
 
@@ -88,8 +92,7 @@ def test_a_start_on_a_day_off_begins_on_the_next_working_day():
         starts=dt.datetime(2021, 10, 2, 9, tzinfo=TZ),
         working_days=5,
         tz=TZ,
-        calendar=CN,
-        exceptions={},
+        calendar=Calendar(holidays=CN),
     )
     assert period.first_day == dt.date(2021, 10, 8)
     assert period.last_day == dt.date(2021, 10, 13)  # 8, 9 (make-up Saturday), 11, 12, 13

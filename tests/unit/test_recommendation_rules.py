@@ -1,6 +1,6 @@
 import datetime as dt
 
-from wagtail_awards.domain.recommendation import QuotaStatus, quota_allows, recommendation_open
+from wagtail_awards.rules.recommendation import QuotaStatus, quota_allows, recommendation_open
 
 DEADLINE = dt.datetime(2021, 10, 19, 23, 59, 59, tzinfo=dt.UTC)
 

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from wagtail_awards.domain import rounds
-from wagtail_awards.domain.schedule import end_of_minute
-from wagtail_awards.domain.workdays import is_estimated_year
+from wagtail_awards.rules import rounds
+from wagtail_awards.rules.schedule import end_of_minute
+from wagtail_awards.rules.workdays import holidays_estimated
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -88,13 +88,13 @@ def test_a_deadline_entered_to_the_minute_lasts_the_whole_minute():
 
 def test_years_after_the_last_official_china_schedule_are_estimated():
     calendar = holidays.country_holidays("CN")
-    assert not is_estimated_year(2021, calendar=calendar)
+    assert not holidays_estimated(2021, holidays=calendar)
     last_known = max(
         year
         for year, days in calendar.special_public_holidays.items()
         if any(isinstance(day, tuple) and len(day) == 4 for day in days)
     )
-    assert not is_estimated_year(last_known, calendar=calendar)
-    assert is_estimated_year(last_known + 1, calendar=calendar)
+    assert not holidays_estimated(last_known, holidays=calendar)
+    assert holidays_estimated(last_known + 1, holidays=calendar)
     # A calendar without yearly substitutions (Germany's) is not estimated for that reason.
-    assert not is_estimated_year(last_known + 1, calendar=holidays.country_holidays("DE"))
+    assert not holidays_estimated(last_known + 1, holidays=holidays.country_holidays("DE"))

@@ -1,8 +1,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from wagtail_awards.domain.schedule import deadline_state, stage_spans, time_left
 from wagtail_awards.enums import DeadlineState, Stage
+from wagtail_awards.rules.schedule import deadline_state, stage_spans, time_left
 
 TZ = ZoneInfo("Asia/Shanghai")
 DEADLINE = dt.datetime(2021, 10, 19, 23, 59, 59, tzinfo=TZ)

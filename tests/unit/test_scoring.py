@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from wagtail_awards.domain import scoring
-from wagtail_awards.domain.scoring import CriterionScore, PrizeLevel, RankedProject
+from wagtail_awards.rules import scoring
+from wagtail_awards.rules.scoring import CriterionScore, PrizeLevel, RankedProject
 
 
 def test_weighted_total_uses_weights_and_maximums():

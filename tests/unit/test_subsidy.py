@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from wagtail_awards.domain.subsidy import AwardFacts, Basis, Rates, amount_for, table
+from wagtail_awards.rules.subsidy import AwardFacts, Basis, Rates, amount_for, table
 
 RATES = Rates(prizes={1: Decimal(10000), 2: Decimal(6000), 3: Decimal(3000)}, most_popular=Decimal(8000))
 

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wagtail_awards.domain import workdays
+from wagtail_awards.rules import workdays
 
-CN = workdays.holiday_calendar("CN")
+CN = workdays.Calendar(holidays=workdays.holiday_calendar("CN"))
 D = dt.date
 
 
@@ -38,11 +38,11 @@ def test_start_on_a_day_off_counts_from_the_next_working_day():
 
 
 def test_exceptions_override_the_library():
-    off = {D(2021, 10, 8): False}
-    assert workdays.is_working_day(D(2021, 10, 8), calendar=CN, exceptions=off) is False
-    assert workdays.nth_working_day(D(2021, 9, 29), 5, calendar=CN, exceptions=off) == D(2021, 10, 12)
-    extra = {D(2021, 10, 3): True}
-    assert workdays.nth_working_day(D(2021, 9, 29), 5, calendar=CN, exceptions=extra) == D(2021, 10, 9)
+    off = workdays.Calendar(holidays=CN.holidays, exceptions={D(2021, 10, 8): False})
+    assert workdays.is_working_day(D(2021, 10, 8), calendar=off) is False
+    assert workdays.nth_working_day(D(2021, 9, 29), 5, calendar=off) == D(2021, 10, 12)
+    extra = workdays.Calendar(holidays=CN.holidays, exceptions={D(2021, 10, 3): True})
+    assert workdays.nth_working_day(D(2021, 9, 29), 5, calendar=extra) == D(2021, 10, 9)
 
 
 def test_working_days_between_is_inclusive_and_empty_when_reversed():

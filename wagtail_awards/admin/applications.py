@@ -25,12 +25,13 @@ from wagtail.coreutils import multigetattr
 from wagtail_modeladmin.views import HistoryView
 
 from .. import access
-from ..domain.applications import decide_past_award, display_answer
-from ..domain.past_awards import import_past_awards, read_rows
 from ..enums import ApplicationStatus
 from ..exports import FormulaSafeIndexView
 from ..forms.applications import PastAwardImportForm
 from ..models import Application, ApplicationFile, ApplicationFormPage, PastAward, Recommendation, ReviewAssignment
+from ..rules.applications import display_answer
+from ..services.applications import decide_past_award
+from ..services.past_awards import import_past_awards, read_rows
 from .base import ActionView, AdminView, AwardsModelAdmin, admin_url
 from .display import WordsInspectView
 from .filters import CallFilter

@@ -7,7 +7,7 @@ those model admins: each names them in :attr:`AwardsModelAdmin.admin_views`, and
 - :class:`AdminView`: a screen of the admin. It asks the access policy (:mod:`wagtail_awards.access`) for its
   action before anything else, and renders with Wagtail's admin furniture (title, breadcrumbs, icon).
 - :class:`ActionView`: one action, always in the same steps: check the policy → validate a form → call the
-  domain function → say what happened → go back.
+  service → say what happened → go back.
 
 URL names: wagtail-modeladmin's own views keep the names it makes (``wagtail_awards_award_modeladmin_index``);
 every other view of the app's admin is named in one namespace, :data:`NAMESPACE`
@@ -34,7 +34,7 @@ from .. import (
     access,
     converters,  # noqa: F401 - registers <awards_id:…>
 )
-from ..domain.ids import parse_id
+from ..rules.ids import parse_id
 from .display import WordsInspectView
 
 #: The URL namespace of every view of the app's admin that is not one of wagtail-modeladmin's own.
@@ -254,13 +254,13 @@ class AdminView(WagtailAdminTemplateMixin, View):
 
 
 class ActionView(AdminView):
-    """One action: check the policy → validate a form → call the domain function → say what happened → go back.
+    """One action: check the policy → validate a form → call the service → say what happened → go back.
 
     - as any :class:`AdminView`: :meth:`permitted` checks the screen's action, then :meth:`get_object` finds the
       object (404 when the user may not act on it);
     - a GET shows :attr:`template_name` with the form; an action without a page of its own (``template_name`` is
       ``None``, posted from a form on another screen) answers a GET with 405;
-    - a POST validates the form; a valid one goes to :meth:`perform` (the domain function). A refusal by the domain
+    - a POST validates the form; a valid one goes to :meth:`perform` (the service). A refusal by the service
       (an exception of :attr:`refused_by`) is said in a message; a success too (:meth:`success_message`); then
       :meth:`done` goes back (:meth:`get_success_url`);
     - a form that is not valid shows the page again with its errors (``invalid_status``), or, for an action
@@ -271,7 +271,7 @@ class ActionView(AdminView):
 
     form_class = forms.Form
     template_name = None
-    #: Exceptions by which the domain function refuses the action; their text is the message.
+    #: Exceptions by which the service refuses the action; their text is the message.
     refused_by = ()
     #: Said when the form of an action without a page of its own is not valid.
     invalid_message = ""
@@ -305,7 +305,7 @@ class ActionView(AdminView):
         return self.done(form, result)
 
     def perform(self, form):
-        """Call the domain function with the form's data; return what :meth:`success_message` and :meth:`done`
+        """Call the service with the form's data; return what :meth:`success_message` and :meth:`done`
         need."""
         raise NotImplementedError
 

@@ -5,10 +5,10 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from .. import access
-from ..domain import review as rules
-from ..domain import schedule
 from ..enums import ApplicationStatus, RecommendationDecision
 from ..models import RecommendationList
+from ..rules import schedule
+from ..services import review as rules
 
 
 def next_deadline(call, *, now):

@@ -7,8 +7,8 @@ choices from the app's own models instead.
 from django.contrib.admin import SimpleListFilter
 from django.utils.translation import gettext_lazy as _
 
-from ..domain.ids import parse_id
 from ..models import CallPage
+from ..rules.ids import parse_id
 
 
 class CallFilter(SimpleListFilter):

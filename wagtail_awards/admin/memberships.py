@@ -15,10 +15,10 @@ from wagtail_modeladmin.helpers import ButtonHelper
 
 from .. import access
 from ..conf import awards_settings
-from ..domain import accounts
 from ..enums import MembershipStatus
 from ..exports import FormulaSafeIndexView
 from ..models import Membership
+from ..services import accounts
 from .base import ActionView, AwardsModelAdmin, ScopedInspectView, admin_url
 from .policy import PolicyPermissionHelper
 

@@ -12,12 +12,12 @@ from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 
 from .. import access
-from ..domain import publicity, subsidy
-from ..domain.ids import parse_id
 from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
+from ..rules.ids import parse_id
+from ..services import publicity, subsidy
 from .base import ActionView, AdminView, AwardsModelAdmin, PolicyMenuItem, admin_url
 from .display import WordsInspectView
 from .filters import ProjectCallFilter

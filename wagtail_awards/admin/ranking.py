@@ -6,8 +6,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..domain import review as rules
 from ..forms.review import PrizeForm
+from ..services import review as rules
 from .base import ActionView
 from .round_screens import TEMPLATES, RoundExportMixin, RoundMixin
 

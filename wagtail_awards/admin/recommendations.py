@@ -18,12 +18,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
-from ..domain import recommendation as rec_rules
-from ..domain.ids import parse_id
 from ..enums import RecommendationDecision
 from ..exports import FormulaSafeIndexView
 from ..forms.review import DecisionForm, UnlockForm
 from ..models import Application, Organization, Recommendation, RecommendationList
+from ..rules.ids import parse_id
+from ..services import recommendation as rec_rules
 from .base import ActionView, AdminView, AwardsModelAdmin, ScopedInspectView
 from .filters import CallFilter
 from .policy import PolicyPermissionHelper

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdminGroup
 
 from .. import access
-from ..domain import review as rules
 from ..enums import ApplicationStatus
 from ..exports import FormulaSafeIndexView
 from ..forms.review import AssignForm, AutoAssignForm, ScoreForm
 from ..models import Application, ReviewAssignment, Score
+from ..services import review as rules
 from .base import ActionView, AdminView, AwardsModelAdmin, PolicyMenuItem, ScopedInspectView, admin_url
 from .filters import ProjectCallFilter
 from .policy import PolicyPermissionHelper

@@ -16,11 +16,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from .. import access
-from ..domain import recommendation as rec_rules
-from ..domain import review as rules
-from ..domain.ids import parse_id
 from ..exports import FormulaSafeExportMixin
 from ..models import Application, CallPage
+from ..rules.ids import parse_id
+from ..services import recommendation as rec_rules
+from ..services import review as rules
 from .base import admin_url
 
 TEMPLATES = "wagtail_awards/admin/review/"

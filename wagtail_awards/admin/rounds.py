@@ -1,6 +1,6 @@
 """Next year's round from a call (以此为模板创建下一年度评选): a short form, then a report to check and publish.
 
-The form copies the call and its pages as drafts (``domain.round_copy.create_next_round``); the report lists every
+The form copies the call and its pages as drafts (``services.round_copy.create_next_round``); the report lists every
 date before and after, flags the ones to look at (weekday changed, a day off, an estimated calendar year), lists each
 place whose text still names the old year with a link to edit it, and publishes the round once the editor has ticked
 that they checked it.
@@ -12,10 +12,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..domain import round_copy, rounds
 from ..forms.rounds import NextRoundForm, PublishRoundForm
 from ..models import CallPage
-from ..workdays import calendar_exceptions, estimated_years, is_working_day, local_tz
+from ..rules import rounds
+from ..services import round_copy
+from ..services.calendar import calendar_exceptions, estimated_years, is_working_day, local_tz
 from .base import ActionView, admin_url
 
 TEMPLATES = "wagtail_awards/admin/rounds/"

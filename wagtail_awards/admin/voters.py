@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.options import ModelAdminGroup
 
-from .. import voters
-from ..domain.ids import parse_id
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.voting_codes import SHEET, GenerateCodesForm, MarkVotersForm
 from ..models import CallPage, EligibleVoter, Organization, VotingCode
+from ..rules.ids import parse_id
+from ..rules.voters import show_code
+from ..services import voters
 from .base import ActionView, AwardsModelAdmin, PolicyMenuItem, admin_url
 from .display import WordsInspectView
 from .policy import PolicyPermissionHelper
@@ -37,12 +38,12 @@ class EligibleVoterPermissionHelper(PolicyPermissionHelper):
 def _code_url(request, call, code):
     """The link a QR code opens: the code page of the call's site, with the code in it."""
     _site_id, root_url, _path = call.get_url_parts(request) or (None, request.build_absolute_uri("/")[:-1], None)
-    return f"{root_url}{reverse('wagtail_awards:voting_code')}?{urlencode({'c': voters.show_code(code)})}"
+    return f"{root_url}{reverse('wagtail_awards:voting_code')}?{urlencode({'c': show_code(code)})}"
 
 
 def _xlsx(request, call, organization, codes):
     rows = [
-        [organization.name, number, voters.show_code(code), _code_url(request, call, code)] for number, code in codes
+        [organization.name, number, show_code(code), _code_url(request, call, code)] for number, code in codes
     ]
     response = xlsx_response(
         filename=f"voting-codes-{call.year}-{organization.pk}",
@@ -78,7 +79,7 @@ class GenerateCodesView(ActionView):
         cards = []
         for number, code in codes:
             url = _code_url(self.request, call, code)
-            cards.append({"number": number, "code": voters.show_code(code), "url": url, "qr": voters.qr_svg(url)})
+            cards.append({"number": number, "code": show_code(code), "url": url, "qr": voters.qr_svg(url)})
         context = {"call": call, "organization": organization, "cards": cards, "downloadable": True}
         response = render(self.request, "wagtail_awards/admin/voting/codes_sheet.html", context)
         response["Cache-Control"] = "no-store"

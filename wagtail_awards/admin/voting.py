@@ -12,15 +12,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from wagtail import hooks
 
 from .. import access, page_cache
 from ..conf import awards_settings
-from ..domain import voting
 from ..exports import FormulaSafeIndexView
-from ..forms.voting_audit import InvalidateVotesForm
+from ..forms.voting import InvalidateVotesForm
 from ..models import Application, CallPage, Vote
-from .base import ActionView, AdminView, AwardsModelAdmin, PolicyMenuItem, admin_url
+from ..rules.voting import MostPopularError, voting_state
+from ..services import voting
+from .base import ActionView, AdminView, AwardsModelAdmin, admin_url
 from .display import WordsInspectView
 from .filters import CallFilter
 from .policy import PolicyPermissionHelper
@@ -139,7 +139,7 @@ class VoteAuditView(CallVotesMixin, ActionView):
             threshold=awards_settings.VOTE_BURST,
             can_change=access.can(request.user, "votes.invalidate"),
             can_record=access.can(request.user, "votes.record"),
-            state=voting.voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes),
+            state=voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes),
             **kwargs,
         )
 
@@ -148,7 +148,7 @@ class RecordMostPopularView(CallVotesMixin, ActionView):
     """Record the call's most popular project on its award, once voting has closed (POST, from the audit)."""
 
     action = "votes.record"
-    refused_by = (voting.MostPopularError,)
+    refused_by = (MostPopularError,)
 
     def perform(self, form):
         return voting.record_most_popular(call=self.object, user=self.request.user, now=timezone.now())
@@ -190,17 +190,3 @@ class VoteAdmin(AwardsModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request) if access.can(request.user, "votes.audit") else Vote.objects.none()
 
-
-@hooks.register("register_admin_menu_item")
-def register_menu_item():
-    return PolicyMenuItem(
-        _("Vote audit"), "vote_audit_index", action="votes.audit", icon_name="tick-inverse", order=260
-    )
-
-
-@hooks.register("register_log_actions")
-def register_log_actions(actions):
-    actions.register_action("wagtail_awards.invalidate_votes", _("Invalidate votes"), _("Votes invalidated"))
-    actions.register_action(
-        "wagtail_awards.most_popular", _("Record the most popular project"), _("Recorded as the most popular project")
-    )

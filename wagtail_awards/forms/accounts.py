@@ -7,11 +7,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from ..captcha import REGISTRATION, CaptchaFormMixin, OneTimeCaptchaField
-from ..domain.cells import FORMULA_TRIGGERS
-from ..domain.user_fields import NAME_FIELD, extra_account_fields, has_field
 from ..enums import RECOMMENDING_KINDS, OrganizationKind
 from ..models import Organization
+from ..rules.cells import FORMULA_TRIGGERS
+from ..rules.user_fields import NAME_FIELD, extra_account_fields, has_field
+from ..services.captcha import REGISTRATION
+from .captcha import CaptchaFormMixin, OneTimeCaptchaField
 
 
 class RegistrationForm(CaptchaFormMixin, django.forms.Form):

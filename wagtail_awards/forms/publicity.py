@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..captcha import OBJECTION, CaptchaFormMixin, OneTimeCaptchaField
-from ..domain import files
 from ..enums import CancelReason
+from ..rules import files
+from ..services.captcha import OBJECTION
 from ..uploads import zip_limits
+from .captcha import CaptchaFormMixin, OneTimeCaptchaField
 
 #: The largest evidence file accepted with an objection.
 MAX_EVIDENCE_SIZE = 10 * 1024 * 1024

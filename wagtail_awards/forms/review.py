@@ -20,12 +20,6 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class SubmitListForm(forms.Form):
-    confirm_under_minimum = forms.BooleanField(
-        label=_("Submit with fewer than the minimum"), required=False, widget=forms.HiddenInput
-    )
-
-
 class UnlockForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500)
 

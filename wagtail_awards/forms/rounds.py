@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from ..domain import rounds
-from ..domain.round_copy import stream_strings
+from ..rules import rounds
+from ..rules.rounds import stream_strings
 
 SAME_WEEKDAY, SAME_DATE = "weekday", "date"
 

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..captcha import VOTE, CaptchaFormMixin, OneTimeCaptchaField
+from ..services.captcha import VOTE
+from .captcha import CaptchaFormMixin, OneTimeCaptchaField
 
 
 class VoteForm(CaptchaFormMixin, forms.Form):
     """One vote: the answer to a one-time captcha. The candidate comes from the URL.
 
-    The challenge is consumed by ``domain.voting.cast_vote`` in the vote's own transaction (one commit per vote).
+    The challenge is consumed by ``services.voting.cast_vote`` in the vote's own transaction (one commit per vote).
     """
 
     captcha = OneTimeCaptchaField(label=_("Answer the question"), purpose=VOTE, consume=False)
@@ -17,6 +18,21 @@ class VoteForm(CaptchaFormMixin, forms.Form):
         """``(key, answer)`` as given; only valid after ``is_valid()``."""
         key, answer = (list(self.cleaned_data["captcha"] or []) + ["", ""])[:2]
         return key, answer
+
+
+class InvalidateVotesForm(forms.Form):
+    """A set of one call's votes, chosen by IP hash and/or voter (optionally one hour), and the reason to void them."""
+
+    ip_hash = forms.CharField(label=_("IP hash"), required=False, max_length=64)
+    voter_key = forms.CharField(label=_("Voter"), required=False, max_length=64)
+    hour = forms.DateTimeField(label=_("Hour starting"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("ip_hash") and not data.get("voter_key"):
+            raise forms.ValidationError(_("Choose the votes by IP hash or by voter."))
+        return data
 
 
 class VotingCodeForm(forms.Form):

@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
 def fill_names_and_move_logs(apps, schema_editor):
     """Existing rows get their matching names, past awards their organisation, and the round's log entries move
     from Wagtail's generic ``ModelLogEntry`` to ``AwardsLogEntry`` (scoped in Wagtail's reports)."""
-    from wagtail_awards.domain.names import normalise_name
+    from wagtail_awards.rules.names import normalise_name
 
     Organization = apps.get_model("wagtail_awards", "Organization")
     PastAward = apps.get_model("wagtail_awards", "PastAward")

@@ -3,8 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.http import Http404
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +13,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import FORM_FIELD_CHOICES, AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 
-from .. import access
-from ..domain import files as file_rules
-from ..domain.applications import RESERVED_NAMES
-from ..forms.applications import DEFAULT_EXTENSIONS, ApplicationFormBuilder
-from ..forms.pages import AwardsFormPageForm
 from ..layout import LayoutPageMixin
+from ..rules import files as file_rules
+from ..rules.applications import DECLARATION_FIELD, FIXED_TEXT_FIELDS, RESERVED_NAMES
+from .editing import AwardsFormPageForm
+from .form_builder import DEFAULT_EXTENSIONS, ApplicationFormBuilder, UploadField
+from .pages import CallPage
 
 #: Wagtail's field types and the application's own.
 APPLICATION_FIELD_CHOICES = (
@@ -86,7 +84,8 @@ class ApplicationFormPage(LayoutPageMixin, AbstractForm):
     The fixed fields (reviewing unit, responsible department, unit name, project name, theme, materials and the
     declaration) are always there and map to ``Application`` columns; fields the editor adds are stored in
     ``Application.answers`` (files in ``ApplicationFile``). Logged-in applicants save drafts and submit; the
-    form posts to ``wagtail_awards:application_save``, which limits upload sizes while the files stream in.
+    form posts to ``wagtail_awards:application_save``, which limits upload sizes while the files stream in. The
+    page is served by ``views.applications.form_page`` (wired in ``wagtail_hooks``).
     """
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -149,8 +148,6 @@ class ApplicationFormPage(LayoutPageMixin, AbstractForm):
 
     @cached_property
     def call(self):
-        from .pages import CallPage
-
         return CallPage.objects.get(pk=self.get_parent().pk)
 
     def themes(self):
@@ -169,8 +166,6 @@ class ApplicationFormPage(LayoutPageMixin, AbstractForm):
 
     def upload_limits(self):
         """Name → maximum bytes per file, for every upload field (for the streaming upload handler)."""
-        from ..forms.applications import UploadField
-
         return {
             name: field.max_size
             for name, field in self.get_form_class().base_fields.items()
@@ -179,8 +174,6 @@ class ApplicationFormPage(LayoutPageMixin, AbstractForm):
 
     def initial_for(self, application):
         """The form's initial values from a saved application."""
-        from ..domain.applications import DECLARATION_FIELD, FIXED_TEXT_FIELDS
-
         initial = {name: getattr(application, name) for name in FIXED_TEXT_FIELDS}
         initial.update(application.answers)
         initial[DECLARATION_FIELD] = application.declaration
@@ -196,31 +189,6 @@ class ApplicationFormPage(LayoutPageMixin, AbstractForm):
             save_url=reverse("wagtail_awards:application_save", args=[self.pk]),
         )
         return context
-
-    def serve(self, request, *args, **kwargs):
-        """Show the form: a new application, or the draft given by ``?application=<id>``.
-
-        The form is sent to ``wagtail_awards:application_save`` (see ``views.applications``).
-        """
-        from ..views.applications import render_form
-
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        application = None
-        if request.GET.get("application"):
-            from .applications import Application
-
-            try:
-                application = Application.objects.get(pk=int(request.GET["application"]), call=self.call)
-            except (Application.DoesNotExist, ValueError):
-                raise Http404 from None
-            if not access.can(request.user, "application.view", application):
-                raise Http404
-            if not access.can(request.user, "application.edit", application):
-                return redirect("wagtail_awards:application_detail", pk=application.pk)
-        return render_form(request, page=self, application=application)
 
     def serve_preview(self, request, mode_name):
         if mode_name == "landing":

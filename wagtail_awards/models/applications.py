@@ -1,10 +1,15 @@
+from uuid import uuid4
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..domain.names import normalise_name
 from ..enums import ApplicationStatus
+from ..rules import applications as rules
+from ..rules.names import normalise_name
+from ..storage import private_storage as _private_storage
+from .application_form import ApplicationFormPage
 from .organizations import Organization
 
 
@@ -56,7 +61,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # The form's one-time token: a replayed or double-clicked POST finds the application it created.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    # Earlier awards that look like this project without being it for certain (see ``domain.past_awards``);
+    # Earlier awards that look like this project without being it for certain (see ``rules.past_awards``);
     # a province administrator decides: the same project (ineligible) or another one (cleared).
     past_award_matches = models.JSONField(_("similar past awards"), default=list, blank=True)
     past_award_cleared_by = models.ForeignKey(
@@ -87,12 +92,14 @@ class Application(models.Model):
 
     def labelled_answers(self):
         """``(label, answer)`` of the editor-defined fields, labelled as on the call's application form."""
-        from ..domain.applications import labelled_answers
-        from .application_form import ApplicationFormPage
-
         page = ApplicationFormPage.objects.child_of(self.call).first()
         fields = page.answer_fields() if page else []
-        return labelled_answers(answers=self.answers, fields=fields)
+        return rules.labelled_answers(answers=self.answers, fields=fields)
+
+    @property
+    def is_proposed(self):
+        """Proposed for an award: its review is over (no reviewer is added any more)."""
+        return self.status == ApplicationStatus.PROPOSED
 
     @property
     def normalised_project_name(self):
@@ -105,15 +112,13 @@ class Application(models.Model):
 
 def application_file_name(instance, filename):
     """A random name under the private root; the uploaded name is kept in ``original_name`` only."""
-    from uuid import uuid4
-
     return f"applications/{uuid4().hex[:2]}/{uuid4().hex}"
 
 
 def private_storage():
-    from ..storage import private_storage as storage
-
-    return storage()
+    """The storage of application files, looked up when a file is saved (the setting may change; migrations keep
+    this callable rather than a path)."""
+    return _private_storage()
 
 
 class ApplicationFile(models.Model):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
 
 from ..access import can
-from ..domain.cells import neutralise
+from ..rules.cells import neutralise
 
 
 class AwardsLogEntryManager(ModelLogEntryManager):

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..domain.names import clean_typed_name, normalise_name
 from ..enums import RECOMMENDING_KINDS, MembershipStatus, OrganizationKind, Role
+from ..rules.names import clean_typed_name, normalise_name
 
 #: Which kinds may sit directly under which; ``None`` stands for "no parent".
 ALLOWED_PARENT_KINDS = {
@@ -43,7 +43,7 @@ class Organization(models.Model):
     approved = models.BooleanField(
         _("approved"), default=True, help_text=_("A unit requested on the site counts once it is approved.")
     )
-    # The name reduced for matching (``domain.names.normalise_name``): duplicates and past awards meet on it.
+    # The name reduced for matching (``rules.names.normalise_name``): duplicates and past awards meet on it.
     normalised_name = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     class Meta:
@@ -139,6 +139,10 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MembershipStatus.PENDING
 
 
 def invitation_digest(code: str) -> str:

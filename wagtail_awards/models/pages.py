@@ -1,11 +1,13 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -15,11 +17,12 @@ from wagtail.models import Orderable, Page
 from .. import page_cache
 from ..blocks import NoticeBodyBlock
 from ..conf import awards_settings
-from ..domain import rounds, schedule
 from ..enums import RECOMMENDING_KINDS, OrganizationKind, ScoringMethod
-from ..forms.pages import AwardsPageForm
 from ..layout import LayoutPageMixin
-from .panels import CalendarNoticePanel
+from ..rules import rounds, schedule, workdays
+from ..rules.publicity import Countdown, countdown
+from .calendar import CalendarException
+from .editing import AwardsPageForm, CalendarNoticePanel
 
 
 class PublicPageMixin:
@@ -40,8 +43,6 @@ class PublicPageMixin:
         return self.public_response(request, super().serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
-        from django.utils.functional import SimpleLazyObject
-
         context = super().get_context(request, *args, **kwargs)
         # Worked out only by a template that keeps a fragment.
         context["public_fragment"] = SimpleLazyObject(lambda: self.public_fragment(request))
@@ -51,8 +52,6 @@ class PublicPageMixin:
         """How the page's content (its ``<article>``) may be kept as a fragment for every visitor: ``seconds`` (0: not
         at all), ``key`` and ``cache`` for Django's ``{% cache %}`` tag. Only what holds nothing per visitor belongs
         in the fragment; the key tells signed-in visitors apart from the others and carries the language."""
-        from django.utils.translation import get_language
-
         now = timezone.now()
         public = self.is_public(request) and not getattr(request, "is_preview", False)
         seconds = page_cache.seconds() if public else 0
@@ -107,8 +106,6 @@ class CallIndexPage(PublicPageMixin, LayoutPageMixin, Page):
 
             found = page_cache.remember(f"route:{self.pk}:{url_path}", find)
             if found is not None:
-                from django.contrib.contenttypes.models import ContentType
-
                 model = ContentType.objects.get_for_id(found[1]).model_class()
                 page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
                 if page is not None:
@@ -265,19 +262,37 @@ class CallPage(PublicPageMixin, LayoutPageMixin, Page):
         """
         if not self.publicity_starts:
             return None
-        from ..workdays import period_end
-
-        return period_end(self.publicity_starts, self.publicity_working_days) - dt.timedelta(microseconds=1)
+        end = workdays.period_end(
+            self.publicity_starts,
+            self.publicity_working_days,
+            tz=workdays.local_tz(),
+            calendar=CalendarException.objects.calendar(),
+        )
+        return end - dt.timedelta(microseconds=1)
 
     def calendar_estimated_years(self) -> list[int]:
         """The years of the publicity period whose working days the calendar only estimates (see
         ``workdays.is_estimated_year``): the period shown may move once the official schedule is known."""
         if not self.publicity_starts:
             return []
-        from ..workdays import estimated_years, local_tz
+        tz = workdays.local_tz()
+        return workdays.estimated_years(
+            self.publicity_starts.astimezone(tz).date(),
+            self.publicity_ends.astimezone(tz).date(),
+            calendar=CalendarException.objects.calendar(),
+        )
 
-        return estimated_years(
-            self.publicity_starts.astimezone(local_tz()).date(), self.publicity_ends.astimezone(local_tz()).date()
+    def publicity_countdown(self, *, now: dt.datetime) -> Countdown | None:
+        """Where the call's publicity period stands at ``now`` (``None`` while it has no start). Reads the working-day
+        exceptions once."""
+        if not self.publicity_starts:
+            return None
+        return countdown(
+            now=now,
+            starts=self.publicity_starts,
+            working_days=self.publicity_working_days,
+            tz=workdays.local_tz(),
+            calendar=CalendarException.objects.calendar(),
         )
 
     def stages(self, *, now=None):
@@ -305,8 +320,6 @@ class CallPage(PublicPageMixin, LayoutPageMixin, Page):
     def next_change(self, now: dt.datetime) -> dt.datetime | None:
         """The next instant at which what the call's pages show changes by itself: a stage starts or ends, a
         deadline becomes "closing soon", or a day passes (working days left)."""
-        from ..workdays import local_tz
-
         deadline = self.application_deadline
         moments = [
             self.applications_open_at,
@@ -320,8 +333,8 @@ class CallPage(PublicPageMixin, LayoutPageMixin, Page):
             # The end needs the working-day calendar; it is the next change only once the period has started.
             self.publicity_ends if self.publicity_starts and self.publicity_starts <= now else None,
         ]
-        tomorrow = timezone.localtime(now, local_tz()).date() + dt.timedelta(days=1)
-        moments.append(dt.datetime.combine(tomorrow, dt.time(), tzinfo=local_tz()))
+        tomorrow = timezone.localtime(now, workdays.local_tz()).date() + dt.timedelta(days=1)
+        moments.append(dt.datetime.combine(tomorrow, dt.time(), tzinfo=workdays.local_tz()))
         return min((moment for moment in moments if moment is not None and moment > now), default=None)
 
     def public_until(self, now):
@@ -337,8 +350,6 @@ class CallPage(PublicPageMixin, LayoutPageMixin, Page):
     def child_page(self, model):
         """The first live child page of type ``model`` as a plain ``Page`` (title and URL; ``.specific`` for the
         rest), from one query of the live children made once per call object."""
-        from django.contrib.contenttypes.models import ContentType
-
         children = getattr(self, "_live_children", None)
         if children is None:
             children = self._live_children = page_cache.remember(

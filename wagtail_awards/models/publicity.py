@@ -1,28 +1,35 @@
 from decimal import Decimal
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .. import page_cache
 from ..enums import AwardStatus, CancelReason, ObjectionStatus
-from ..forms.pages import AwardsPageForm
 from ..layout import LayoutPageMixin
+from ..rules.publicity import period_label
 from .applications import private_storage
-from .pages import PublicPageMixin
+from .editing import AwardsPageForm
+from .pages import CallPage, PublicPageMixin
 
 #: The query parameter that asks for the objection form with its question rendered on the page (never cached).
 OBJECTION_FORM_PARAM = "objection"
 
 
 def objection_file_name(instance, filename):
-    from uuid import uuid4
-
     return f"objections/{uuid4().hex}"
+
+
+def project_label(application):
+    """A project as the objection form and its confirmation name it: “project (unit)”, translated."""
+    unit = application.unit_name or application.organization.name
+    return gettext("%(project)s (%(unit)s)") % {"project": application.project_name, "unit": unit}
 
 
 class Award(models.Model):
@@ -71,6 +78,10 @@ class Award(models.Model):
     def __str__(self):
         return str(self.application)
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == AwardStatus.CANCELLED
+
 
 class Objection(models.Model):
     """An objection (异议) against a project in publicity."""
@@ -92,7 +103,7 @@ class Objection(models.Model):
     reply = models.TextField(_("reply"), blank=True)
     created_at = models.DateTimeField(_("filed"), auto_now_add=True)
     ip_hash = models.CharField(max_length=64, blank=True)
-    #: The normalised text and evidence (``domain.publicity.objection_fingerprint``): duplicates fold into one row.
+    #: The normalised text and evidence (``rules.publicity.objection_fingerprint``): duplicates fold into one row.
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     repeats = models.PositiveIntegerField(
         _("times filed"),
@@ -159,9 +170,6 @@ class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
 
     def get_call(self):
         """The parent call: once per page object, from the page cache's row cache or one query."""
-        from .. import page_cache
-        from .pages import CallPage
-
         if getattr(self, "_call", None) is None:
             path = self.path[: -self.steplen]
             self._call = page_cache.remember(f"call-at:{path}", lambda: CallPage.objects.get(path=path))
@@ -175,14 +183,61 @@ class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
     def public_until(self, now):
         return self.get_call().next_change(now)
 
-    def serve(self, request, *args, **kwargs):
-        from ..views.publicity import serve_publicity_page
+    def listed_awards(self, call):
+        """The call's awards in the order of the list: by prize, then reference (one query)."""
+        return list(
+            Award.objects.filter(application__call=call)
+            .select_related("application", "application__organization")
+            .order_by(models.F("prize_rank").asc(nulls_last=True), "application__reference", "application__pk")
+        )
 
-        return self.public_response(request, serve_publicity_page(self, request, *args, **kwargs))
-
-    def get_context(self, request, *args, **kwargs):
-        from ..views.publicity import publicity_context
-
+    def get_context(self, request, *args, now=None, **kwargs):
+        """The period and the list as they stand at ``now``, in a constant number of queries whatever the number of
+        projects. ``awaiting_final`` says that the period has ended with awards not yet made final: serving the page
+        (``views.publicity``) makes them final first; a preview only shows them."""
         context = super().get_context(request, *args, **kwargs)
-        context.update(publicity_context(self, request, now=kwargs.get("now") or timezone.now()))
+        now = now or timezone.now()
+        call = self.get_call()
+        period = call.publicity_countdown(now=now)
+        awards = []
+        if period and not period.before_start:
+            if request.method == "GET":
+                # A page shown to anyone lists the awards kept with the cached pages (an award's change purges them).
+                awards = page_cache.remember(f"awards:{call.pk}", lambda: self.listed_awards(call))
+            else:
+                awards = self.listed_awards(call)
+        if request.method == "GET":
+            call.load_notice_rows()  # the prize levels, with the call's other rows
+        published = bool(period and period.has_ended)
+        awaiting_final = published and any(a.status == AwardStatus.PROPOSED for a in awards)
+        if published:
+            awards = [a for a in awards if a.status in (AwardStatus.FINAL, AwardStatus.PROPOSED)]
+        levels = []
+        for level in call.prize_levels.all():
+            listed = [a for a in awards if a.prize_rank == level.rank]
+            if listed:
+                levels.append({"level": level, "awards": listed})
+        context.update(
+            call=call,
+            now=now,
+            period=period,
+            period_label=period_label(period) if period else "",
+            published=published,
+            awaiting_final=awaiting_final,
+            prize_groups=levels,
+            most_popular_awards=[a for a in awards if a.most_popular],
+            cancelled_awards=[a for a in awards if a.status == AwardStatus.CANCELLED],
+            objection_projects=[
+                (a.application_id, project_label(a.application)) for a in awards if a.status == AwardStatus.PROPOSED
+            ],
+            objection_form=None,
+            # The objection form asks its question on the page only after a POST or when asked for (no JavaScript);
+            # otherwise ``objection.js`` fetches it from the uncached challenge endpoint, and the page is public.
+            objection_challenge=not self.objection_inline(request),
+            objection_form_param=OBJECTION_FORM_PARAM,
+        )
         return context
+
+    def objection_inline(self, request) -> bool:
+        """Whether the objection form carries its question itself (after a POST, or ``?objection``)."""
+        return request.method == "POST" or OBJECTION_FORM_PARAM in request.GET

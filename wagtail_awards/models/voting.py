@@ -6,8 +6,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import VotingBodyBlock
-from ..forms.pages import AwardsPageForm
 from ..layout import LayoutPageMixin
+from .editing import AwardsPageForm
 from .pages import PublicPageMixin
 
 
@@ -85,8 +85,8 @@ class VoterDay(models.Model):
 class VoteTally(models.Model):
     """One candidate's valid and invalidated votes, so that tallies cost one row per candidate, not a count of votes.
 
-    Kept by the vote's own statement (``domain.voting.cast_vote``) and by invalidation, in the same transaction as
-    the votes they count; ``domain.voting.recount_tallies`` rebuilds them from the votes.
+    Kept by the vote's own statement (``services.voting.cast_vote``) and by invalidation, in the same transaction as
+    the votes they count; ``services.voting.recount_tallies`` rebuilds them from the votes.
     """
 
     call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")

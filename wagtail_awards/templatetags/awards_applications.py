@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import format_html
 
+from ..models import ApplicationFormPage
+
 register = template.Library()
 
 
@@ -25,8 +27,6 @@ def time_element(value, time="H:i"):
 def application_page_of(call):
     """The live application form page under ``call`` as a plain ``Page``, or ``None`` (the call's live children,
     read once)."""
-    from ..models import ApplicationFormPage
-
     if call is None or not getattr(call, "pk", None):
         return None
     if hasattr(call, "child_page"):

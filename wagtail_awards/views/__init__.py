@@ -1,4 +1,4 @@
-"""Site views of the app, one module per stage; they validate with a form, call ``domain``, render or redirect."""
+"""Site views of the app, one module per stage; they validate with a form, call a service, render or redirect."""
 
 from django.http import JsonResponse
 from django.utils import timezone

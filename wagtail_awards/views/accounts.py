@@ -16,13 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import access, throttle
-from ..addresses import client_address
+from ..addresses import client_address, client_hash
 from ..conf import awards_settings
-from ..domain import accounts
-from ..domain.voting import client_hash
 from ..forms.accounts import InvitationForm, RegistrationForm, UnitForm
 from ..layout import layout_context
 from ..models import Membership
+from ..services import accounts
 
 T = "wagtail_awards/accounts/"
 

@@ -18,13 +18,31 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from .. import access
-from ..domain import applications as rules
-from ..domain import files as file_rules
-from ..domain.accounts import pending_unit_names
 from ..enums import ApplicationStatus
 from ..layout import layout_context
 from ..models import Application, ApplicationFile, ApplicationFormPage
+from ..rules.applications import ApplicationRefused, can_withdraw, labelled_answers
+from ..rules.files import format_size
+from ..rules.ids import parse_id
+from ..services import applications as service
+from ..services.accounts import pending_unit_names
 from ..uploads import body_too_large, install_upload_limits, max_request_size
+
+
+def form_page(request, page):
+    """The application form page (wired in ``wagtail_hooks``): a new application, or the draft given by
+    ``?application=<id>``. The form is sent to :func:`save_application`."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    application = None
+    if "application" in request.GET:
+        pk = parse_id(request.GET["application"])
+        application = Application.objects.filter(pk=pk, call=page.call).first() if pk else None
+        if application is None or not access.can(request.user, "application.view", application):
+            raise Http404
+        if not access.can(request.user, "application.edit", application):
+            return redirect("wagtail_awards:application_detail", pk=application.pk)
+    return render_form(request, page=page, application=application)
 
 
 def render_form(request, *, page, application=None, form=None, status=200):
@@ -82,7 +100,7 @@ def save_application(request, page_id):
 
 def request_too_large(request, *, back_url):
     """The answer to a body over ``WAGTAIL_AWARDS_MAX_REQUEST_SIZE``, given before any of it is read."""
-    context = {"limit": file_rules.format_size(max_request_size()), "back_url": back_url}
+    context = {"limit": format_size(max_request_size()), "back_url": back_url}
     return TemplateResponse(request, "wagtail_awards/request_too_large.html", layout_context(context), status=413)
 
 
@@ -103,7 +121,7 @@ def _save_application(request, *, page, handler, units):
             messages.error(request, _("This application has been submitted and is locked."))
             return redirect("wagtail_awards:application_detail", pk=application.pk)
     organization = application.organization if application else units[0]
-    existing_counts = rules.file_counts(application=application) if application else {}
+    existing_counts = service.file_counts(application=application) if application else {}
     remove_ids = _ints(request.POST.getlist("remove_files"))
     if application:
         removed = application.files.filter(pk__in=remove_ids)
@@ -127,7 +145,7 @@ def _save_application(request, *, page, handler, units):
         # Saving and submitting hold the application's row lock together: a second click waits for the first,
         # then finds the application submitted.
         with transaction.atomic():
-            application = rules.save_draft(
+            application = service.save_draft(
                 call=page.call,
                 user=request.user,
                 organization=organization,
@@ -136,16 +154,19 @@ def _save_application(request, *, page, handler, units):
                 token=request.POST.get("token"),
             )
             if submitting:
+                was_submitted = application.status == ApplicationStatus.SUBMITTED
                 try:
-                    application = _submit(request, page=page, application=application)
-                except rules.ApplicationRefused as exc:
+                    application = service.submit(
+                        application=application, user=request.user, required=page.required_items()
+                    )
+                except ApplicationRefused as exc:
                     refused = exc  # the draft stays saved
                 else:
-                    if application.newly_submitted:
+                    if not was_submitted:
                         # Sent once this transaction commits; a mail failure never undoes or hides the submission.
                         base_url = f"{request.scheme}://{request.get_host()}"
-                        rules.queue_receipt(application=application, base_url=base_url)
-    except rules.ApplicationRefused as exc:
+                        service.queue_receipt(application=application, base_url=base_url)
+    except ApplicationRefused as exc:
         refused = exc
     if refused is None:
         if submitting:
@@ -169,13 +190,6 @@ def _save_application(request, *, page, handler, units):
     if application is not None and application.pk:
         application = Application.objects.filter(pk=application.pk).first()
     return render_form(request, page=page, application=application, form=form, status=400)
-
-
-def _submit(request, *, page, application):
-    was_submitted = application.status == ApplicationStatus.SUBMITTED
-    application = rules.submit(application=application, user=request.user, required=page.required_items())
-    application.newly_submitted = not was_submitted
-    return application
 
 
 def _ints(values):
@@ -209,8 +223,8 @@ def application_detail(request, pk, *, submitted=False):
     application = _visible_or_404(request, pk)
     form_page = _form_page(application)
     now = timezone.now()
-    answers = rules.labelled_answers(answers=application.answers, fields=form_page.answer_fields() if form_page else [])
-    open_now = application.call.application_state(now=now) in ("open", "closing_soon")
+    answers = labelled_answers(answers=application.answers, fields=form_page.answer_fields() if form_page else [])
+    open_now = application.call.application_state(now=now).accepts
     context = {
         "application": application,
         "answers": answers,
@@ -219,7 +233,7 @@ def application_detail(request, pk, *, submitted=False):
         "submitted": submitted,
         "can_edit": open_now and access.can(request.user, "application.edit", application),
         "can_withdraw": access.can(request.user, "application.withdraw", application)
-        and rules.can_withdraw(status=application.status, now=now, deadline=application.call.application_deadline),
+        and can_withdraw(status=application.status, now=now, deadline=application.call.application_deadline),
     }
     template = (
         "wagtail_awards/applications/confirmation.html" if submitted else "wagtail_awards/applications/detail.html"
@@ -245,8 +259,8 @@ def withdraw_application(request, pk):
         response["Cache-Control"] = "no-store"
         return response
     try:
-        rules.withdraw(application=application, user=request.user)
-    except rules.ApplicationRefused as exc:
+        service.withdraw(application=application, user=request.user)
+    except ApplicationRefused as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -265,7 +279,7 @@ def my_applications(request):
         .order_by("-call__year", "-updated_at")
     )
     forms = {page.get_parent().pk: page for page in ApplicationFormPage.objects.live()}
-    open_forms = [page for page in forms.values() if page.call.application_state() in ("open", "closing_soon")]
+    open_forms = [page for page in forms.values() if page.call.application_state().accepts]
     return TemplateResponse(
         request,
         "wagtail_awards/applications/my_applications.html",

@@ -1,6 +1,7 @@
 """A new question for a form (``captcha/refresh/``) and the spoken question (``captcha/audio/<key>.wav``).
 
-Both are limited like every new question (:func:`wagtail_awards.captcha.challenge_allowed`); neither may be cached.
+Both are limited like every new question (:func:`wagtail_awards.services.captcha.challenge_allowed`); neither may be
+cached.
 """
 
 import subprocess
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .. import captcha
+from ..rules.captcha import spoken_question
+from ..services import captcha
 
 
 @never_cache
@@ -50,7 +52,7 @@ def audio(request, key):
         return HttpResponse(str(captcha.TOO_MANY_QUESTIONS), status=429, content_type="text/plain; charset=utf-8")
     with tempfile.NamedTemporaryFile(suffix=".wav") as out:
         done = subprocess.run(
-            [program, "-t", captcha.spoken_question(store.challenge), "-o", out.name],
+            [program, "-t", spoken_question(store.challenge), "-o", out.name],
             capture_output=True,
             timeout=20,
             check=False,

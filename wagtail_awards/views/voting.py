@@ -16,14 +16,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from .. import captcha, voters
-from ..addresses import client_address
-from ..captcha import burn_captcha
+from ..addresses import client_address, client_hash
 from ..conf import awards_settings
-from ..domain import voting
 from ..enums import DeadlineState
 from ..forms.voting import VoteForm, VotingCodeForm
 from ..layout import layout_context
+from ..models import CallPage, VotingPage
+from ..rules.voting import VoteRefused, voting_state
+from ..services import captcha, voters, voting
+from ..services.captcha import burn_captcha
 
 #: The link text to where a visitor becomes a voter.
 NEED_LINKS = {"login": _("Log in"), "code": _("Enter your voting code")}
@@ -60,7 +61,7 @@ def _safe_next(request, value):
 
 def _attempts_key(voter_key, address):
     """Solved attempts are counted per voter and address: junk from one address does not block its neighbours."""
-    return "solved:" + voting.client_hash(f"{voter_key}|{address}")
+    return "solved:" + client_hash(f"{voter_key}|{address}")
 
 
 def _with_device(request, who, response):
@@ -93,7 +94,7 @@ def challenge(request):
         )
     key = captcha.issue_challenge(request, purpose=captcha.VOTE)
     if key is None:
-        return JsonResponse({"error": str(voting.VoteRefused("rate_limited").message)}, status=429)
+        return JsonResponse({"error": str(VoteRefused("rate_limited").message)}, status=429)
     response = JsonResponse(
         {
             "login_required": False,
@@ -122,7 +123,7 @@ def vote(request, call_id, application_id):
         target = request.get_full_path() if request.method == "GET" else _safe_next(request, next_url)
         return HttpResponseRedirect(_need_url(request, who, target))
     if isinstance(who, voters.Need) and who.reason in ("verify", "roll"):
-        refusal = voting.VoteRefused(who.reason)
+        refusal = VoteRefused(who.reason)
         return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=403)
 
     now = timezone.now()
@@ -130,20 +131,20 @@ def vote(request, call_id, application_id):
         ballot = voting.find_ballot(call_id=call_id, application_id=application_id)
         if ballot is None:
             raise Http404
-        state = voting.voting_state(now=now, opens=ballot.voting_opens, closes=ballot.voting_closes)
+        state = voting_state(now=now, opens=ballot.voting_opens, closes=ballot.voting_closes)
         if state != DeadlineState.OPEN:
-            refusal = voting.VoteRefused("not_open" if state == DeadlineState.NOT_OPEN else "closed")
+            refusal = VoteRefused("not_open" if state == DeadlineState.NOT_OPEN else "closed")
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=403)
         key = captcha.issue_challenge(request, purpose=captcha.VOTE, now=now)
         if key is None:
-            refusal = voting.VoteRefused("rate_limited")
+            refusal = VoteRefused("rate_limited")
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=429)
         form = VoteForm(request=request)
         form.fields["captcha"].use_key(key)
         return _with_device(request, who, _confirm(request, call_id, application_id, form, next_url))
 
     address = client_address(request)
-    ip_hash = voting.client_hash(address)
+    ip_hash = client_hash(address)
     form = VoteForm(request.POST, request=request)
     if not form.is_valid():
         # No answer given, or a question issued to another visitor or form: the challenge is used up all the same
@@ -158,7 +159,7 @@ def vote(request, call_id, application_id):
         # An insecure device vote without a signed device cookie (none, or a forged one) is no voter: the
         # question is used up, and the answer gives the browser a device for its next try.
         burn_captcha(key=captcha_key)
-        refusal = voting.VoteRefused("device")
+        refusal = VoteRefused("device")
         response = _confirm(
             request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=403
         )
@@ -167,7 +168,7 @@ def vote(request, call_id, application_id):
     limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
     if voting.rate_limit_reached(key=attempts, now=now, limit=limit, window=window):
         burn_captcha(key=captcha_key)
-        refusal = voting.VoteRefused("rate_limited")
+        refusal = VoteRefused("rate_limited")
         return _confirm(
             request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=429
         )
@@ -181,11 +182,11 @@ def vote(request, call_id, application_id):
             user=request.user if who.user_id else None,
             code_id=who.code_id,
             ip_hash=ip_hash,
-            user_agent_hash=voting.client_hash(request.META.get("HTTP_USER_AGENT", "")),
+            user_agent_hash=client_hash(request.META.get("HTTP_USER_AGENT", "")),
             now=now,
             per_day=awards_settings.VOTES_PER_DAY,
         )
-    except voting.VoteRefused as exc:
+    except VoteRefused as exc:
         if exc.code in SOLVED_REFUSALS:
             voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
         if exc.code == "not_candidate":
@@ -204,8 +205,6 @@ def vote(request, call_id, application_id):
 
 
 def _call_url(call_id):
-    from ..models import CallPage
-
     call = CallPage.objects.filter(pk=call_id).first()
     return (call.url if call else None) or "/"
 
@@ -241,7 +240,7 @@ def voting_code(request):
     if request.method != "POST":
         form = VotingCodeForm(initial={"code": request.GET.get("c", "")[:64], "next": next_url})
         return render(request, template, layout_context({"form": form}))
-    ip_hash = voting.client_hash(client_address(request))
+    ip_hash = client_hash(client_address(request))
     if not voting.within_rate_limit(
         key=f"code:{ip_hash}",
         now=timezone.now(),
@@ -249,7 +248,7 @@ def voting_code(request):
         window=awards_settings.VOTE_IP_WINDOW,
     ):
         form = VotingCodeForm(initial={"next": next_url})
-        refusal = voting.VoteRefused("rate_limited")
+        refusal = VoteRefused("rate_limited")
         return render(request, template, layout_context({"form": form, "refusal": refusal}), status=429)
     form = VotingCodeForm(request.POST)
     code = voters.find_code(form.data.get("code", "")) if form.is_valid() else None
@@ -264,7 +263,5 @@ def voting_code(request):
 
 
 def _voting_page_url(call):
-    from ..models import VotingPage
-
     page = VotingPage.objects.child_of(call).live().first()
     return (page.url if page else call.url) or "/"

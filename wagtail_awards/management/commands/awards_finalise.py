@@ -7,9 +7,9 @@ Running it again changes nothing.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from wagtail_awards.domain.publicity import finalise_awards
 from wagtail_awards.enums import AwardStatus
 from wagtail_awards.models import CallPage
+from wagtail_awards.services.publicity import finalise_awards
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from wagtail_awards.conf import awards_settings
-from wagtail_awards.domain.voting import recount_tallies, roll_up_votes
 from wagtail_awards.models import CallPage, VoteRollup
+from wagtail_awards.services.voting import recount_tallies, roll_up_votes
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ again, or while a submission is sending its own, changes nothing for receipts al
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from wagtail_awards.domain.applications import send_due_receipts
+from wagtail_awards.services.applications import send_due_receipts
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ...domain.roles import ensure_role_groups
+from ...services.setup import ensure_role_groups
 
 
 class Command(BaseCommand):

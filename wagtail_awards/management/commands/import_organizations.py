@@ -3,7 +3,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from wagtail_awards.domain.organizations import import_organizations
+from wagtail_awards.services.organizations import import_organizations
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail_awards.domain.past_awards import import_past_awards, read_rows
+from wagtail_awards.services.past_awards import import_past_awards, read_rows
 
 
 class Command(BaseCommand):

@@ -25,8 +25,6 @@ from example_site.demo.publicity_round import load_publicity_round
 from example_site.demo.review_round import load_review_round
 from example_site.demo.voting_round import load_voting_round
 from wagtail_awards import access
-from wagtail_awards.domain import accounts, rounds
-from wagtail_awards.domain.roles import ensure_role_groups
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
     CallAttachment,
@@ -40,7 +38,10 @@ from wagtail_awards.models import (
     Membership,
     Organization,
 )
-from wagtail_awards.workdays import local_tz
+from wagtail_awards.rules import rounds
+from wagtail_awards.rules.workdays import local_tz
+from wagtail_awards.services import accounts
+from wagtail_awards.services.setup import ensure_role_groups
 
 #: Every demo login shares this password. Demo only: never load the demo into a real site.
 DEMO_PASSWORD = "awards-demo"

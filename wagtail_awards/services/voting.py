@@ -1,0 +1,624 @@
+"""The online vote: casting and counting votes, the limits, the audit and invalidation, the result as an award
+(the rules themselves are :mod:`wagtail_awards.rules.voting`).
+
+Candidates of a call are its applications shortlisted by the review: status recommended, scored, proposed or
+awarded. Cancelled, withdrawn, ineligible and not-recommended projects are not candidates; a cancelled project's
+votes stay stored but it no longer appears in the vote or its results.
+
+Limits are kept by the database, not by checks that race: one vote per voter, candidate and day is a unique
+constraint on ``Vote``; the daily cap is one conditional upsert on the voter's ``VoterDay`` row in the same
+transaction as the vote.
+
+Tallies do not grow with the votes: each candidate's ``VoteTally`` row is kept by the vote's own statement and by
+invalidation. The audit's hourly and burst figures come from ``VoteHour`` and ``VoteBurst``, rolled up per whole
+hour by :func:`roll_up_votes` (from cron through ``manage.py awards_rollup_votes``, and on opening the audit), plus
+the few votes since the last roll-up, read through the ``(call, created_at)`` index.
+"""
+
+import contextlib
+import datetime as dt
+from collections import Counter
+
+from captcha.conf import settings as captcha_settings
+from captcha.models import CaptchaStore
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncHour
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from .. import throttle
+from ..enums import ApplicationStatus, DeadlineState
+from ..models import (
+    Application,
+    Award,
+    AwardsLogEntry,
+    CallPage,
+    Vote,
+    VoteBurst,
+    VoteHour,
+    VoterDay,
+    VoteRollup,
+    VoteTally,
+    VotingCode,
+)
+from ..rules.voting import (
+    BURSTS_PER_PAGE,
+    CANDIDATE_STATUSES,
+    HOURS_PER_PAGE,
+    LEADERS,
+    TALLIES_AFTER,
+    VOTE_RATE,
+    AuditBursts,
+    AuditHours,
+    Ballot,
+    Board,
+    MostPopularError,
+    Standing,
+    VoteRefused,
+    hour_start,
+    most_popular,
+    rollup_boundary,
+    tallies_visible,
+    voting_day,
+    voting_state,
+)
+from ..rules.workdays import local_tz
+from .captcha import TEST_MODE_ANSWER, burn_captcha, consume_captcha
+from .transitions import move
+
+
+def candidates(*, call):
+    """The call's candidates in a stable order (reference, then id), with their unit loaded."""
+    return (
+        Application.objects.filter(call=call, status__in=CANDIDATE_STATUSES)
+        .select_related("organization")
+        .order_by("reference", "pk")
+    )
+
+
+def tallies(*, call) -> dict[int, int]:
+    """Valid votes per candidate (only candidates with at least one vote appear), from the counters in one query."""
+    rows = VoteTally.objects.filter(call=call, votes__gt=0, application__status__in=CANDIDATE_STATUSES).values_list(
+        "application_id", "votes"
+    )
+    return dict(rows)
+
+
+def standing(*, call) -> Standing:
+    """The call's :class:`Standing`: three queries on the counters whatever the number of candidates and votes."""
+    counted = VoteTally.objects.filter(call=call, application__status__in=CANDIDATE_STATUSES)
+    figures = counted.aggregate(top=Max("votes"), total=Sum("votes"))
+    top = figures["top"] or 0
+    ids = []
+    if top > 0:
+        ids = list(
+            counted.filter(votes=top).order_by("application_id").values_list("application_id", flat=True)[:LEADERS]
+        )
+    return Standing(leaders=ids, top=top, total=figures["total"] or 0, invalid=invalid_count(call=call))
+
+
+def ranked_candidates(*, call):
+    """The call's candidates, most valid votes first (each with ``vote_count``), as a queryset to paginate."""
+    return (
+        candidates(call=call)
+        .annotate(vote_count=Coalesce("vote_tally__votes", 0))
+        .order_by("-vote_count", "reference", "pk")
+    )
+
+
+def recount_tallies(*, call) -> None:
+    """Rebuild the call's ``VoteTally`` rows from its votes (after votes were written other than by casting).
+
+    Reads every vote of the call once; for repairs, imports and demo data, never on a request.
+    """
+    rows = (
+        Vote.objects.filter(call=call)
+        .values("application_id")
+        .annotate(n_valid=Count("pk", filter=Q(valid=True)), n_invalid=Count("pk", filter=Q(valid=False)))
+        .order_by()
+    )
+    with transaction.atomic():
+        VoteTally.objects.filter(call=call).delete()
+        VoteTally.objects.bulk_create(
+            [
+                VoteTally(
+                    call=call, application_id=row["application_id"], votes=row["n_valid"], invalid=row["n_invalid"]
+                )
+                for row in rows
+            ],
+            batch_size=1000,
+        )
+
+
+def board(*, call, now: dt.datetime, when: str = TALLIES_AFTER) -> Board:
+    """The voting board of ``call`` at ``now``; one query (candidates with their counters) whatever the numbers."""
+    state = voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes)
+    show = tallies_visible(state=state, when=when)
+    items = list(candidates(call=call).select_related("vote_tally") if show else candidates(call=call))
+    counts = {}
+    for item in items:
+        tally = getattr(item, "vote_tally", None) if show else None
+        item.vote_count = tally.votes if tally is not None else 0
+        if item.vote_count:
+            counts[item.pk] = item.vote_count
+    total = sum(counts.values())
+    for item in items:
+        item.vote_share = round(100 * item.vote_count / total) if total else 0
+    winners = most_popular(counts) if show and state == DeadlineState.CLOSED else []
+    return Board(
+        call=call, state=state, candidates=items, tallies=counts, show_tallies=show, winners=winners, total=total
+    )
+
+
+def block_board(*, call, now: dt.datetime, when: str = TALLIES_AFTER, voted: str = "") -> Board:
+    """The board a voting block shows: :func:`board`, the result in order of votes once voting has closed (ties keep
+    the order of their reference numbers), and the candidate ``voted`` (a pk from the query string) just voted for."""
+    shown = board(call=call, now=now, when=when)
+    if shown.state == DeadlineState.CLOSED and shown.show_tallies:
+        shown.candidates = sorted(shown.candidates, key=lambda candidate: -candidate.vote_count)
+    shown.voted = next((candidate for candidate in shown.candidates if str(candidate.pk) == voted), None)
+    return shown
+
+
+def find_ballot(*, call_id: int, application_id: int) -> Ballot | None:
+    """The :class:`Ballot` of candidate ``application_id`` in call ``call_id``, or ``None`` if it is not a candidate.
+
+    One narrow query (no page columns, no ordering): it runs on every vote.
+    """
+    rows = list(
+        Application.objects.filter(pk=application_id, call_id=call_id, status__in=CANDIDATE_STATUSES)
+        .order_by()
+        .values_list("call__voting_opens", "call__voting_closes")[:1]
+    )
+    if not rows:
+        return None
+    return Ballot(application_id=application_id, call_id=call_id, voting_opens=rows[0][0], voting_closes=rows[0][1])
+
+
+def load_candidate(*, call_id: int, application_id: int):
+    """The candidate ``application_id`` of call ``call_id`` with its call and unit; ``None`` if it is not one."""
+    return (
+        Application.objects.select_related("call", "organization")
+        .filter(pk=application_id, call_id=call_id, status__in=CANDIDATE_STATUSES)
+        .first()
+    )
+
+
+CAP_CONSTRAINT = "awards_votes_within_cap"
+
+
+def _count_vote_sql(table):
+    # Creates the voter's row for the day or takes one more slot on it; past the cap the check constraint
+    # (votes <= cap) fails the statement. The cap is written each time, so a changed setting applies at once.
+    return (
+        f"INSERT INTO {table} (call_id, voter_key, day, votes, cap) VALUES (%s, %s, %s, 1, %s) "
+        f"ON CONFLICT (call_id, voter_key, day) DO UPDATE SET votes = {table}.votes + 1, cap = EXCLUDED.cap"
+    )
+
+
+def _count_tally_sql(table):
+    # The candidate's counter: created with the first vote, one more with each (the transaction's row lock).
+    return (
+        f"INSERT INTO {table} (call_id, application_id, votes, invalid) VALUES (%s, %s, 1, 0) "
+        f"ON CONFLICT (application_id) DO UPDATE SET votes = {table}.votes + 1"
+    )
+
+
+def _single_statement_vote_sql(*, check_answer: bool):
+    """The whole vote as one PostgreSQL statement (data-modifying CTEs), so it is one round trip and one commit.
+
+    Each step runs only if the one before it produced a row: the candidate in its window, the voting code (if
+    any) live and of the call, the captcha deleted, the voter's slot taken, the vote inserted, the candidate's
+    tally counted. A failed constraint (daily cap, one
+    vote per candidate and day) fails the statement, which undoes every step.
+    """
+    q = connection.ops.quote_name
+    application, call = q(Application._meta.db_table), q(CallPage._meta.db_table)
+    captcha, counter, vote = q(CaptchaStore._meta.db_table), q(VoterDay._meta.db_table), q(Vote._meta.db_table)
+    tally, code = q(VoteTally._meta.db_table), q(VotingCode._meta.db_table)
+    answer = " AND response = %(answer)s" if check_answer else ""
+    return f"""
+        WITH candidate AS (
+            SELECT a.id FROM {application} a JOIN {call} c ON c.page_ptr_id = a.call_id
+            WHERE a.id = %(application)s AND a.call_id = %(call)s AND a.status = ANY(%(statuses)s)
+              AND c.voting_opens <= %(now)s AND c.voting_closes >= %(now)s
+        ), entitled AS (
+            SELECT 1 WHERE %(code)s::bigint IS NULL OR EXISTS (
+                SELECT 1 FROM {code} WHERE id = %(code)s AND call_id = %(call)s AND NOT revoked
+            )
+        ), solved AS (
+            DELETE FROM {captcha}
+            WHERE %(has_captcha)s AND hashkey = %(key)s AND expiration > %(now)s{answer}
+              AND EXISTS (SELECT 1 FROM candidate) AND EXISTS (SELECT 1 FROM entitled)
+            RETURNING 1
+        ), passed AS (
+            SELECT 1 FROM candidate
+            WHERE EXISTS (SELECT 1 FROM entitled) AND (NOT %(has_captcha)s OR EXISTS (SELECT 1 FROM solved))
+        ), slot AS (
+            INSERT INTO {counter} (call_id, voter_key, day, votes, cap)
+            SELECT %(call)s, %(voter_key)s, %(day)s, 1, %(cap)s WHERE EXISTS (SELECT 1 FROM passed)
+            ON CONFLICT (call_id, voter_key, day) DO UPDATE SET votes = {counter}.votes + 1, cap = EXCLUDED.cap
+            RETURNING votes
+        ), inserted AS (
+            INSERT INTO {vote}
+                (call_id, application_id, voter_id, voter_key, day, ip_hash, user_agent_hash, created_at, valid,
+                 invalid_reason)
+            SELECT %(call)s, %(application)s, %(voter_id)s, %(voter_key)s, %(day)s, %(ip_hash)s, %(ua_hash)s,
+                   %(now)s, TRUE, '' WHERE EXISTS (SELECT 1 FROM slot)
+            RETURNING id
+        ), counted AS (
+            INSERT INTO {tally} (call_id, application_id, votes, invalid)
+            SELECT %(call)s, %(application)s, 1, 0 WHERE EXISTS (SELECT 1 FROM inserted)
+            ON CONFLICT (application_id) DO UPDATE SET votes = {tally}.votes + 1
+        )
+        SELECT EXISTS (SELECT 1 FROM candidate), EXISTS (SELECT 1 FROM entitled), EXISTS (SELECT 1 FROM passed),
+               (SELECT id FROM inserted)
+    """
+
+
+def _refusal_for(*, call_id, application_id, now) -> "VoteRefused":
+    """Why a vote found no candidate in its window (the refusal path only)."""
+    ballot = find_ballot(call_id=call_id, application_id=application_id)
+    if ballot is None:
+        return VoteRefused("not_candidate")
+    state = voting_state(now=now, opens=ballot.voting_opens, closes=ballot.voting_closes)
+    return VoteRefused("not_open" if state == DeadlineState.NOT_OPEN else "closed")
+
+
+def cast_vote(
+    *,
+    call_id: int,
+    application_id: int,
+    voter_key: str,
+    user=None,
+    ip_hash: str = "",
+    user_agent_hash: str = "",
+    now: dt.datetime,
+    per_day: int,
+    captcha_key: str | None = None,
+    captcha_answer: str = "",
+    code_id: int | None = None,
+) -> int:
+    """Count one vote for candidate ``application_id`` of call ``call_id``; return the new vote's id.
+
+    Raises :class:`VoteRefused` when the application is not a candidate of the call, outside the call's voting
+    window, when the voter is a voting code (``code_id``) that is revoked or of another call, when the captcha (if
+    ``captcha_key`` is given) is not solved, on a second vote for the same candidate on
+    the same day, and past ``per_day`` votes in the call that day.
+
+    Side effects, all or nothing: consumes the captcha, takes a slot on the voter's ``VoterDay`` row, inserts the
+    ``Vote`` and counts it on the candidate's ``VoteTally``. On PostgreSQL this is one statement (one round trip,
+    one commit); elsewhere one transaction. The limits are the database's constraints, so concurrent requests cannot
+    overshoot them. A refused vote's captcha is deleted all the same.
+    """
+    day = voting_day(now)
+    voter_id = user.pk if user is not None and user.is_authenticated else None
+    answer = (captcha_answer or "").strip().lower()
+    try:
+        if connection.vendor == "postgresql":
+            check_answer = not (captcha_settings.CAPTCHA_TEST_MODE and answer == TEST_MODE_ANSWER)
+            params = {
+                "application": application_id,
+                "call": call_id,
+                "statuses": [str(status) for status in CANDIDATE_STATUSES],
+                "now": now,
+                "has_captcha": captcha_key is not None,
+                "key": captcha_key or "",
+                "answer": answer,
+                "voter_key": voter_key,
+                "day": day,
+                "cap": per_day,
+                "voter_id": voter_id,
+                "ip_hash": ip_hash,
+                "ua_hash": user_agent_hash,
+                "code": code_id,
+            }
+            # In autocommit the statement is its own transaction; inside a caller's transaction, a savepoint keeps a
+            # failed constraint from breaking it.
+            scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+            with scope, connection.cursor() as cursor:
+                cursor.execute(_single_statement_vote_sql(check_answer=check_answer), params)
+                in_window, entitled, passed, vote_id = cursor.fetchone()
+            if not in_window:
+                raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
+            if not entitled:
+                raise VoteRefused("bad_code")
+            if not passed:
+                raise VoteRefused("captcha")
+            return vote_id
+
+        ballot = find_ballot(call_id=call_id, application_id=application_id)
+        if ballot is None:
+            raise VoteRefused("not_candidate")
+        if voting_state(now=now, opens=ballot.voting_opens, closes=ballot.voting_closes) != DeadlineState.OPEN:
+            raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
+        if code_id is not None and not VotingCode.objects.filter(pk=code_id, call_id=call_id, revoked=False).exists():
+            raise VoteRefused("bad_code")
+        with transaction.atomic():
+            if captcha_key is not None and not consume_captcha(
+                key=captcha_key, response=answer, now=now, burn_on_failure=False
+            ):
+                raise VoteRefused("captcha")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _count_vote_sql(connection.ops.quote_name(VoterDay._meta.db_table)),
+                    [call_id, voter_key, day, per_day],
+                )
+            vote = Vote.objects.create(
+                call_id=call_id,
+                application_id=application_id,
+                voter_id=voter_id,
+                voter_key=voter_key,
+                day=day,
+                ip_hash=ip_hash,
+                user_agent_hash=user_agent_hash,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _count_tally_sql(connection.ops.quote_name(VoteTally._meta.db_table)), [call_id, application_id]
+                )
+        return vote.pk
+    except IntegrityError as exc:
+        if captcha_key is not None:
+            burn_captcha(key=captcha_key)
+        # The check constraint on the voter's day (the cap) or the unique vote per candidate and day.
+        raise VoteRefused("daily_limit" if CAP_CONSTRAINT in str(exc) else "already_voted") from None
+    except VoteRefused:
+        if captcha_key is not None:
+            burn_captcha(key=captcha_key)
+        raise
+
+
+def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
+    """Whether one more attempt from ``key`` (e.g. an IP hash) fits ``limit`` attempts per fixed ``window`` seconds;
+    counts it in the shared cache (:func:`wagtail_awards.throttle.allow`). ``limit`` 0 never limits."""
+    return throttle.allow(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
+
+
+def rate_limit_reached(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
+    """Whether ``key`` has used its ``limit`` attempts of the current window (counted by :func:`within_rate_limit`).
+
+    Reads only: for limits that count an attempt after it succeeded (a solved captcha), not when it arrives.
+    """
+    return throttle.reached(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
+
+
+# Audit
+#
+# Hourly figures are rolled up per whole local hour into VoteHour (valid votes per candidate) and VoteBurst (sources
+# with at least the burst threshold of valid votes). Hours end ROLLUP_GRACE before they are rolled up, so a vote is
+# committed before its hour is read: its time is taken by the app server just before its one-statement transaction.
+# Votes since the last rolled-up hour are read live through the (call, created_at) index.
+
+SOURCES = (("ip", "ip_hash"), ("voter", "voter_key"))
+
+
+def _hourly(votes):
+    return votes.annotate(hour=TruncHour("created_at", tzinfo=local_tz()))
+
+
+def _hour_rows(votes):
+    """``(hour, application_id, valid votes)`` of ``votes`` (a queryset of one call's votes)."""
+    return _hourly(votes.filter(valid=True)).values_list("hour", "application_id").annotate(n=Count("pk")).order_by()
+
+
+def _burst_rows(votes, *, threshold: int):
+    """``(kind, value, hour, valid votes)`` of the sources of ``votes`` with at least ``threshold`` in an hour."""
+    found = []
+    for kind, field in SOURCES:
+        rows = (
+            _hourly(votes.filter(valid=True).exclude(**{field: ""}))
+            .values_list(field, "hour")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=threshold)
+            .order_by()
+        )
+        found.extend((kind, value, hour, n) for value, hour, n in rows)
+    return found
+
+
+def _store_rollup(*, call_id, votes, threshold):
+    VoteHour.objects.bulk_create(
+        [VoteHour(call_id=call_id, hour=h, application_id=a, votes=n) for h, a, n in _hour_rows(votes)],
+        batch_size=2000,
+    )
+    VoteBurst.objects.bulk_create(
+        [
+            VoteBurst(call_id=call_id, kind=kind, value=value, hour=hour, votes=n)
+            for kind, value, hour, n in _burst_rows(votes, threshold=threshold)
+        ],
+        batch_size=2000,
+    )
+
+
+def roll_up_votes(*, call_id: int, now: dt.datetime, threshold: int) -> dt.datetime | None:
+    """Roll up the call's votes of the whole hours not rolled up yet; returns the instant rolled up until.
+
+    Reads only the votes since the last roll-up (through the ``(call, created_at)`` index), once; the first call or a
+    changed burst ``threshold`` rebuilds the call's roll-up from all its votes. Concurrent calls wait for each
+    other (the roll-up row is locked), so an hour is never counted twice. Side effects: ``VoteHour``,
+    ``VoteBurst`` and ``VoteRollup`` rows.
+    """
+    until = rollup_boundary(now)
+    VoteRollup.objects.get_or_create(call_id=call_id, defaults={"rolled_until": None, "burst_threshold": threshold})
+    with transaction.atomic():
+        state = VoteRollup.objects.select_for_update().get(call_id=call_id)
+        votes = Vote.objects.filter(call_id=call_id, created_at__lt=until)
+        if state.rolled_until is None or state.burst_threshold != threshold:
+            VoteHour.objects.filter(call_id=call_id).delete()
+            VoteBurst.objects.filter(call_id=call_id).delete()
+        elif state.rolled_until >= until:
+            return state.rolled_until
+        else:
+            votes = votes.filter(created_at__gte=state.rolled_until)
+        _store_rollup(call_id=call_id, votes=votes, threshold=threshold)
+        state.rolled_until, state.burst_threshold = until, threshold
+        state.save(update_fields=["rolled_until", "burst_threshold"])
+    return until
+
+
+def _reroll_hours(*, call_id: int, hours, threshold: int) -> None:
+    """Roll the given (already rolled-up) hours up again after their votes changed (invalidation)."""
+    hours = sorted(set(hours))
+    if not hours:
+        return
+    VoteHour.objects.filter(call_id=call_id, hour__in=hours).delete()
+    VoteBurst.objects.filter(call_id=call_id, hour__in=hours).delete()
+    within = Q()
+    for hour in hours:
+        within |= Q(created_at__gte=hour, created_at__lt=hour + dt.timedelta(hours=1))
+    _store_rollup(call_id=call_id, votes=Vote.objects.filter(within, call_id=call_id), threshold=threshold)
+
+
+def _rolled_until(call_id):
+    return VoteRollup.objects.filter(call_id=call_id).values_list("rolled_until", flat=True).first()
+
+
+def audit_hours(*, call, page: int = 1) -> AuditHours:
+    """Valid votes per hour and candidate, newest hour first, :data:`HOURS_PER_PAGE` hours per page.
+
+    A fixed number of queries, each bounded by the page's hours or by the votes since the last roll-up (call
+    :func:`roll_up_votes` first; without any roll-up every vote is read live).
+    """
+    rolled_until = _rolled_until(call.pk)
+    live_votes = Vote.objects.filter(call=call)
+    if rolled_until is not None:
+        live_votes = live_votes.filter(created_at__gte=rolled_until)
+    by_hour = {}
+    for hour, application_id, n in _hour_rows(live_votes):
+        by_hour.setdefault(hour, []).append((application_id, n))
+    live_hours = sorted(by_hour, reverse=True)
+    page = max(1, page)
+    first = (page - 1) * HOURS_PER_PAGE
+    shown_live = live_hours[first : first + HOURS_PER_PAGE]
+    rolled_first = max(0, first - len(live_hours))
+    room = HOURS_PER_PAGE - len(shown_live)
+    rolled_hours = list(
+        VoteHour.objects.filter(call=call)
+        .order_by("-hour")
+        .values_list("hour", flat=True)
+        .distinct()[rolled_first : rolled_first + room + 1]
+    )
+    has_next = len(live_hours) > first + HOURS_PER_PAGE or len(rolled_hours) > room
+    rolled_hours = rolled_hours[:room]
+    if rolled_hours:
+        for hour, application_id, n in VoteHour.objects.filter(call=call, hour__in=rolled_hours).values_list(
+            "hour", "application_id", "votes"
+        ):
+            by_hour.setdefault(hour, []).append((application_id, n))
+    rows = []
+    for hour in [*shown_live, *rolled_hours]:
+        items = sorted(by_hour[hour], key=lambda item: (-item[1], item[0]))
+        rows.append((hour, sum(n for _pk, n in items), items))
+    return AuditHours(rows=rows, page=page, has_next=has_next, rolled_until=rolled_until)
+
+
+def audit_bursts(*, call, threshold: int, page: int = 1) -> AuditBursts:
+    """Groups of at least ``threshold`` valid votes from one IP hash or one voter in one hour, largest first.
+
+    Rolled-up hours come from ``VoteBurst`` (indexed on the call and the votes), the hours since from the live
+    votes; :data:`BURSTS_PER_PAGE` per page, a fixed number of queries.
+    """
+    rolled_until = _rolled_until(call.pk)
+    live_votes = Vote.objects.filter(call=call)
+    if rolled_until is not None:
+        live_votes = live_votes.filter(created_at__gte=rolled_until)
+    live = _burst_rows(live_votes, threshold=threshold)
+    page = max(1, page)
+    end = page * BURSTS_PER_PAGE
+    rolled = (
+        VoteBurst.objects.filter(call=call, votes__gte=threshold)
+        .order_by("-votes", "hour", "kind", "value")
+        .values_list("kind", "value", "hour", "votes")[: end + 1]
+    )
+    merged = sorted([*live, *rolled], key=lambda row: (-row[3], row[2], row[0], row[1]))
+    rows = [
+        {"kind": kind, "value": value, "hour": hour, "votes": n}
+        for kind, value, hour, n in merged[end - BURSTS_PER_PAGE : end]
+    ]
+    return AuditBursts(rows=rows, page=page, has_next=len(merged) > end)
+
+
+def select_votes(*, call, ip_hash: str = "", voter_key: str = "", hour: dt.datetime | None = None):
+    """The call's valid votes from one IP hash and/or one voter, optionally within one hour starting at ``hour``."""
+    votes = Vote.objects.filter(call=call, valid=True)
+    if not ip_hash and not voter_key:
+        return votes.none()
+    if ip_hash:
+        votes = votes.filter(ip_hash=ip_hash)
+    if voter_key:
+        votes = votes.filter(voter_key=voter_key)
+    if hour is not None:
+        votes = votes.filter(created_at__gte=hour, created_at__lt=hour + dt.timedelta(hours=1))
+    return votes
+
+
+def invalidate_votes(*, call, votes, reason: str, user) -> int:
+    """Mark ``votes`` (a queryset of the call's votes) invalid with ``reason``; returns how many changed.
+
+    Side effects, in one transaction: updates the votes, moves them from valid to invalidated on their candidates'
+    ``VoteTally`` (tallies follow at once), rolls their hours up again when they were rolled up already, and writes
+    a ``wagtail_awards.invalidate_votes`` log entry on the call with the count, the reason and the selection (an
+    ``AwardsLogEntry``, not the page's history: only province administrators see the vote's entries).
+    """
+    with transaction.atomic():
+        rollup = VoteRollup.objects.select_for_update().filter(call=call).first()
+        chosen = list(
+            votes.filter(call=call, valid=True).select_for_update().values_list("pk", "application_id", "created_at")
+        )
+        ids = [pk for pk, _application, _time in chosen]
+        changed = Vote.objects.filter(pk__in=ids, valid=True).update(valid=False, invalid_reason=reason[:200])
+        for application_id, n in Counter(application for _pk, application, _time in chosen).items():
+            VoteTally.objects.filter(application_id=application_id).update(
+                votes=F("votes") - n, invalid=F("invalid") + n
+            )
+        if rollup is not None and rollup.rolled_until is not None:
+            _reroll_hours(
+                call_id=call.pk,
+                hours=[hour_start(time) for _pk, _application, time in chosen if time < rollup.rolled_until],
+                threshold=rollup.burst_threshold,
+            )
+        if changed:
+            AwardsLogEntry.objects.log_action(
+                call,
+                "wagtail_awards.invalidate_votes",
+                user=user,
+                data={"count": changed, "reason": reason, "votes": ids[:1000]},
+            )
+    return changed
+
+
+def invalid_count(*, call) -> int:
+    """Invalidated votes of the call, from the counters."""
+    return VoteTally.objects.filter(call=call).aggregate(n=Sum("invalid"))["n"] or 0
+
+
+def record_most_popular(*, call, user, now: dt.datetime):
+    """Make the vote's result part of the call's awards and return the winning application.
+
+    Only after voting has closed, and only when exactly one candidate leads: a tie is for the administrators to
+    settle first (for example by invalidating irregular votes). Side effects: the winner's ``Award`` gets
+    ``most_popular`` (created as proposed when it has no prize yet, or restored from a previous winner); every
+    other award of the call loses the title; a scored winner moves to ``proposed``; one log entry
+    ``wagtail_awards.most_popular`` on the winner. Recording again after a change of tallies moves the title.
+    """
+    if voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes) != DeadlineState.CLOSED:
+        raise MostPopularError(_("The vote's result can be recorded once voting has closed."))
+    leaders = standing(call=call)
+    if not leaders.leaders:
+        raise MostPopularError(_("No valid votes have been cast."))
+    if len(leaders.leaders) > 1:
+        raise MostPopularError(_("Several projects share the most votes: settle the tie first."))
+    with transaction.atomic():
+        winner = Application.objects.select_for_update().get(pk=leaders.leaders[0])
+        Award.objects.filter(application__call=call, most_popular=True).exclude(application=winner).update(
+            most_popular=False
+        )
+        award, _created = Award.objects.get_or_create(application=winner, defaults={"decided_by": user})
+        award.most_popular, award.decided_by = True, user
+        award.save()
+        if winner.status == ApplicationStatus.SCORED:
+            move(application=winner, target=ApplicationStatus.PROPOSED, user=user)
+        log(winner, "wagtail_awards.most_popular", user=user, data={"votes": leaders.top})
+    return winner
