@@ -9,19 +9,17 @@
 
 from django.apps import apps
 from django.templatetags.static import static
-from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page
 
 from . import access, admin
-from .admin import review, rounds
-from .admin import voting as voting_admin  # noqa: F401  (registers the vote audit's hooks)
+from .admin import rounds
+from .admin.base import PolicyMenuItem, admin_url
 from .admin.dashboard import RoundPanel
 from .enums import ApplicationStatus
 from .models import ApplicationFormPage, AwardsLogEntry, CallPage, PublicityPage
@@ -56,69 +54,17 @@ def serve_pages_through_their_views(serve):
 
 
 @hooks.register("register_admin_urls")
-def review_urls():
-    return [path("awards/review/", include((review.urlpatterns(), review.NAMESPACE), namespace=review.NAMESPACE))]
-
-
-class RoleMenuItem(MenuItem):
-    """A menu item shown to whoever the policy lets open its screen."""
-
-    def __init__(self, label, url_name, *, action, **kwargs):
-        self.url_name, self.action = url_name, action
-        super().__init__(label, "#", **kwargs)
-
-    def is_shown(self, request):
-        return access.can(request.user, self.action)
-
-    def render_component(self, request):
-        self.url = reverse(f"{review.NAMESPACE}:{self.url_name}")
-        return super().render_component(request)
-
-
-review_menu = Menu(
-    items=[
-        RoleMenuItem(
-            _("Projects in the round"),
-            "applications",
-            action=review.ApplicationListView.action,
-            icon_name="list-ul",
-            order=100,
-        ),
-        RoleMenuItem(
-            _("Preliminary review and recommendation"),
-            "recommend",
-            action=review.RecommendView.action,
-            icon_name="tasks",
-            order=200,
-        ),
-        RoleMenuItem(
-            _("Reviewer assignment"),
-            "assignments",
-            action=review.AssignmentsView.action,
-            icon_name="group",
-            order=300,
-        ),
-        RoleMenuItem(
-            _("Expert review"),
-            "scores",
-            action=review.ScoresView.action,
-            icon_name="edit",
-            order=400,
-        ),
-        RoleMenuItem(
-            _("Ranking and prizes"),
-            "ranking",
-            action=review.RankingView.action,
-            icon_name="order",
-            order=500,
-        ),
-    ]
-)
+def awards_admin_urls():
+    """The app's own admin views, in one URL namespace (wagtail-modeladmin registers its own views itself); the
+    round's work screens are in the 评审 menu group of ``admin.reviews``."""
+    return admin.urls()
 
 
 @hooks.register("register_admin_menu_item")
-def review_menu_item():
-    return SubmenuMenuItem(_("Review"), review_menu, icon_name="tasks", name="awards-review", order=240)
+def vote_audit_menu_item():
+    return PolicyMenuItem(
+        _("Vote audit"), "vote_audit_index", action="votes.audit", icon_name="tick-inverse", order=260
+    )
 
 
 @hooks.register("construct_homepage_panels")
@@ -135,18 +81,13 @@ def review_admin_css():
 # Next year's round, and copies of pages
 
 
-@hooks.register("register_admin_urls")
-def round_urls():
-    return [path("awards/rounds/", include((rounds.urlpatterns(), rounds.NAMESPACE), namespace=rounds.NAMESPACE))]
-
-
 class NextRoundMenuItem(PageMenuItem):
     label = _("Create next year's round from this call")
     icon_name = "copy"
 
     @cached_property
     def url(self):
-        return reverse(f"{rounds.NAMESPACE}:next", args=[self.page.pk])
+        return admin_url("next_round", self.page.pk)
 
     def is_shown(self, user):
         return issubclass(self.page.specific_class or object, CallPage) and rounds.may_start_next_round(user, self.page)
@@ -244,3 +185,8 @@ def register_log_actions(actions):
     )
     # Next year's round
     actions.register_action("wagtail_awards.next_round", _("Create next round"), _("Next year's round created"))
+    # The vote
+    actions.register_action("wagtail_awards.invalidate_votes", _("Invalidate votes"), _("Votes invalidated"))
+    actions.register_action(
+        "wagtail_awards.most_popular", _("Record the most popular project"), _("Recorded as the most popular project")
+    )

@@ -167,7 +167,9 @@ def test_a_near_name_reaches_the_approver(client, orgs, people):
     membership = Membership.objects.get(organization__name="南京金陵中学工会")
     admin = Client()
     admin.force_login(people["rec_nj"])
-    html = admin.get(reverse("wagtail_awards_membership_decide", args=[membership.pk, "approve"])).content.decode()
+    html = admin.get(
+        reverse("wagtail_awards_admin:decide_membership", args=[membership.pk, "approve"])
+    ).content.decode()
     assert "名称相近" in html and "南京市金陵中学工会" in html
 
 
@@ -304,7 +306,7 @@ def test_an_invitation_joins_once_and_only_before_it_expires(client, orgs, peopl
 
 def test_the_admin_issues_an_invitation_shown_once(client, orgs, people):
     client.force_login(people["rec_nj"])
-    url = reverse("wagtail_awards_membership_invite")
+    url = reverse("wagtail_awards_admin:invite")
     assert [pk for pk, _l in _field_choices(client.get(url), "unit")] == [str(orgs["school"].pk)]
     response = client.post(url, {"unit": orgs["school"].pk, "note": "李老师", "days": 7})
     html = response.content.decode()

@@ -90,10 +90,10 @@ def test_a_nul_in_a_filter_or_search_is_dropped_with_a_message(client, world):
 @pytest.mark.parametrize(
     ("url_name", "query"),
     [
-        ("wagtail_awards_review:applications", {"call": "9" * 5000}),
-        ("wagtail_awards_review:recommend", {"org": "9" * 5000}),
-        ("wagtail_awards_review:recommend", {"call": "²"}),
-        ("wagtail_awards_review:applications", {"call": str(MAX_ID + 1)}),
+        ("wagtail_awards_admin:projects", {"call": "9" * 5000}),
+        ("wagtail_awards_admin:recommend", {"org": "9" * 5000}),
+        ("wagtail_awards_admin:recommend", {"call": "²"}),
+        ("wagtail_awards_admin:projects", {"call": str(MAX_ID + 1)}),
     ],
 )
 def test_ids_in_the_query_string_that_are_not_ids_are_not_found(client, world, url_name, query):
@@ -103,7 +103,7 @@ def test_ids_in_the_query_string_that_are_not_ids_are_not_found(client, world, u
 
 def test_a_five_thousand_digit_org_on_the_submit_list_screen_is_not_found(client, world):
     client.force_login(world["recommender"])
-    response = client.post(reverse("wagtail_awards_review:submit"), {"org": "9" * 5000})
+    response = client.post(reverse("wagtail_awards_admin:submit_list"), {"org": "9" * 5000})
     assert response.status_code == 404
 
 

@@ -192,9 +192,11 @@ def test_province_admin_imports_past_awards_in_the_admin(client, world):
 
     client.force_login(world.users["province"])
     index = client.get(reverse("wagtail_awards_pastaward_modeladmin_index")).content.decode()
-    assert reverse("wagtail_awards_pastaward_import") in index
+    assert reverse("wagtail_awards_admin:import_past_awards") in index
     csv = "年度,项目名称,申报单位\n2019,教工之家,南京市金陵中学工会\n".encode("gb18030")
-    response = client.post(reverse("wagtail_awards_pastaward_import"), {"file": SimpleUploadedFile("往年.csv", csv)})
+    response = client.post(
+        reverse("wagtail_awards_admin:import_past_awards"), {"file": SimpleUploadedFile("往年.csv", csv)}
+    )
     assert response.status_code == 302
     assert PastAward.objects.get().unit_name == "南京市金陵中学工会"
 
@@ -204,13 +206,15 @@ def test_admin_import_refuses_a_bad_file_and_others_than_province(client, world)
 
     client.force_login(world.users["province"])
     bad = b"year,project_name,unit_name\nsoon,A,B\n"
-    response = client.post(reverse("wagtail_awards_pastaward_import"), {"file": SimpleUploadedFile("p.csv", bad)})
+    response = client.post(
+        reverse("wagtail_awards_admin:import_past_awards"), {"file": SimpleUploadedFile("p.csv", bad)}
+    )
     assert response.status_code == 400 and "第2行" in response.content.decode()
     response = client.post(
-        reverse("wagtail_awards_pastaward_import"), {"file": SimpleUploadedFile("p.xlsx", b"not a workbook")}
+        reverse("wagtail_awards_admin:import_past_awards"), {"file": SimpleUploadedFile("p.xlsx", b"not a workbook")}
     )
     assert response.status_code == 400
     assert not PastAward.objects.exists()
     client.force_login(world.users["nanjing"])
-    response = client.get(reverse("wagtail_awards_pastaward_import"))
+    response = client.get(reverse("wagtail_awards_admin:import_past_awards"))
     assert response.status_code in (302, 403)

@@ -89,7 +89,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     membership = Membership.objects.get(organization=unit)
     read(
         login(world["recommender"]),
-        reverse("wagtail_awards_membership_decide", args=[membership.pk, "approve"]),
+        reverse("wagtail_awards_admin:decide_membership", args=[membership.pk, "approve"]),
         "unit",
         "note",
     )
@@ -150,7 +150,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     )
     recommender = login(world["recommender"])
     response = recommender.post(
-        reverse("wagtail_awards_review:decide", args=[application.pk]),
+        reverse("wagtail_awards_admin:decide", args=[application.pk]),
         {
             f"a{application.pk}-decision": "recommend",
             f"a{application.pk}-order": "1",
@@ -158,13 +158,13 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
         },
     )
     assert response.status_code == 302
-    review = f"{reverse('wagtail_awards_review:recommend')}?call={call.pk}"
+    review = f"{reverse('wagtail_awards_admin:recommend')}?call={call.pk}"
     read(recommender, review, "project", "unit", "recommendation")
-    read(recommender, reverse("wagtail_awards_review:decide", args=[application.pk]), "project", "recommendation")
-    read(recommender, f"{reverse('wagtail_awards_review:applications')}?call={call.pk}", "project")
+    read(recommender, reverse("wagtail_awards_admin:decide", args=[application.pk]), "project", "recommendation")
+    read(recommender, f"{reverse('wagtail_awards_admin:projects')}?call={call.pk}", "project")
     read(
         recommender,
-        reverse("wagtail_awards_review:application", args=[application.pk]),
+        reverse("wagtail_awards_admin:project", args=[application.pk]),
         *texts,
         "abstract",
         "recommendation",
@@ -178,17 +178,17 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     reviewer = login(world["reviewer"])
     scores = {f"criterion_{c.pk}": "90" for c in call.criteria.all()}
     response = reviewer.post(
-        reverse("wagtail_awards_review:score", args=[item.pk]), {**scores, "comment": payload("review")}
+        reverse("wagtail_awards_admin:score", args=[item.pk]), {**scores, "comment": payload("review")}
     )
     assert response.status_code == 302
-    read(reviewer, reverse("wagtail_awards_review:score", args=[item.pk]), "project", "review")
-    read(reviewer, f"{reverse('wagtail_awards_review:scores')}?call={call.pk}", "project")
-    read(province, f"{reverse('wagtail_awards_review:assignments')}?call={call.pk}", "project")
-    read(province, f"{reverse('wagtail_awards_review:scores')}?call={call.pk}", "project")
-    read(province, f"{reverse('wagtail_awards_review:ranking')}?call={call.pk}", "project", "unit")
+    read(reviewer, reverse("wagtail_awards_admin:score", args=[item.pk]), "project", "review")
+    read(reviewer, f"{reverse('wagtail_awards_admin:scores')}?call={call.pk}", "project")
+    read(province, f"{reverse('wagtail_awards_admin:assignments')}?call={call.pk}", "project")
+    read(province, f"{reverse('wagtail_awards_admin:scores')}?call={call.pk}", "project")
+    read(province, f"{reverse('wagtail_awards_admin:ranking')}?call={call.pk}", "project", "unit")
     read(
         province,
-        reverse("wagtail_awards_review:application", args=[application.pk]),
+        reverse("wagtail_awards_admin:project", args=[application.pk]),
         *texts,
         "abstract",
         "recommendation",
@@ -219,7 +219,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     read(voter, f"{vote_url}?next=/{quote(payload('next'))}", "next")
     read(Client(), f"{reverse('wagtail_awards:login')}?next=/{quote(payload('login'))}", "login")
     read(Client(), f"{reverse('wagtail_awards:register')}?next=/{quote(payload('register'))}", "register")
-    read(province, reverse("wagtail_awards_vote_audit", args=[call.pk]), "project")
+    read(province, reverse("wagtail_awards_admin:vote_audit", args=[call.pk]), "project")
 
     # Publicity: an objection from the public and a cancellation by the province administrator.
     CallPage.objects.filter(pk=call.pk).update(
@@ -257,13 +257,14 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     )
     award = Award.objects.get(application=application)
     read(province, reverse("wagtail_awards_award_modeladmin_index"), "project")
-    read(province, reverse("wagtail_awards_award_cancel", args=[award.pk]), "project")
+    read(province, reverse("wagtail_awards_admin:cancel_award", args=[award.pk]), "project")
     response = province.post(
-        reverse("wagtail_awards_award_cancel", args=[award.pk]), {"category": "false", "reason": payload("reason")}
+        reverse("wagtail_awards_admin:cancel_award", args=[award.pk]),
+        {"category": "false", "reason": payload("reason")},
     )
     assert response.status_code == 302
     read(public, publicity_page.url, "project", "unit", "reason")
-    read(province, f"{reverse('wagtail_awards_subsidies')}?call={call.pk}", "project", "unit")
+    read(province, f"{reverse('wagtail_awards_admin:subsidies')}?call={call.pk}", "project", "unit")
 
     # The final list, after the period (the cancelled project is no longer listed).
     CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(days=30))

@@ -21,11 +21,22 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 import wagtail_awards
-from tests.factories import make_application, make_user
+from tests.factories import make_application, make_org, make_user
 from tests.integration.review_world import build_round
-from wagtail_awards.enums import ApplicationStatus
+from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
 from wagtail_awards.exports import FORMULA_TRIGGERS, FormulaSafeExportMixin, neutralise
-from wagtail_awards.models import Award, CallCriterion, Objection, PastAward, ReviewAssignment
+from wagtail_awards.models import (
+    Award,
+    CalendarException,
+    CallCriterion,
+    CallPrizeLevel,
+    Objection,
+    PastAward,
+    Recommendation,
+    RecommendationList,
+    ReviewAssignment,
+    Vote,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,22 +50,39 @@ EXPORTS = {
     "review recommendations": (lambda w: f"{ADMIN}recommend/?call={w.call.pk}&export={{fmt}}", ("csv", "xlsx"), True),
     "review scores": (lambda w: f"{ADMIN}scores/?call={w.call.pk}&export={{fmt}}", ("csv", "xlsx"), True),
     "review ranking": (lambda w: f"{ADMIN}ranking/?call={w.call.pk}&export={{fmt}}", ("csv", "xlsx"), True),
-    "subsidies": (lambda w: reverse("wagtail_awards_subsidies") + f"?call={w.call.pk}&format={{fmt}}", ("xlsx",), True),
+    "subsidies": (
+        lambda w: reverse("wagtail_awards_admin:subsidies") + f"?call={w.call.pk}&format={{fmt}}",
+        ("xlsx",),
+        True,
+    ),
     "applications admin": (lambda w: "/admin/wagtail_awards/application/?export={fmt}", ("csv", "xlsx"), True),
     "past awards admin": (lambda w: "/admin/wagtail_awards/pastaward/?export={fmt}", ("csv", "xlsx"), False),
     "organisations admin": (lambda w: "/admin/wagtail_awards/organization/?export={fmt}", ("csv", "xlsx"), False),
     "memberships admin": (lambda w: "/admin/wagtail_awards/membership/?export={fmt}", ("csv", "xlsx"), False),
     "working days admin": (lambda w: "/admin/wagtail_awards/calendarexception/?export={fmt}", ("csv", "xlsx"), False),
-    "objections admin": (lambda w: "/admin/wagtail_awards/objection/?export={fmt}", ("csv", "xlsx"), False),
+    "objections admin": (lambda w: "/admin/wagtail_awards/objection/?export={fmt}", ("csv", "xlsx"), True),
     "awards admin": (lambda w: "/admin/wagtail_awards/award/?export={fmt}", ("csv", "xlsx"), False),
+    "votes admin": (lambda w: "/admin/wagtail_awards/vote/?export={fmt}", ("csv", "xlsx"), True),
+    # Organisations and reviewers named by a payload (trimmed, numbered): see MODEL_SCREEN_CELLS.
+    "recommendation lists admin": (
+        lambda w: "/admin/wagtail_awards/recommendationlist/?export={fmt}",
+        ("csv", "xlsx"),
+        False,
+    ),
+    "recommendations admin": (lambda w: "/admin/wagtail_awards/recommendation/?export={fmt}", ("csv", "xlsx"), False),
+    "review assignments admin": (
+        lambda w: "/admin/wagtail_awards/reviewassignment/?export={fmt}",
+        ("csv", "xlsx"),
+        False,
+    ),
 }
 #: The URL names (or modeladmin index URL names) the listed exports answer on.
 LISTED_VIEWS = {
-    "wagtail_awards_review:applications",
-    "wagtail_awards_review:recommend",
-    "wagtail_awards_review:scores",
-    "wagtail_awards_review:ranking",
-    "wagtail_awards_subsidies",
+    "wagtail_awards_admin:projects",
+    "wagtail_awards_admin:recommend",
+    "wagtail_awards_admin:scores",
+    "wagtail_awards_admin:ranking",
+    "wagtail_awards_admin:subsidies",
     "wagtail_awards_application_modeladmin_index",
     "wagtail_awards_pastaward_modeladmin_index",
     "wagtail_awards_organization_modeladmin_index",
@@ -62,8 +90,12 @@ LISTED_VIEWS = {
     "wagtail_awards_calendarexception_modeladmin_index",
     "wagtail_awards_objection_modeladmin_index",
     "wagtail_awards_award_modeladmin_index",
+    "wagtail_awards_recommendationlist_modeladmin_index",
+    "wagtail_awards_recommendation_modeladmin_index",
+    "wagtail_awards_reviewassignment_modeladmin_index",
     "wagtail_awards_votingcode_modeladmin_index",
     "wagtail_awards_eligiblevoter_modeladmin_index",
+    "wagtail_awards_vote_modeladmin_index",
 }
 
 
@@ -72,8 +104,11 @@ def world(site_root):
     world = build_round(site_root)
     call = world.call
     criterion = CallCriterion.objects.create(page=call, name=LEAK, weight=Decimal(10), max_score=10)
-    reviewer = world.users["reviewer_sz"]
     for index, payload in enumerate(PAYLOADS):
+        # A reviewer and a recommending organisation named by the payload: the model screens show them.
+        unit = make_org(f"{payload.strip()} {index}", OrganizationKind.CITY)
+        reviewer = make_user(f"reviewer-{index}", first_name=payload, org=unit, role=Role.REVIEWER)
+        rec_list = RecommendationList.objects.create(call=call, organization=unit)
         application = make_application(
             call,
             org=world.orgs["nj1"],
@@ -93,9 +128,15 @@ def world(site_root):
             submitted_at=timezone.now(),
         )
         assignment.scores.create(criterion=criterion, criterion_name=criterion.name, value=Decimal(7))
+        Recommendation.objects.create(recommendation_list=rec_list, application=application, decision="recommend")
         Award.objects.create(application=application, prize_rank=1, most_popular=index == 0)
         Objection.objects.create(application=application, name=payload, contact=payload, content=payload)
+        Vote.objects.create(
+            call=call, application=application, voter_key=f"v{index}", day=timezone.localdate(), invalid_reason=payload
+        )
     PastAward.objects.create(year=2020, project_name=LEAK, unit_name=LEAK, prize=LEAK)
+    CalendarException.objects.create(day="2025-10-11", is_working_day=True, note=LEAK)
+    CallPrizeLevel.objects.filter(page=call).update(name=LEAK)
     admin = world.users["province"]
     admin.is_superuser = True
     admin.save()
@@ -142,9 +183,35 @@ def test_formula_cells_come_out_inert(client, world, name):
                 assert expected in texts, (name, fmt, payload)
 
 
+#: Each model screen's export, and a cell it must hold: a name from the world, made inert.
+MODEL_SCREEN_CELLS = {
+    "application": "'" + LEAK,
+    "pastaward": "'" + LEAK,
+    "organization": f"'{LEAK} 0",
+    "membership": "'" + LEAK,
+    "calendarexception": "'" + LEAK,
+    "objection": "'" + LEAK,
+    "award": "'" + LEAK,
+    "recommendationlist": f"'{LEAK} 0",
+    "recommendation": f"'{LEAK} 0",
+    "reviewassignment": "'" + LEAK,
+    "vote": "'" + LEAK,
+}
+
+
+@pytest.mark.parametrize("model", sorted(MODEL_SCREEN_CELLS))
+def test_every_model_screen_exports_its_rows_inert(client, world, model):
+    client.force_login(world.users["province"])
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"/admin/wagtail_awards/{model}/?export={fmt}")
+        assert response["Content-Disposition"].startswith("attachment"), (model, fmt)
+        cells, _body = cells_of(response, fmt)
+        assert MODEL_SCREEN_CELLS[model] in cells, (model, fmt)
+
+
 def test_numbers_stay_numbers(client, world):
     client.force_login(world.users["province"])
-    response = client.get(reverse("wagtail_awards_subsidies") + f"?call={world.call.pk}&format=xlsx")
+    response = client.get(reverse("wagtail_awards_admin:subsidies") + f"?call={world.call.pk}&format=xlsx")
     rows = list(load_workbook(io.BytesIO(body_of(response))).active.values)
     assert isinstance(rows[-1][-1], int | float) and rows[-1][-1] > 0
     response = client.get(f"{ADMIN}scores/?call={world.call.pk}&export=xlsx")

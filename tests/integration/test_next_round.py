@@ -63,18 +63,18 @@ def world(site_root):
 
 
 def next_round(client, call, **data):
-    return client.post(reverse("wagtail_awards_rounds:next", args=[call.pk]), {"year": 2022, **data})
+    return client.post(reverse("wagtail_awards_admin:next_round", args=[call.pk]), {"year": 2022, **data})
 
 
 def test_next_round_copies_the_call_and_its_pages_for_the_new_year(client, world):
     client.force_login(world.users["editor"])
-    form = client.get(reverse("wagtail_awards_rounds:next", args=[world.call.pk])).content.decode()
+    form = client.get(reverse("wagtail_awards_admin:next_round", args=[world.call.pk])).content.decode()
     assert 'value="2022"' in form  # next year by default
     assert re.search(r'value="weekday"[^>]*checked', form)  # the notice names a weekday: （周二）
     response = next_round(client, world.call, dates="weekday")
     assert response.status_code == 302
     new = CallPage.objects.get(year=2022)
-    assert response.url == reverse("wagtail_awards_rounds:report", args=[new.pk, world.call.pk])
+    assert response.url == reverse("wagtail_awards_admin:round_report", args=[new.pk, world.call.pk])
     assert (new.slug, new.title, new.live) == ("2022", "Call 2022", False)
     assert new.get_parent().pk == world.call.get_parent().pk
     # Every date a year on, on the same weekday: the Tuesday deadline stays a Tuesday.
@@ -145,14 +145,14 @@ def test_the_new_round_is_published_once_ticked_and_applicants_apply_to_it(clien
 )
 def test_bad_input_to_the_new_round_form_is_refused_with_a_reason(client, world, data, error):
     client.force_login(world.users["editor"])
-    response = client.post(reverse("wagtail_awards_rounds:next", args=[world.call.pk]), data)
+    response = client.post(reverse("wagtail_awards_admin:next_round", args=[world.call.pk]), data)
     assert response.status_code == 200
     assert error in response.content.decode() or error == "slug"
     assert CallPage.objects.count() == 1
 
 
 def test_only_people_who_may_copy_the_call_start_a_round(client, world):
-    url = reverse("wagtail_awards_rounds:next", args=[world.call.pk])
+    url = reverse("wagtail_awards_admin:next_round", args=[world.call.pk])
     client.force_login(world.users["a"])  # an applicant: no admin
     assert client.get(url).status_code in (302, 403)
     client.force_login(world.users["nanjing"])  # a recommender has no page permissions
@@ -161,13 +161,15 @@ def test_only_people_who_may_copy_the_call_start_a_round(client, world):
     assert CallPage.objects.count() == 1
     client.force_login(world.users["editor"])
     # Only a call is a template for a round; the report needs a call the user may edit.
-    assert client.get(reverse("wagtail_awards_rounds:next", args=[world.page.pk])).status_code == 404
-    assert client.get(reverse("wagtail_awards_rounds:report", args=[world.page.pk, world.call.pk])).status_code == 404
+    assert client.get(reverse("wagtail_awards_admin:next_round", args=[world.page.pk])).status_code == 404
+    assert (
+        client.get(reverse("wagtail_awards_admin:round_report", args=[world.page.pk, world.call.pk])).status_code == 404
+    )
 
 
 def test_the_page_action_is_offered_on_calls_only(client, world):
     client.force_login(world.users["editor"])
-    url = reverse("wagtail_awards_rounds:next", args=[world.call.pk])
+    url = reverse("wagtail_awards_admin:next_round", args=[world.call.pk])
     assert url in client.get(reverse("wagtailadmin_pages:edit", args=[world.call.pk])).content.decode()
     assert url in client.get(reverse("wagtailadmin_explore", args=[world.call.get_parent().pk])).content.decode()
     form_page_editor = client.get(reverse("wagtailadmin_pages:edit", args=[world.page.pk])).content.decode()

@@ -17,11 +17,19 @@ from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
     Award,
+    CalendarException,
     CallPage,
+    EligibleVoter,
+    Membership,
     Objection,
     Organization,
+    PastAward,
     PublicityPage,
+    Recommendation,
+    RecommendationList,
     ReviewAssignment,
+    Vote,
+    VotingCode,
     VotingPage,
 )
 
@@ -90,11 +98,27 @@ def admin_urls():
     objection = Objection.objects.first()
     org = Organization.objects.get(name="南京市教育工会")
     form_page = ApplicationFormPage.objects.child_of(open_call).first()
-    ns = "wagtail_awards_review:"
+    # The records each model screen inspects (a past award and a working-day exception made when the demo has none).
+    records = {
+        "pastaward": PastAward.objects.first()
+        or PastAward.objects.create(year=2019, project_name="书香校园", unit_name="南京市第一中学工会", prize="一等奖"),
+        "calendarexception": CalendarException.objects.first()
+        or CalendarException.objects.create(day="2026-10-10", is_working_day=True, note="国庆调休"),
+        "membership": Membership.objects.first(),
+        "recommendationlist": RecommendationList.objects.first(),
+        "recommendation": Recommendation.objects.first(),
+        "reviewassignment": ReviewAssignment.objects.first(),
+        "vote": Vote.objects.first(),
+        "votingcode": VotingCode.objects.first()
+        or VotingCode.objects.create(call=voting, organization=org, number=1, code_hash="0" * 64),
+        "eligiblevoter": EligibleVoter.objects.first()
+        or EligibleVoter.objects.create(email="teacher@example.org", organization=org),
+    }
+    ns = "wagtail_awards_admin:"
     urls = [
         ("province", "/admin/"),
-        ("province", reverse(ns + "applications") + f"?call={review.pk}"),
-        ("province", reverse(ns + "application", args=[application.pk])),
+        ("province", reverse(ns + "projects") + f"?call={review.pk}"),
+        ("province", reverse(ns + "project", args=[application.pk])),
         ("province", reverse(ns + "recommend") + f"?call={review.pk}"),
         ("province", reverse(ns + "recommend") + f"?call={review.pk}&org={org.pk}"),
         ("province", reverse(ns + "assignments") + f"?call={review.pk}"),
@@ -102,15 +126,15 @@ def admin_urls():
         ("province", reverse(ns + "ranking") + f"?call={review.pk}"),
         ("province", reverse(ns + "ranking") + f"?call={review.pk}&suggest=1"),
         ("recommender", "/admin/"),
-        ("recommender", reverse(ns + "applications")),
+        ("recommender", reverse(ns + "projects")),
         ("recommender", reverse(ns + "recommend")),
         ("recommender", reverse(ns + "recommend") + f"?call={open_call.pk}"),
-        ("recommender", reverse(ns + "application", args=[recommended.pk])),
+        ("recommender", reverse(ns + "project", args=[recommended.pk])),
         ("reviewer", "/admin/"),
-        ("reviewer", reverse(ns + "applications")),
+        ("reviewer", reverse(ns + "projects")),
         ("reviewer", reverse(ns + "scores")),
         ("reviewer", reverse(ns + "score", args=[assignment.pk])),
-        ("reviewer", reverse(ns + "application", args=[assignment.application_id])),
+        ("reviewer", reverse(ns + "project", args=[assignment.application_id])),
         ("province", "/admin/wagtail_awards/application/"),
         ("province", f"/admin/wagtail_awards/application/inspect/{application.pk}/"),
         ("province", f"/admin/wagtail_awards/application/history/{application.pk}/"),
@@ -127,16 +151,21 @@ def admin_urls():
         ("province", "/admin/wagtail_awards/award/"),
         ("province", f"/admin/wagtail_awards/award/inspect/{award.pk}/"),
         ("province", f"/admin/wagtail_awards/award/edit/{award.pk}/"),
-        ("province", reverse("wagtail_awards_award_cancel", args=[award.pk])),
+        ("province", reverse("wagtail_awards_admin:cancel_award", args=[award.pk])),
         ("province", "/admin/wagtail_awards/objection/"),
         ("province", f"/admin/wagtail_awards/objection/inspect/{objection.pk}/"),
         ("province", f"/admin/wagtail_awards/objection/edit/{objection.pk}/"),
-        ("province", reverse("wagtail_awards_subsidies") + f"?call={publicity.pk}"),
-        ("province", reverse("wagtail_awards_vote_audit_index")),
-        ("province", reverse("wagtail_awards_vote_audit", args=[voting.pk])),
-        ("province", reverse("wagtail_awards_vote_audit", args=[call_of("2021").pk])),
+        ("province", reverse("wagtail_awards_admin:subsidies") + f"?call={publicity.pk}"),
+        ("province", reverse("wagtail_awards_admin:vote_audit_index")),
+        ("province", reverse("wagtail_awards_admin:vote_audit", args=[voting.pk])),
+        ("province", reverse("wagtail_awards_admin:vote_audit", args=[call_of("2021").pk])),
         ("recommender", "/admin/wagtail_awards/application/"),
-        ("editor", reverse("wagtail_awards_rounds:next", args=[open_call.pk])),
+        *[("province", f"/admin/wagtail_awards/{model}/") for model in sorted(records)],
+        *[("province", f"/admin/wagtail_awards/{model}/inspect/{row.pk}/") for model, row in sorted(records.items())],
+        ("recommender", "/admin/wagtail_awards/recommendationlist/"),
+        ("reviewer", "/admin/wagtail_awards/reviewassignment/"),
+        ("reviewer", f"/admin/wagtail_awards/reviewassignment/inspect/{assignment.pk}/"),
+        ("editor", reverse("wagtail_awards_admin:next_round", args=[open_call.pk])),
         ("editor", f"/admin/pages/{open_call.pk}/edit/"),
         ("editor", f"/admin/pages/{form_page.pk}/edit/"),
         ("editor", f"/admin/pages/{VotingPage.objects.child_of(voting).first().pk}/edit/"),
@@ -180,7 +209,7 @@ def test_the_new_round_report_is_free_of_english(demo, client):
     client.force_login(get_user_model().objects.get(username="editor"))
     call = CallPage.objects.order_by("-year").first()
     response = client.post(
-        reverse("wagtail_awards_rounds:next", args=[call.pk]), {"year": call.year + 5, "dates": "weekday"}
+        reverse("wagtail_awards_admin:next_round", args=[call.pk]), {"year": call.year + 5, "dates": "weekday"}
     )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()

@@ -133,7 +133,7 @@ def test_a_near_match_is_flagged_and_decided_by_a_province_administrator(world):
     flagged = Application.objects.get(project_name="教职工心理关爱驿站（二期）")
     assert [(m["year"], m["project_name"]) for m in flagged.past_award_matches] == [(2021, "教职工心理关爱驿站")]
     inspect = reverse("wagtail_awards_application_modeladmin_inspect", args=[flagged.pk])
-    decide = reverse("wagtail_awards_application_past_award", args=[flagged.pk])
+    decide = reverse("wagtail_awards_admin:decide_past_award", args=[flagged.pk])
     index = reverse("wagtail_awards_application_modeladmin_index") + "?past_award=near"
 
     province, recommender = Client(), Client()
@@ -155,6 +155,6 @@ def test_a_near_match_is_flagged_and_decided_by_a_province_administrator(world):
     assert submit(world, "other_member", "教职工心理关爱驿站").status_code == 302
     same = Application.objects.get(call__year=2026, organization__name="南京市第一中学工会")
     assert same.past_award_matches
-    province.post(reverse("wagtail_awards_application_past_award", args=[same.pk]), {"decision": "same"})
+    province.post(reverse("wagtail_awards_admin:decide_past_award", args=[same.pk]), {"decision": "same"})
     same.refresh_from_db()
     assert same.status == ApplicationStatus.INELIGIBLE and "往年获奖项目" in same.status_reason

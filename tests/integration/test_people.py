@@ -86,7 +86,7 @@ def test_a_new_account_gets_nothing_of_a_unit_until_approved_and_nothing_once_re
     unit_world["submitted"].refresh_from_db()
     assert unit_world["submitted"].status == ApplicationStatus.SUBMITTED
     # Nor may the pending member approve themselves in the admin.
-    decide = reverse("wagtail_awards_membership_decide", args=[membership.pk, "approve"])
+    decide = reverse("wagtail_awards_admin:decide_membership", args=[membership.pk, "approve"])
     assert stranger.post(decide).status_code in (302, 403)
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.PENDING
@@ -98,7 +98,7 @@ def test_a_new_account_gets_nothing_of_a_unit_until_approved_and_nothing_once_re
     assert reach(stranger, unit_world) == dict.fromkeys(("list", "detail", "draft", "form", "file", "save"), True)
 
     # … and removes the member again.
-    remove = reverse("wagtail_awards_membership_decide", args=[membership.pk, "remove"])
+    remove = reverse("wagtail_awards_admin:decide_membership", args=[membership.pk, "remove"])
     assert recommender.post(remove, {"note": "已调离"}).status_code == 302
     assert set(reach(stranger, unit_world).values()) == {False}
 

@@ -20,17 +20,23 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from tests.factories import make_application, make_call, make_org, make_user
+from tests.voting_helpers import add_vote
 from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
     ApplicationFile,
     ApplicationFormPage,
     Award,
+    CalendarException,
     CallPage,
+    EligibleVoter,
     Membership,
     Objection,
+    PastAward,
+    Recommendation,
     RecommendationList,
     ReviewAssignment,
+    VotingCode,
 )
 from wagtail_awards.services import accounts
 from wagtail_awards.services.setup import ensure_role_groups
@@ -153,6 +159,21 @@ def build(site_root) -> World:
     objects["other_assignment"] = ReviewAssignment.objects.create(application=other, reviewer=users["reviewer2"])
     objects["own_list"] = RecommendationList.objects.create(call=round_call, organization=nanjing, submitted_at=now)
     objects["other_list"] = RecommendationList.objects.create(call=round_call, organization=suzhou, submitted_at=now)
+    for key in ("own", "other"):
+        objects[f"{key}_recommendation"] = Recommendation.objects.create(
+            recommendation_list=objects[f"{key}_list"], application=objects[key], decision="recommend"
+        )
+    for key, name in (("own", OWN), ("other", OTHER)):
+        objects[f"{key}_past_award"] = PastAward.objects.create(year=2019, project_name=name, unit_name=name)
+    objects["own_exception"] = CalendarException.objects.create(day="2025-10-11", is_working_day=True, note=OWN)
+    objects["other_exception"] = CalendarException.objects.create(day="2025-09-28", is_working_day=True, note=OTHER)
+    for key, unit, letter in (("own", nanjing, "a"), ("other", suzhou, "b")):
+        objects[f"{key}_code"] = VotingCode.objects.create(
+            call=round_call, organization=unit, number=1, code_hash=letter * 64
+        )
+        objects[f"{key}_voter"] = EligibleVoter.objects.create(email=f"{key}-voter@example.org", organization=unit)
+    for key in ("own", "other"):
+        objects[f"{key}_vote"] = add_vote(round_call, objects[key], f"matrix-{key}")
     objects["own_award"] = Award.objects.create(application=own, prize_rank=1)
     objects["other_award"] = Award.objects.create(application=other, prize_rank=1)
     objects["own_objection"] = Objection.objects.create(application=own, name="王", contact="1", content=OWN)
@@ -295,30 +316,30 @@ ROWS = {
     ),
     # Admin: the round (评审)
     "review: projects": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:applications") + f"?call={o(w, 'round_call').pk}",
+        url=lambda w, t: reverse("wagtail_awards_admin:projects") + f"?call={o(w, 'round_call').pk}",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: projects export": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:applications") + f"?call={o(w, 'round_call').pk}&export=csv",
+        url=lambda w, t: reverse("wagtail_awards_admin:projects") + f"?call={o(w, 'round_call').pk}&export=csv",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: project": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:application", args=[o(w, t).pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:project", args=[o(w, t).pk]),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: recommendation list": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:recommend")
+        url=lambda w, t: reverse("wagtail_awards_admin:recommend")
         + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: recommendation export": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:recommend")
+        url=lambda w, t: reverse("wagtail_awards_admin:recommend")
         + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}&export=csv",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: decide": Row(
         method="post",
-        url=lambda w, t: reverse("wagtail_awards_review:decide", args=[o(w, t).pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:decide", args=[o(w, t).pk]),
         setup=lambda w: RecommendationList.objects.update(submitted_at=None),
         data=lambda w, t: {f"a{o(w, t).pk}-decision": "not_recommend", f"a{o(w, t).pk}-comment": "矩阵"},
         done=lambda w, t: refreshed(o(w, t)).status == ApplicationStatus.NOT_RECOMMENDED,
@@ -326,41 +347,41 @@ ROWS = {
     "review: submit a list": Row(
         method="post",
         setup=lambda w: RecommendationList.objects.update(submitted_at=None),
-        url=lambda w, t: reverse("wagtail_awards_review:submit") + f"?call={o(w, 'round_call').pk}",
+        url=lambda w, t: reverse("wagtail_awards_admin:submit_list") + f"?call={o(w, 'round_call').pk}",
         data=lambda w, t: {"org": o(w, "nanjing" if t == "own" else "suzhou").pk, "confirm": "1"},
         done=lambda w, t: refreshed(o(w, f"{t}_list")).submitted_at is not None,
     ),
     "review: unlock a list": Row(
         method="post",
-        url=lambda w, t: reverse("wagtail_awards_review:unlock", args=[o(w, f"{t}_list").pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:unlock_list", args=[o(w, f"{t}_list").pk]),
         data=lambda w, t: {"reason": "矩阵"},
         done=lambda w, t: refreshed(o(w, f"{t}_list")).submitted_at is None,
     ),
     "review: assignments": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:assignments") + f"?call={o(w, 'round_call').pk}",
+        url=lambda w, t: reverse("wagtail_awards_admin:assignments") + f"?call={o(w, 'round_call').pk}",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: assign a reviewer": Row(
         method="post",
-        url=lambda w, t: reverse("wagtail_awards_review:assign", args=[o(w, t).pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:assign", args=[o(w, t).pk]),
         data=lambda w, t: {"reviewer": w.users["reviewer2" if t == "own" else "reviewer"].pk},
         done=lambda w, t: ReviewAssignment.objects.filter(application=o(w, t)).count() == 2,
     ),
     "review: scores": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:scores") + f"?call={o(w, 'round_call').pk}",
+        url=lambda w, t: reverse("wagtail_awards_admin:scores") + f"?call={o(w, 'round_call').pk}",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: scores export": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:scores") + f"?call={o(w, 'round_call').pk}&export=csv",
+        url=lambda w, t: reverse("wagtail_awards_admin:scores") + f"?call={o(w, 'round_call').pk}&export=csv",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: score a project": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:score", args=[o(w, f"{t}_assignment").pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:score", args=[o(w, f"{t}_assignment").pk]),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: save scores": Row(
         method="post",
-        url=lambda w, t: reverse("wagtail_awards_review:score", args=[o(w, f"{t}_assignment").pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:score", args=[o(w, f"{t}_assignment").pk]),
         data=lambda w, t: {f"criterion_{c.pk}": "50" for c in o(w, "round_call").criteria.all()},
         done=lambda w, t: refreshed(o(w, f"{t}_assignment")).submitted_at is not None,
     ),
@@ -369,16 +390,54 @@ ROWS = {
         setup=lambda w: Application.objects.filter(pk__in=[o(w, "own").pk, o(w, "other").pk]).update(
             status=ApplicationStatus.PROPOSED
         ),
-        url=lambda w, t: reverse("wagtail_awards_review:ranking") + f"?call={o(w, 'round_call').pk}",
+        url=lambda w, t: reverse("wagtail_awards_admin:ranking") + f"?call={o(w, 'round_call').pk}",
         data=lambda w, t: {f"prize_{o(w, t).pk}": ""},
         done=lambda w, t: not Award.objects.filter(application=o(w, t), prize_rank__isnull=False).exists(),
     ),
     "review: ranking": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:ranking") + f"?call={o(w, 'round_call').pk}",
+        url=lambda w, t: reverse("wagtail_awards_admin:ranking") + f"?call={o(w, 'round_call').pk}",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: ranking export": Row(
-        url=lambda w, t: reverse("wagtail_awards_review:ranking") + f"?call={o(w, 'round_call').pk}&export=csv",
+        url=lambda w, t: reverse("wagtail_awards_admin:ranking") + f"?call={o(w, 'round_call').pk}&export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: recommendation lists": Row(
+        url=lambda w, t: reverse("wagtail_awards_recommendationlist_modeladmin_index"),
+        marker=lambda w, t: o(w, "nanjing" if t == "own" else "suzhou").name,
+    ),
+    "review: recommendation lists export": Row(
+        url=lambda w, t: reverse("wagtail_awards_recommendationlist_modeladmin_index") + "?export=csv",
+        marker=lambda w, t: o(w, "nanjing" if t == "own" else "suzhou").name,
+    ),
+    "review: recommendation list inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_recommendationlist_modeladmin_inspect", args=[o(w, f"{t}_list").pk]),
+        marker=lambda w, t: o(w, "nanjing" if t == "own" else "suzhou").name,
+    ),
+    "review: recommendation decisions": Row(
+        url=lambda w, t: reverse("wagtail_awards_recommendation_modeladmin_index"),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: recommendation decisions export": Row(
+        url=lambda w, t: reverse("wagtail_awards_recommendation_modeladmin_index") + "?export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: recommendation decision inspect": Row(
+        url=lambda w, t: reverse(
+            "wagtail_awards_recommendation_modeladmin_inspect", args=[o(w, f"{t}_recommendation").pk]
+        ),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: review assignments": Row(
+        url=lambda w, t: reverse("wagtail_awards_reviewassignment_modeladmin_index"),
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: review assignments export": Row(
+        url=lambda w, t: reverse("wagtail_awards_reviewassignment_modeladmin_index") + "?export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "review: review assignment inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_reviewassignment_modeladmin_inspect", args=[o(w, f"{t}_assignment").pk]),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "admin: home page panel": Row(url=lambda w, t: reverse("wagtailadmin_home"), marker=lambda w, t: "awards-round"),
@@ -388,7 +447,7 @@ ROWS = {
     ),
     "publicity: cancel an award": Row(
         method="post",
-        url=lambda w, t: reverse("wagtail_awards_award_cancel", args=[o(w, f"{t}_award").pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:cancel_award", args=[o(w, f"{t}_award").pk]),
         setup=lambda w: Application.objects.filter(pk__in=[o(w, "own").pk, o(w, "other").pk]).update(
             status=ApplicationStatus.PROPOSED
         ),
@@ -400,36 +459,57 @@ ROWS = {
         marker=lambda w, t: o(w, t).project_name,
     ),
     "publicity: objection evidence": Row(
-        url=lambda w, t: reverse("wagtail_awards_objection_file", args=[o(w, f"{t}_objection").pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:objection_file", args=[o(w, f"{t}_objection").pk]),
         marker=lambda w, t: "%PDF",
     ),
     "publicity: subsidies": Row(
-        url=lambda w, t: reverse("wagtail_awards_subsidies") + f"?call={o(w, 'round_call').pk}",
+        url=lambda w, t: reverse("wagtail_awards_admin:subsidies") + f"?call={o(w, 'round_call').pk}",
         marker=lambda w, t: o(w, t).project_name,
     ),
     "publicity: subsidies export": Row(
-        url=lambda w, t: reverse("wagtail_awards_subsidies") + f"?call={o(w, 'round_call').pk}&format=xlsx",
+        url=lambda w, t: reverse("wagtail_awards_admin:subsidies") + f"?call={o(w, 'round_call').pk}&format=xlsx",
         marker=lambda w, t: "",
     ),
     "vote: audit": Row(
-        url=lambda w, t: reverse("wagtail_awards_vote_audit", args=[o(w, "round_call").pk]),
+        url=lambda w, t: reverse("wagtail_awards_admin:vote_audit", args=[o(w, "round_call").pk]),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "vote: audit index": Row(
-        url=lambda w, t: reverse("wagtail_awards_vote_audit_index"), marker=lambda w, t: o(w, "round_call").title
+        url=lambda w, t: reverse("wagtail_awards_admin:vote_audit_index"), marker=lambda w, t: o(w, "round_call").title
+    ),
+    "vote: invalidate votes": Row(
+        method="post",
+        url=lambda w, t: reverse("wagtail_awards_admin:vote_audit", args=[o(w, "round_call").pk]),
+        data=lambda w, t: {"voter_key": f"matrix-{t}", "reason": "矩阵"},
+        done=lambda w, t: not refreshed(o(w, f"{t}_vote")).valid,
+    ),
+    "vote: vote records": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_modeladmin_index"), marker=lambda w, t: o(w, t).project_name
+    ),
+    "vote: vote records export": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_modeladmin_index") + "?export=csv",
+        marker=lambda w, t: o(w, t).project_name,
+    ),
+    "vote: vote record inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_vote_modeladmin_inspect", args=[o(w, f"{t}_vote").pk]),
+        marker=lambda w, t: o(w, t).project_name,
     ),
     # Admin: people and records
     "people: members and requests": Row(
         url=lambda w, t: reverse("wagtail_awards_membership_modeladmin_index"),
         marker=lambda w, t: OWN if t == "own" else OTHER,
     ),
+    "people: membership inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_membership_modeladmin_inspect", args=[o(w, f"{t}_request").pk]),
+        marker=lambda w, t: o(w, f"{t}_request").user.get_username(),
+    ),
     "people: approve a request": Row(
         method="post",
-        url=lambda w, t: reverse("wagtail_awards_membership_decide", args=[o(w, f"{t}_request").pk, "approve"]),
+        url=lambda w, t: reverse("wagtail_awards_admin:decide_membership", args=[o(w, f"{t}_request").pk, "approve"]),
         done=lambda w, t: refreshed(o(w, f"{t}_request")).status == MembershipStatus.APPROVED,
     ),
     "people: issue an invitation": Row(
-        url=lambda w, t: reverse("wagtail_awards_membership_invite"),
+        url=lambda w, t: reverse("wagtail_awards_admin:invite"),
         marker=lambda w, t: o(w, "school" if t == "own" else "sz_school").name,
     ),
     "records: organisations": Row(
@@ -440,23 +520,41 @@ ROWS = {
         url=lambda w, t: reverse("wagtail_awards_pastaward_modeladmin_index"), marker=lambda w, t: "pastaward"
     ),
     "records: past awards import": Row(
-        url=lambda w, t: reverse("wagtail_awards_pastaward_import"), marker=lambda w, t: 'type="file"'
+        url=lambda w, t: reverse("wagtail_awards_admin:import_past_awards"), marker=lambda w, t: 'type="file"'
     ),
     "voters: voting codes": Row(
         url=lambda w, t: reverse("wagtail_awards_votingcode_modeladmin_index"), marker=lambda w, t: "votingcode"
     ),
     "voters: generate voting codes": Row(
-        url=lambda w, t: reverse("wagtail_awards_voting_codes_generate"), marker=lambda w, t: 'name="count"'
+        url=lambda w, t: reverse("wagtail_awards_admin:generate_voting_codes"), marker=lambda w, t: 'name="count"'
+    ),
+    "voters: voting code inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_votingcode_modeladmin_inspect", args=[o(w, f"{t}_code").pk]),
+        marker=lambda w, t: o(w, f"{t}_code").organization.name,
+    ),
+    "voters: voter inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_eligiblevoter_modeladmin_inspect", args=[o(w, f"{t}_voter").pk]),
+        marker=lambda w, t: o(w, f"{t}_voter").email,
     ),
     "voters: voter roll": Row(
         url=lambda w, t: reverse("wagtail_awards_eligiblevoter_modeladmin_index"), marker=lambda w, t: "eligiblevoter"
     ),
     "voters: mark staff as voters": Row(
-        url=lambda w, t: reverse("wagtail_awards_voters_mark"), marker=lambda w, t: 'name="units"'
+        url=lambda w, t: reverse("wagtail_awards_admin:mark_voters"), marker=lambda w, t: 'name="units"'
     ),
     "records: working-day exceptions": Row(
         url=lambda w, t: reverse("wagtail_awards_calendarexception_modeladmin_index"),
         marker=lambda w, t: "calendarexception",
+    ),
+    "records: past award inspect": Row(
+        url=lambda w, t: reverse("wagtail_awards_pastaward_modeladmin_inspect", args=[o(w, f"{t}_past_award").pk]),
+        marker=lambda w, t: o(w, f"{t}_past_award").project_name,
+    ),
+    "records: working-day exception inspect": Row(
+        url=lambda w, t: reverse(
+            "wagtail_awards_calendarexception_modeladmin_inspect", args=[o(w, f"{t}_exception").pk]
+        ),
+        marker=lambda w, t: o(w, f"{t}_exception").note,
     ),
     # Wagtail's own report
     "wagtail: site history": Row(
@@ -505,6 +603,15 @@ MATRIX = {
     "review: save prizes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "review: ranking": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "review: ranking export": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation lists": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation lists export": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation list inspect": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation decisions": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation decisions export": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "review: recommendation decision inspect": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
+    "review: review assignments": "ok/ok no/no ok/hidden no/no no/no no/no no/no no/no no/no",
+    "review: review assignments export": "ok/ok no/no ok/hidden no/no no/no no/no no/no no/no no/no",
+    "review: review assignment inspect": "ok/ok no/no ok/no no/no no/no no/no no/no no/no no/no",
     "admin: home page panel": "ok/ok ok/ok ok/ok no/no no/no no/no no/no hidden/hidden no/no",
     "publicity: awards": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "publicity: cancel an award": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
@@ -514,7 +621,12 @@ MATRIX = {
     "publicity: subsidies export": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "vote: audit": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "vote: audit index": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: invalidate votes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: vote records": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: vote records export": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "vote: vote record inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "people: members and requests": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
+    "people: membership inspect": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
     "people: approve a request": "ok/ok ok/no no/no no/no no/no no/no no/no no/no no/no",
     "people: issue an invitation": "ok/ok ok/hidden no/no no/no no/no no/no no/no no/no no/no",
     "records: organisations": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
@@ -522,9 +634,13 @@ MATRIX = {
     "records: past awards import": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "voters: voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "voters: generate voting codes": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voting code inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "voters: voter inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "voters: voter roll": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "voters: mark staff as voters": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "records: working-day exceptions": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "records: past award inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
+    "records: working-day exception inspect": "ok/ok no/no no/no no/no no/no no/no no/no no/no no/no",
     "wagtail: site history": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
     "wagtail: site history export": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",
     "wagtail: site history never shows drafts' entries but to province": "ok/ok hidden/hidden hidden/hidden no/no no/no no/no no/no hidden/hidden no/no",

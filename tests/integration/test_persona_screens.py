@@ -59,14 +59,14 @@ def test_editor_defined_fields_show_by_their_label_on_every_screen_and_export(cl
     assert key.startswith("u9879")  # the machine name a Chinese label gets
     client.force_login(make_user("province-admin", is_superuser=True, is_staff=True))
     for url in (
-        reverse("wagtail_awards_review:application", args=[applied.application.pk]),
+        reverse("wagtail_awards_admin:project", args=[applied.application.pk]),
         f"/admin/wagtail_awards/application/inspect/{applied.application.pk}/",
         reverse("wagtail_awards:application_detail", args=[applied.application.pk]),
     ):
         page = text(client.get(url))
         assert "项目简介" in page and "为教职工提供心理咨询。" in page, url
         assert key not in page, url
-    export = client.get(reverse("wagtail_awards_review:applications") + f"?call={applied.call.pk}&export=csv")
+    export = client.get(reverse("wagtail_awards_admin:projects") + f"?call={applied.call.pk}&export=csv")
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert "项目简介" in rows[0] and key not in rows[0]
     assert rows[1][rows[0].index("项目简介")] == "为教职工提供心理咨询。"
@@ -341,7 +341,7 @@ def test_the_award_list_names_prizes_shows_words_finds_references_and_agrees_wit
     assert any("一等奖" in row for row in cells) and any("三等奖" in row for row in cells)
     assert "False" not in page and "True" not in page and "icon-no.svg" not in page and "icon-yes.svg" not in page
     # 奖补 of a proposed award is what the subsidy screen says: the first (一等奖 and most popular) gets 10000.
-    subsidies = text(client.get(reverse("wagtail_awards_subsidies") + f"?call={call.pk}"))
+    subsidies = text(client.get(reverse("wagtail_awards_admin:subsidies") + f"?call={call.pk}"))
     assert "10000" in subsidies and "2021年度评选" in subsidies  # the call menu's short name
     assert "10000" in cells[[i for i, row in enumerate(cells) if "一等奖" in row][0]]
     assert not re.search(r"(?<![\d.])0\.00", " ".join(cells))  # no proposed award at 0.00

@@ -306,13 +306,13 @@ ADMIN_LISTS = [
     ("wagtail_awards_calendarexception_modeladmin_index", ["is_working_day__exact"]),
     ("wagtail_awards_award_modeladmin_index", ["status__exact", "most_popular__exact", "application__call__title"]),
     ("wagtail_awards_objection_modeladmin_index", ["status__exact", "application__call__title"]),
-    ("wagtail_awards_review:applications", ["call", "status", "export"]),
-    ("wagtail_awards_review:recommend", ["call", "org", "export"]),
-    ("wagtail_awards_review:assignments", ["call"]),
-    ("wagtail_awards_review:scores", ["call", "export"]),
-    ("wagtail_awards_review:ranking", ["call", "suggest", "export"]),
-    ("wagtail_awards_subsidies", ["call", "format"]),
-    ("wagtail_awards_vote_audit_index", []),
+    ("wagtail_awards_admin:projects", ["call", "status", "export"]),
+    ("wagtail_awards_admin:recommend", ["call", "org", "export"]),
+    ("wagtail_awards_admin:assignments", ["call"]),
+    ("wagtail_awards_admin:scores", ["call", "export"]),
+    ("wagtail_awards_admin:ranking", ["call", "suggest", "export"]),
+    ("wagtail_awards_admin:subsidies", ["call", "format"]),
+    ("wagtail_awards_admin:vote_audit_index", []),
 ]
 #: What a client may put in a filter: NUL, numbers too large for any column or for int(), other scripts' digits…
 hostile_values = st.one_of(
@@ -349,18 +349,18 @@ def test_admin_lists_never_fail_on_their_query(client, admin_world, screen, role
 ADMIN_OBJECTS = [
     "wagtail_awards_award_modeladmin_edit",
     "wagtail_awards_award_modeladmin_inspect",
-    "wagtail_awards_award_cancel",
+    "wagtail_awards_admin:cancel_award",
     "wagtail_awards_objection_modeladmin_edit",
     "wagtail_awards_objection_modeladmin_inspect",
-    "wagtail_awards_objection_file",
+    "wagtail_awards_admin:objection_file",
     "wagtail_awards_application_modeladmin_inspect",
     "wagtail_awards_organization_modeladmin_edit",
     "wagtail_awards_organization_modeladmin_delete",
     "wagtail_awards_calendarexception_modeladmin_edit",
-    "wagtail_awards_vote_audit",
-    "wagtail_awards_review:application",
-    "wagtail_awards_review:score",
-    "wagtail_awards_review:decide",
+    "wagtail_awards_admin:vote_audit",
+    "wagtail_awards_admin:project",
+    "wagtail_awards_admin:score",
+    "wagtail_awards_admin:decide",
 ]
 hostile_ids = st.one_of(
     st.integers(min_value=1, max_value=10**30),
@@ -371,7 +371,7 @@ hostile_ids = st.one_of(
 
 @EXAMPLES
 @given(name=st.sampled_from(ADMIN_OBJECTS), pk=hostile_ids, role=st.sampled_from(["province", "recommender"]))
-@example(name="wagtail_awards_vote_audit", pk="9" * 5000, role="province")
+@example(name="wagtail_awards_admin:vote_audit", pk="9" * 5000, role="province")
 @example(name="wagtail_awards_award_modeladmin_edit", pk="9" * 5000, role="province")
 def test_admin_object_screens_never_fail_on_their_id(client, admin_world, name, pk, role):
     from urllib.parse import quote
@@ -391,4 +391,4 @@ def test_submitting_a_list_never_fails_on_its_ids(client, admin_world, org, call
     with own_example():
         client.force_login(admin_world["recommender"])
         data = {"org": org} if call is None else {"org": org, "call": call}
-        assert_no_server_error(client.post(reverse("wagtail_awards_review:submit"), data))
+        assert_no_server_error(client.post(reverse("wagtail_awards_admin:submit_list"), data))

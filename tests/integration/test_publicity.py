@@ -213,7 +213,7 @@ def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_l
     call, page, awards = in_publicity
     cancelled = awards[1]
     client.force_login(province_admin(site_root))
-    url = reverse("wagtail_awards_award_cancel", args=[cancelled.pk])
+    url = reverse("wagtail_awards_admin:cancel_award", args=[cancelled.pk])
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         assert client.get(url).status_code == 200
         response = client.post(url, {"category": "misreported", "reason": "申报单位错报获奖情况"})
@@ -243,7 +243,7 @@ def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_l
 @pytest.mark.django_db
 def test_only_a_province_admin_may_cancel(client, in_publicity):
     _call, _page, awards = in_publicity
-    url = reverse("wagtail_awards_award_cancel", args=[awards[0].pk])
+    url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     recommender = make_user("rec", org=make_org("南京市教育工会", kind="city"), role=Role.RECOMMENDER, is_staff=True)
     from wagtail_awards.services.setup import ensure_role_groups
 
@@ -262,7 +262,7 @@ def test_only_a_province_admin_may_cancel(client, in_publicity):
 def test_a_final_award_cannot_be_cancelled_here(client, in_publicity, site_root):
     _call, _page, awards = in_publicity
     client.force_login(province_admin(site_root))
-    url = reverse("wagtail_awards_award_cancel", args=[awards[0].pk])
+    url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     with time_machine.travel(local(2021, 10, 13, 10), tick=False):
         response = client.post(url, {"category": "false", "reason": "太迟"})
     assert response.status_code == 200
@@ -274,7 +274,7 @@ def test_a_final_award_cannot_be_cancelled_here(client, in_publicity, site_root)
 def test_cancel_requires_a_reason(client, in_publicity, site_root):
     _call, _page, awards = in_publicity
     client.force_login(province_admin(site_root))
-    url = reverse("wagtail_awards_award_cancel", args=[awards[0].pk])
+    url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         response = client.post(url, {"category": "false", "reason": ""})
     assert response.status_code == 200
@@ -327,7 +327,7 @@ def test_subsidy_screen_and_xlsx(client, site_root):
     cancelled.status = AwardStatus.CANCELLED
     cancelled.save()
     client.force_login(province_admin(site_root))
-    url = reverse("wagtail_awards_subsidies")
+    url = reverse("wagtail_awards_admin:subsidies")
     response = client.get(url, {"call": call.pk})
     assert response.status_code == 200
     html = response.content.decode()
@@ -347,7 +347,7 @@ def test_subsidy_screen_and_xlsx(client, site_root):
 def test_subsidy_screen_is_denied_to_others(client, site_root):
     make_publicity(site_root, projects=1)
     client.force_login(make_user("nobody", is_staff=True))
-    response = client.get(reverse("wagtail_awards_subsidies"))
+    response = client.get(reverse("wagtail_awards_admin:subsidies"))
     assert response.status_code in (302, 403)
 
 
@@ -384,7 +384,7 @@ def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root)
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         client.post(objection_url(page), objection_data(client, awards[0].application, file=upload))
     objection = Objection.objects.get()
-    url = reverse("wagtail_awards_objection_file", args=[objection.pk])
+    url = reverse("wagtail_awards_admin:objection_file", args=[objection.pk])
     assert client.get(url).status_code == 302  # anonymous: to the admin login
     client.force_login(make_user("staff", is_staff=True))
     denied = client.get(url)

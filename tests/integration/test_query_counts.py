@@ -135,15 +135,17 @@ def measure(world, client):
     }
     client.force_login(world["admin"])
     screens = {
-        "vote audit index": reverse("wagtail_awards_vote_audit_index"),
-        "vote audit": reverse("wagtail_awards_vote_audit", args=[vote_call.pk]),
+        "vote audit index": reverse("wagtail_awards_admin:vote_audit_index"),
+        "vote audit": reverse("wagtail_awards_admin:vote_audit", args=[vote_call.pk]),
         "objections": reverse("wagtail_awards_objection_modeladmin_index"),
         "awards": reverse("wagtail_awards_award_modeladmin_index"),
-        "subsidies": reverse("wagtail_awards_subsidies") + f"?call={publicity_call.pk}",
+        "subsidies": reverse("wagtail_awards_admin:subsidies") + f"?call={publicity_call.pk}",
         "applications": reverse("wagtail_awards_application_modeladmin_index"),
         "past awards": reverse("wagtail_awards_pastaward_modeladmin_index"),
         "voting codes": reverse("wagtail_awards_votingcode_modeladmin_index"),
         "voter roll": reverse("wagtail_awards_eligiblevoter_modeladmin_index"),
+        "vote records": reverse("wagtail_awards_vote_modeladmin_index"),
+        "vote records export": reverse("wagtail_awards_vote_modeladmin_index") + "?export=csv",
         "dashboard": reverse("wagtailadmin_home"),
     }
     for name, url in screens.items():

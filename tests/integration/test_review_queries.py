@@ -1,5 +1,5 @@
-"""The review screens and exports run the same number of queries for 10 and for 40 applications: a query per row
-would show at 40 as it would at 500."""
+"""The review screens, the round's model screens and their exports run the same number of queries for 10 and for 40
+applications: a query per row would show at 40 as it would at 500."""
 
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from wagtail_awards.services import recommendation as rec
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/awards/review/"
+MODELS = "/admin/wagtail_awards/"
 
 
 def grow(world, total):
@@ -72,6 +73,14 @@ SCREENS = [
     ("reviewer_prov", "applications/"),
     ("reviewer_prov", "scores/"),
     ("reviewer_prov", "scores/?export=csv"),
+    # The round's model screens (their lists page by 100: every row shown at 10 and at 40)
+    ("province", MODELS + "recommendationlist/"),
+    ("province", MODELS + "recommendation/"),
+    ("province", MODELS + "recommendation/?export=csv"),
+    ("province", MODELS + "reviewassignment/"),
+    ("province", MODELS + "reviewassignment/?export=xlsx"),
+    ("rec_nj", MODELS + "recommendation/"),
+    ("reviewer_prov", MODELS + "reviewassignment/"),
 ]
 
 
@@ -90,7 +99,8 @@ def measure(world, client):
     for username, path in SCREENS:
         client.force_login(world.users[username])
         sep = "&" if "?" in path else "?"
-        url = ADMIN + path.format(nanjing=world.orgs["nanjing"].pk) + f"{sep}call={world.call.pk}"
+        prefix = "" if path.startswith("/") else ADMIN
+        url = prefix + path.format(nanjing=world.orgs["nanjing"].pk) + f"{sep}call={world.call.pk}"
         figures[(username, path)] = count(client, url)
     client.force_login(world.users["province"])
     figures[("province", "dashboard")] = count(client, "/admin/")

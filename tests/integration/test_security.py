@@ -79,7 +79,7 @@ def endpoints(w):
     """(name, user key or None, url, data) of every POST the site and the app's admin screens take."""
     call, form_page = w["call"], w["form_page"]
     save = reverse("wagtail_awards:application_save", args=[form_page.pk])
-    review = "wagtail_awards_review:"
+    review = "wagtail_awards_admin:"
     return [
         ("register", None, reverse("wagtail_awards:register"), {"account-username": "x"}),
         ("login", None, reverse("wagtail_awards:login"), {"username": "applicant", "password": "pw"}),
@@ -102,14 +102,19 @@ def endpoints(w):
         ),
         ("admin login", None, reverse("wagtailadmin_login"), {"username": "province", "password": "pw"}),
         ("recommend", "recommender", reverse(review + "decide", args=[w["candidate"].pk]), {"decision": "x"}),
-        ("submit list", "recommender", reverse(review + "submit"), {"org": w["nanjing"].pk, "call": call.pk}),
-        ("unlock list", "province", reverse(review + "unlock", args=[w["rec_list"].pk]), {"reason": "x"}),
+        ("submit list", "recommender", reverse(review + "submit_list"), {"org": w["nanjing"].pk, "call": call.pk}),
+        ("unlock list", "province", reverse(review + "unlock_list", args=[w["rec_list"].pk]), {"reason": "x"}),
         ("assign", "province", reverse(review + "assign", args=[w["candidate"].pk]), {"reviewer": ""}),
         ("auto assign", "province", reverse(review + "auto_assign"), {"k": "2", "call": call.pk}),
         ("score", "reviewer", reverse(review + "score", args=[w["assignment"].pk]), {"comment": "x"}),
         ("unassign", "province", reverse(review + "unassign", args=[w["assignment"].pk]), {}),
         ("prizes", "province", reverse(review + "ranking"), {"call": call.pk}),
-        ("cancel award", "province", reverse("wagtail_awards_award_cancel", args=[w["award"].pk]), {"reason": "x"}),
+        (
+            "cancel award",
+            "province",
+            reverse("wagtail_awards_admin:cancel_award", args=[w["award"].pk]),
+            {"reason": "x"},
+        ),
         ("edit award", "province", reverse("wagtail_awards_award_modeladmin_edit", args=[w["award"].pk]), {}),
         (
             "handle objection",
@@ -117,8 +122,8 @@ def endpoints(w):
             reverse("wagtail_awards_objection_modeladmin_edit", args=[w["objection"].pk]),
             {"status": "checking"},
         ),
-        ("invalidate votes", "province", reverse("wagtail_awards_vote_audit", args=[call.pk]), {"reason": "x"}),
-        ("import past awards", "province", reverse("wagtail_awards_pastaward_import"), {}),
+        ("invalidate votes", "province", reverse("wagtail_awards_admin:vote_audit", args=[call.pk]), {"reason": "x"}),
+        ("import past awards", "province", reverse("wagtail_awards_admin:import_past_awards"), {}),
         ("add organisation", "province", reverse("wagtail_awards_organization_modeladmin_create"), {"name": "x"}),
     ]
 

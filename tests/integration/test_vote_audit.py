@@ -182,7 +182,7 @@ def test_audit_screen_pages_its_lists(client, call, auditor):
         at = timezone.now() - dt.timedelta(hours=hour + 1)
         spec += [(candidates[n % 3], f"d:{hour}:{n}", f"src{hour}", at) for n in range(2)]
     stored_votes(call, spec)
-    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    url = reverse("wagtail_awards_admin:vote_audit", args=[call.pk])
     first = client.get(url).content.decode()
     assert first.count("data-vote-hour") == HOURS_PER_PAGE
     assert 'data-pager="hours"' in first

@@ -95,7 +95,7 @@ def test_with_the_roll_only_marked_staff_vote(client, call, province_admin):
 
     admin = Client()
     admin.force_login(province_admin)
-    mark = reverse("wagtail_awards_voters_mark")
+    mark = reverse("wagtail_awards_admin:mark_voters")
     response = admin.post(mark, {"units": [unit.pk]}, follow=True)
     assert "1" in response.content.decode()
     assert list(EligibleVoter.objects.values_list("email", "organization")) == [("staff@example.org", unit.pk)]
@@ -120,7 +120,7 @@ def test_a_voter_account_opens_no_application(client, call):
 
 def generate(client, call, unit, count, kind="sheet"):
     return client.post(
-        reverse("wagtail_awards_voting_codes_generate"),
+        reverse("wagtail_awards_admin:generate_voting_codes"),
         {"call": call.pk, "organization": unit.pk, "count": count, "format": kind},
     )
 
@@ -144,7 +144,7 @@ def test_codes_are_generated_once_shown_and_stored_hashed(call, province_admin):
         assert row.code_hash == voters.code_hash(code) and voters.normalise_code(code) not in row.code_hash
     # The sheet's codes as XLSX; a made-up code is left out.
     response = admin.post(
-        reverse("wagtail_awards_voting_codes_xlsx"),
+        reverse("wagtail_awards_admin:voting_codes_xlsx"),
         {"call": call.pk, "organization": unit.pk, "code": [*codes, "ABCD-EFGH-JKMN"]},
     )
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)[1:]

@@ -345,7 +345,7 @@ def test_audit_denied_without_permission(client, call):
     user = make_user("staff-only")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
-    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    url = reverse("wagtail_awards_admin:vote_audit", args=[call.pk])
     assert client.get(url).status_code in (302, 403)
     assert client.post(url, {"ip_hash": "x", "reason": "r"}).status_code in (302, 403)
 
@@ -358,7 +358,7 @@ def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin
     for i in range(2):
         add_vote(call, b, f"u:{i}", ip_hash=f"ip{i}")
     client.force_login(province_admin)
-    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    url = reverse("wagtail_awards_admin:vote_audit", args=[call.pk])
     html = client.get(url).content.decode()
     assert f'data-bar="{a.pk}"' in html and "<svg" in html
     assert "burstip" in html and "data-vote-winner" in html
@@ -377,7 +377,7 @@ def test_audit_shows_results_bursts_and_invalidates(client, call, province_admin
 
 def test_audit_requires_a_selection(client, call, province_admin):
     client.force_login(province_admin)
-    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    url = reverse("wagtail_awards_admin:vote_audit", args=[call.pk])
     response = client.post(url, {"reason": "无"})
     assert response.status_code == 200
     assert not AwardsLogEntry.objects.filter(action="wagtail_awards.invalidate_votes").exists()
@@ -385,11 +385,11 @@ def test_audit_requires_a_selection(client, call, province_admin):
 
 def test_audit_index_lists_calls_with_a_vote(client, call, province_admin):
     client.force_login(province_admin)
-    response = client.get(reverse("wagtail_awards_vote_audit_index"))
+    response = client.get(reverse("wagtail_awards_admin:vote_audit_index"))
     assert response.status_code == 200
-    assert reverse("wagtail_awards_vote_audit", args=[call.pk]) in response.content.decode()
+    assert reverse("wagtail_awards_admin:vote_audit", args=[call.pk]) in response.content.decode()
     # The menu item (the sidebar is rendered from JSON in the page).
-    assert reverse("wagtail_awards_vote_audit_index") in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("wagtail_awards_admin:vote_audit_index") in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 @override_settings(WAGTAIL_AWARDS_VOTE_IP_LIMIT=2)
@@ -417,17 +417,18 @@ def test_most_popular_is_recorded_on_the_awards_after_voting_closes(client, call
     for i in range(3):
         add_vote(call, a, f"u:{i}")
     add_vote(call, b, "u:9")
-    url = reverse("wagtail_awards_vote_audit", args=[call.pk])
+    url = reverse("wagtail_awards_admin:vote_audit", args=[call.pk])
+    record = reverse("wagtail_awards_admin:record_most_popular", args=[call.pk])
     client.force_login(province_admin)
 
     # While voting is open nothing is recorded, and the form is not offered.
-    assert "record_most_popular" not in client.get(url).content.decode()
-    client.post(url, {"record_most_popular": "1"})
+    assert record not in client.get(url).content.decode()
+    client.post(record)
     assert not Award.objects.filter(most_popular=True).exists()
 
     with time_machine.travel(call.voting_closes + dt.timedelta(seconds=1), tick=False):
-        assert "record_most_popular" in client.get(url).content.decode()
-        assert client.post(url, {"record_most_popular": "1"}).status_code == 302
+        assert record in client.get(url).content.decode()
+        assert client.post(record).status_code == 302
     award = Award.objects.get(application=a)
     assert award.most_popular and award.prize_rank is None and award.status == "proposed"
     assert Application.objects.get(pk=a.pk).status == "proposed"
@@ -455,7 +456,7 @@ def test_most_popular_refused_on_a_tie_and_to_other_staff(client, call, province
     auditor.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_vote", "change_vote"]))
     client.force_login(auditor)
     with time_machine.travel(after, tick=False):
-        response = client.post(reverse("wagtail_awards_vote_audit", args=[call.pk]), {"record_most_popular": "1"})
+        response = client.post(reverse("wagtail_awards_admin:record_most_popular", args=[call.pk]))
     assert response.status_code in (302, 403)
     from wagtail_awards.models import Award
 

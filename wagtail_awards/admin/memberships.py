@@ -6,11 +6,9 @@ administrator sees every membership and may also add and change them. Every deci
 """
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.helpers import ButtonHelper
@@ -21,12 +19,12 @@ from ..enums import MembershipStatus
 from ..exports import FormulaSafeIndexView
 from ..models import Membership
 from ..services import accounts
-from .base import AwardsModelAdmin
+from .base import ActionView, AwardsModelAdmin, ScopedInspectView, admin_url
 from .policy import PolicyPermissionHelper
 
 
 class MembershipPermissionHelper(PolicyPermissionHelper):
-    list_action = "memberships.review"
+    list_action = inspect_action = "memberships.review"
     create_action = "organizations.manage"
     edit_action = "organizations.manage"
 
@@ -47,7 +45,7 @@ class MembershipButtonHelper(ButtonHelper):
     @staticmethod
     def _button(obj, decision, label, classname):
         return {
-            "url": reverse("wagtail_awards_membership_decide", args=[obj.pk, decision]),
+            "url": admin_url("decide_membership", obj.pk, decision),
             "label": label,
             "classname": f"button button-small {classname}",
             "title": label,
@@ -87,93 +85,87 @@ DECISIONS = {
 }
 
 
-def decide_view(request, pk, decision):
-    """Confirm and take one decision on a membership (POST); the policy decides who may."""
-    if decision not in DECISIONS:
-        raise PermissionDenied
-    membership = get_object_or_404(Membership.objects.select_related("user", "organization"), pk=pk)
-    if not access.can(request.user, "membership.decide", membership):
-        raise PermissionDenied
-    form = DecisionForm(request.POST if request.method == "POST" else None)
-    index = reverse("wagtail_awards_membership_modeladmin_index")
-    if request.method == "POST" and form.is_valid():
-        note = form.cleaned_data["note"]
-        try:
-            if decision == "remove":
-                accounts.remove_membership(membership=membership, by=request.user, note=note)
-            else:
-                accounts.decide_membership(
-                    membership=membership, approve=decision == "approve", by=request.user, note=note
-                )
-        except accounts.DecisionRefused as exc:
-            messages.error(request, str(exc))
+class DecideMembershipView(ActionView):
+    """Confirm and take one decision on a membership: approve, reject or remove; the policy decides who may."""
+
+    action = "memberships.review"
+    template_name = "wagtail_awards/admin/memberships/decide.html"
+    form_class = DecisionForm
+    refused_by = (accounts.DecisionRefused,)
+
+    def get_object(self):
+        if self.kwargs["decision"] not in DECISIONS:
+            raise PermissionDenied
+        membership = get_object_or_404(Membership.objects.select_related("user", "organization"), pk=self.kwargs["pk"])
+        if not access.can(self.request.user, "membership.decide", membership):
+            raise PermissionDenied
+        return membership
+
+    def get_page_title(self):
+        return DECISIONS[self.kwargs["decision"]]
+
+    def perform(self, form):
+        membership, note = self.object, form.cleaned_data["note"]
+        if self.kwargs["decision"] == "remove":
+            accounts.remove_membership(membership=membership, by=self.request.user, note=note)
         else:
-            messages.success(
-                request,
-                _("%(decision)s: %(user)s · %(unit)s.")
-                % {
-                    "decision": DECISIONS[decision],
-                    "user": membership.user.get_full_name() or membership.user.get_username(),
-                    "unit": membership.organization.name,
-                },
+            accounts.decide_membership(
+                membership=membership, approve=self.kwargs["decision"] == "approve", by=self.request.user, note=note
             )
-        return redirect(index)
-    unit, near = membership.organization, []
-    if not unit.approved:
-        near = [org.name for org in accounts.near_units(unit.name, exclude_pk=unit.pk)]
-    return TemplateResponse(
-        request,
-        "wagtail_awards/admin/memberships/decide.html",
-        {
-            "membership": membership,
-            "decision": decision,
-            "form": form,
-            "near": near,
-            "index_url": index,
-            "page_title": DECISIONS[decision],
-            "header_title": DECISIONS[decision],
-            "header_icon": "user",
-        },
-        status=400 if form.errors else 200,
-    )
+
+    def success_message(self, result):
+        membership = self.object
+        return _("%(decision)s: %(user)s · %(unit)s.") % {
+            "decision": DECISIONS[self.kwargs["decision"]],
+            "user": membership.user.get_full_name() or membership.user.get_username(),
+            "unit": membership.organization.name,
+        }
+
+    def get_context_data(self, **kwargs):
+        unit, near = self.object.organization, []
+        if not unit.approved:
+            near = [org.name for org in accounts.near_units(unit.name, exclude_pk=unit.pk)]
+        return super().get_context_data(
+            membership=self.object,
+            decision=self.kwargs["decision"],
+            near=near,
+            index_url=self.get_success_url(),
+            **kwargs,
+        )
 
 
-def invite_view(request):
+class InviteView(ActionView):
     """Issue a one-time invitation to a unit; the code and link are shown once, here."""
-    if not access.can(request.user, "memberships.review"):
-        raise PermissionDenied
-    form = InvitationIssueForm(request.POST or None, user=request.user)
-    issued = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation, code = accounts.issue_invitation(
-                unit=form.cleaned_data["unit"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-                days=form.cleaned_data["days"],
-            )
-        except accounts.DecisionRefused as exc:
-            messages.error(request, str(exc))
-        else:
-            issued = {
-                "invitation": invitation,
-                "code": code,
-                "link": request.build_absolute_uri(reverse("wagtail_awards:join_code", args=[code])),
-            }
-            form = InvitationIssueForm(user=request.user)
-    return TemplateResponse(
-        request,
-        "wagtail_awards/admin/memberships/invite.html",
-        {
-            "form": form,
-            "issued": issued,
-            "index_url": reverse("wagtail_awards_membership_modeladmin_index"),
-            "page_title": _("Invite a member"),
-            "header_title": _("Invite a member"),
-            "header_icon": "user",
-        },
-        status=400 if form.errors else 200,
-    )
+
+    action = "memberships.review"
+    page_title = gettext_lazy("Invite a member")
+    template_name = "wagtail_awards/admin/memberships/invite.html"
+    form_class = InvitationIssueForm
+    refused_by = (accounts.DecisionRefused,)
+    refused_status = 200
+
+    def get_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def perform(self, form):
+        return accounts.issue_invitation(
+            unit=form.cleaned_data["unit"],
+            by=self.request.user,
+            note=form.cleaned_data["note"],
+            days=form.cleaned_data["days"],
+        )
+
+    def done(self, form, result):
+        invitation, code = result
+        issued = {
+            "invitation": invitation,
+            "code": code,
+            "link": self.request.build_absolute_uri(reverse("wagtail_awards:join_code", args=[code])),
+        }
+        return self.show(self.get_form(), issued=issued)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(index_url=self.get_success_url(), **kwargs)
 
 
 class MembershipAdmin(AwardsModelAdmin):
@@ -186,6 +178,10 @@ class MembershipAdmin(AwardsModelAdmin):
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__email", "organization__name")
     list_select_related = ("user", "organization")
     ordering = ("-requested_at",)
+    inspect_view_enabled = True
+    # A membership outside the user's list (another city's units) is not found.
+    inspect_view_class = ScopedInspectView
+    inspect_view_fields = ("user", "organization", "role", "status", "requested_at", "decided_at", "decided_by", "note")
     permission_helper_class = MembershipPermissionHelper
     button_helper_class = MembershipButtonHelper
     index_template_name = "wagtail_awards/admin/memberships/index.html"
@@ -210,12 +206,7 @@ class MembershipAdmin(AwardsModelAdmin):
 
     new_unit.short_description = gettext_lazy("Unit")
 
-    def get_admin_urls_for_registration(self):
-        return super().get_admin_urls_for_registration() + (
-            path(
-                "wagtail_awards/membership/<int:pk>/<str:decision>/",
-                decide_view,
-                name="wagtail_awards_membership_decide",
-            ),
-            path("wagtail_awards/membership/invite/", invite_view, name="wagtail_awards_membership_invite"),
-        )
+    admin_views = (
+        ("wagtail_awards/membership/<awards_id:pk>/<str:decision>/", DecideMembershipView, "decide_membership"),
+        ("wagtail_awards/membership/invite/", InviteView, "invite"),
+    )

@@ -15,7 +15,7 @@ class OrganizationPermissionHelper(PolicyPermissionHelper):
 
 
 class CalendarPermissionHelper(PolicyPermissionHelper):
-    list_action = create_action = edit_action = delete_action = "calendar.manage"
+    list_action = create_action = inspect_action = edit_action = delete_action = "calendar.manage"
 
 
 class OrganizationAdmin(AwardsModelAdmin):
@@ -33,7 +33,6 @@ class OrganizationAdmin(AwardsModelAdmin):
     permission_helper_class = OrganizationPermissionHelper
 
 
-
 class CalendarExceptionAdmin(AwardsModelAdmin):
     model = CalendarException
     index_view_class = FormulaSafeIndexView
@@ -41,6 +40,10 @@ class CalendarExceptionAdmin(AwardsModelAdmin):
     menu_icon = "date"
     list_display = ("day", "is_working_day", "note")
     list_filter = ("is_working_day",)
+    search_fields = ("note",)
+    inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
+    inspect_view_fields = ("day", "is_working_day", "note")
     permission_helper_class = CalendarPermissionHelper
 
 

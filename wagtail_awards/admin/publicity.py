@@ -1,35 +1,28 @@
 """Admin screens of the publicity stage: objections, awards (with cancellation) and the subsidy table."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, Panel
 from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import ModelAdminGroup
 
-from .. import (
-    access,
-    converters,  # noqa: F401 - registers <awards_id:…>
-)
+from .. import access
 from ..enums import AwardStatus
 from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
 from ..rules.ids import parse_id
 from ..services import publicity, subsidy
-from .applications import ProjectCallFilter
-from .base import AwardsModelAdmin
+from .base import ActionView, AdminView, AwardsModelAdmin, PolicyMenuItem, admin_url
 from .display import WordsInspectView
+from .filters import ProjectCallFilter
 from .policy import PolicyPermissionHelper
+from .ranking import RankingView
 
 
 class ObjectionPermissionHelper(PolicyPermissionHelper):
@@ -56,11 +49,29 @@ class ObjectionFactsPanel(Panel):
             objection = self.instance
             context.update(
                 objection=objection,
-                evidence_url=reverse("wagtail_awards_objection_file", args=[objection.pk])
-                if objection.pk and objection.file
-                else "",
+                evidence_url=admin_url("objection_file", objection.pk) if objection.pk and objection.file else "",
             )
             return context
+
+
+class EvidenceView(AdminView):
+    """The evidence file of an objection, as a download, to users who may handle objections."""
+
+    action = "objections.handle"
+
+    def get_object(self):
+        objection = get_object_or_404(Objection, pk=self.kwargs["pk"])
+        if not objection.file:
+            raise Http404
+        return objection
+
+    def get(self, request, *args, **kwargs):
+        return FileResponse(
+            self.object.file.open("rb"),
+            as_attachment=True,
+            filename=self.object.file_name or "evidence",
+            content_type="application/octet-stream",
+        )
 
 
 class ObjectionAdmin(AwardsModelAdmin):
@@ -69,6 +80,7 @@ class ObjectionAdmin(AwardsModelAdmin):
     menu_label = gettext_lazy("Objections")
     menu_icon = "warning"
     list_display = ("application", "name", "contact", "content_excerpt", "status", "created_at", "repeats", "evidence")
+    list_export = ("application", "name", "contact", "content", "status", "created_at", "repeats", "file_name")
     list_filter = ("status", ProjectCallFilter)
     search_fields = ("name", "contact", "content", "application__project_name")
     list_select_related = ("application",)
@@ -98,30 +110,13 @@ class ObjectionAdmin(AwardsModelAdmin):
             return ""
         return format_html(
             '<a href="{}">{}</a>',
-            reverse("wagtail_awards_objection_file", args=[obj.pk]),
+            admin_url("objection_file", obj.pk),
             obj.file_name or _("Download"),
         )
 
     evidence.short_description = gettext_lazy("Evidence")
 
-    def get_admin_urls_for_registration(self):
-        return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/objection/<awards_id:pk>/file/", self.file_view, name="wagtail_awards_objection_file"),
-        )
-
-    def file_view(self, request, pk):
-        """The evidence file, as a download, to users who may see objections."""
-        if not access.can(request.user, "objections.handle"):
-            raise PermissionDenied
-        objection = get_object_or_404(Objection, pk=pk)
-        if not objection.file:
-            raise Http404
-        return FileResponse(
-            objection.file.open("rb"),
-            as_attachment=True,
-            filename=objection.file_name or "evidence",
-            content_type="application/octet-stream",
-        )
+    admin_views = (("wagtail_awards/objection/<awards_id:pk>/file/", EvidenceView, "objection_file"),)
 
 
 class AwardButtonHelper(ButtonHelper):
@@ -135,13 +130,121 @@ class AwardButtonHelper(ButtonHelper):
         if obj.status == AwardStatus.PROPOSED and self.may_cancel:
             buttons.append(
                 {
-                    "url": reverse("wagtail_awards_award_cancel", args=[obj.pk]),
+                    "url": admin_url("cancel_award", obj.pk),
                     "label": _("Cancel award"),
                     "classname": "button button-small button-secondary no",
                     "title": _("Cancel this proposed award with a reason"),
                 }
             )
         return buttons
+
+
+class CancelAwardView(ActionView):
+    """Cancel a proposed award (虚假、错报、内容不实) with a reason; province administrators only."""
+
+    action = "awards.cancel"
+    page_title = gettext_lazy("Cancel award")
+    template_name = "wagtail_awards/admin/publicity/cancel_award.html"
+    form_class = CancelAwardForm
+    refused_by = (publicity.PublicityError,)
+    # The page, not a 400, answers a form without a reason, and a refusal (the award is no longer proposed).
+    invalid_status = refused_status = 200
+
+    def get_object(self):
+        award = get_object_or_404(
+            Award.objects.select_related("application", "application__call"), pk=self.kwargs["pk"]
+        )
+        # An award whose period has ended is final, not proposed, even if no one has opened the page since.
+        publicity.finalise_awards(call=award.application.call, now=timezone.now())
+        award.refresh_from_db()
+        return award
+
+    def perform(self, form):
+        publicity.cancel_award(
+            award=self.object,
+            category=form.cleaned_data["category"],
+            reason=form.cleaned_data["reason"],
+            user=self.request.user,
+            now=timezone.now(),
+        )
+
+    def success_message(self, result):
+        return _("The award of “%(project)s” is cancelled.") % {"project": self.object.application.project_name}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            award=self.object, can_cancel=self.object.status == AwardStatus.PROPOSED, **kwargs
+        )
+
+
+class SubsidyView(AdminView):
+    """The subsidy table (奖补) of one call with totals; ``?format=xlsx`` downloads it as a spreadsheet."""
+
+    action = "subsidies.view"
+    page_title = gettext_lazy("Subsidies")
+    header_icon = "table"
+    template_name = "wagtail_awards/admin/publicity/subsidies.html"
+
+    @cached_property
+    def calls(self):
+        calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
+        labels = {option.pk: label for option, label in CallPage.menu()}
+        for option in calls:
+            option.menu_label = labels.get(option.pk, option.title)
+        return calls
+
+    @cached_property
+    def call(self):
+        call_id = parse_id(self.request.GET.get("call", ""))
+        chosen = next((c for c in self.calls if c.pk == call_id), None) if call_id else None
+        return chosen or (self.calls[0] if self.calls else None)
+
+    @cached_property
+    def table(self):
+        return subsidy.table_for_call(call=self.call) if self.call else None
+
+    @cached_property
+    def levels(self):
+        return {level.rank: level.name for level in self.call.prize_levels.all()} if self.call else {}
+
+    def get(self, request, *args, **kwargs):
+        if self.table is not None and request.GET.get("format") == "xlsx":
+            return self.spreadsheet()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            calls=self.calls, call=self.call, table=self.table, levels=self.levels, **kwargs
+        )
+
+    def spreadsheet(self):
+        rows = [
+            [
+                line.facts.project,
+                line.facts.unit,
+                self.levels.get(line.facts.prize_rank, ""),
+                _("Yes") if line.facts.most_popular else "",
+                str(line.facts.status),
+                str(line.subsidy.basis.label),
+                float(line.subsidy.amount),
+            ]
+            for line in self.table.lines
+        ]
+        rows.append([_("Total"), "", "", "", "", "", float(self.table.total)])
+        return xlsx_response(
+            filename=f"subsidies-{self.call.year}",
+            headings=[
+                _("Project"),
+                _("Unit"),
+                _("Prize"),
+                _("Most popular"),
+                _("Status"),
+                _("Basis"),
+                _("Subsidy (yuan)"),
+            ],
+            rows=rows,
+            sheet_title=str(self.call.year),
+        )
 
 
 class AwardAdmin(AwardsModelAdmin):
@@ -195,110 +298,11 @@ class AwardAdmin(AwardsModelAdmin):
 
     subsidy_amount.short_description = gettext_lazy("subsidy (yuan)")
 
-    def get_admin_urls_for_registration(self):
-        return super().get_admin_urls_for_registration() + (
-            path("wagtail_awards/award/<awards_id:pk>/cancel/", cancel_award_view, name="wagtail_awards_award_cancel"),
-            path("wagtail_awards/subsidies/", subsidy_view, name="wagtail_awards_subsidies"),
-        )
-
-
-def cancel_award_view(request, pk):
-    """Cancel a proposed award (虚假、错报、内容不实); province administrators only."""
-    if not access.can(request.user, "awards.cancel"):
-        raise PermissionDenied
-    award = get_object_or_404(Award.objects.select_related("application", "application__call"), pk=pk)
-    call = award.application.call
-    # An award whose period has ended is final, not proposed, even if no one has opened the page since.
-    publicity.finalise_awards(call=call, now=timezone.now())
-    award.refresh_from_db()
-    form = CancelAwardForm(request.POST or None)
-    if request.method == "POST" and award.status == AwardStatus.PROPOSED and form.is_valid():
-        try:
-            publicity.cancel_award(
-                award=award,
-                category=form.cleaned_data["category"],
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-                now=timezone.now(),
-            )
-        except publicity.PublicityError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, _("The award of “%(project)s” is cancelled.") % {"project": award.application.project_name}
-            )
-            return redirect(reverse("wagtail_awards_award_modeladmin_index"))
-    return TemplateResponse(
-        request,
-        "wagtail_awards/admin/publicity/cancel_award.html",
-        {
-            "award": award,
-            "form": form,
-            "can_cancel": award.status == AwardStatus.PROPOSED,
-            "page_title": _("Cancel award"),
-            "header_title": _("Cancel award"),
-            "header_icon": "success",
-        },
+    admin_views = (
+        ("wagtail_awards/award/<awards_id:pk>/cancel/", CancelAwardView, "cancel_award"),
+        ("wagtail_awards/subsidies/", SubsidyView, "subsidies"),
+        ("awards/review/ranking/", RankingView, "ranking"),
     )
-
-
-def subsidy_view(request):
-    """The subsidy table (奖补) of one call with totals; ``?format=xlsx`` downloads it as a spreadsheet."""
-    if not access.can(request.user, "subsidies.view"):
-        raise PermissionDenied
-    calls = list(CallPage.objects.filter(applications__award__isnull=False).distinct().order_by("-year"))
-    labels = {option.pk: label for option, label in CallPage.menu()}
-    for option in calls:
-        option.menu_label = labels.get(option.pk, option.title)
-    call = None
-    call_id = parse_id(request.GET.get("call", ""))
-    if call_id:
-        call = next((c for c in calls if c.pk == call_id), None)
-    call = call or (calls[0] if calls else None)
-    table = subsidy.table_for_call(call=call) if call else None
-    levels = {level.rank: level.name for level in call.prize_levels.all()} if call else {}
-    if table is not None and request.GET.get("format") == "xlsx":
-        return _xlsx(call, table, levels)
-    return TemplateResponse(
-        request,
-        "wagtail_awards/admin/publicity/subsidies.html",
-        {
-            "calls": calls,
-            "call": call,
-            "table": table,
-            "levels": levels,
-            "page_title": _("Subsidies"),
-            "header_title": _("Subsidies"),
-            "header_icon": "table",
-        },
-    )
-
-
-def _xlsx(call, table, levels):
-    rows = [
-        [
-            line.facts.project,
-            line.facts.unit,
-            levels.get(line.facts.prize_rank, ""),
-            _("Yes") if line.facts.most_popular else "",
-            str(line.facts.status),
-            str(line.subsidy.basis.label),
-            float(line.subsidy.amount),
-        ]
-        for line in table.lines
-    ]
-    rows.append([_("Total"), "", "", "", "", "", float(table.total)])
-    return xlsx_response(
-        filename=f"subsidies-{call.year}",
-        headings=[_("Project"), _("Unit"), _("Prize"), _("Most popular"), _("Status"), _("Basis"), _("Subsidy (yuan)")],
-        rows=rows,
-        sheet_title=str(call.year),
-    )
-
-
-class SubsidyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return access.can(request.user, "subsidies.view")
 
 
 class PublicityAdminGroup(ModelAdminGroup):
@@ -310,11 +314,8 @@ class PublicityAdminGroup(ModelAdminGroup):
     def get_submenu_items(self):
         items = super().get_submenu_items()
         items.append(
-            SubsidyMenuItem(
-                gettext_lazy("Subsidies"),
-                reverse("wagtail_awards_subsidies"),
-                icon_name="table",
-                order=len(items) + 1,
+            PolicyMenuItem(
+                gettext_lazy("Subsidies"), "subsidies", action="subsidies.view", icon_name="table", order=len(items) + 1
             )
         )
         return items

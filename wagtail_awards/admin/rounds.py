@@ -6,23 +6,19 @@ place whose text still names the old year with a link to edit it, and publishes 
 that they checked it.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..forms.rounds import NextRoundForm, PublishRoundForm
 from ..models import CallPage
 from ..rules import rounds
 from ..services import round_copy
 from ..services.calendar import calendar_exceptions, estimated_years, is_working_day, local_tz
+from .base import ActionView, admin_url
 
-NAMESPACE = "wagtail_awards_rounds"
 TEMPLATES = "wagtail_awards/admin/rounds/"
 
 
@@ -32,51 +28,62 @@ def may_start_next_round(user, call) -> bool:
 
 
 def report_url(call, source):
-    return reverse(f"{NAMESPACE}:report", args=[call.pk, source.pk])
+    return admin_url("round_report", call.pk, source.pk)
 
 
-class NextRoundView(WagtailAdminTemplateMixin, FormView):
+class RoundAction(ActionView):
+    """An action on a call page: who may is Wagtail's page permissions' answer, asked of the page itself."""
+
+    # A form with errors shows the page again as it is (200), as Wagtail's page forms do.
+    invalid_status = 200
+
+    def permitted(self, user):
+        return True  # the page's own permissions decide (get_object)
+
+
+class NextRoundView(RoundAction):
     page_title = gettext_lazy("Create next year's round from this call")
     header_icon = "copy"
     template_name = TEMPLATES + "next_round.html"
     form_class = NextRoundForm
 
-    @cached_property
-    def source(self):
-        return get_object_or_404(CallPage, pk=self.kwargs["pk"])
-
-    def dispatch(self, request, *args, **kwargs):
-        if not may_start_next_round(request.user, self.source):
+    def get_object(self):
+        source = get_object_or_404(CallPage, pk=self.kwargs["pk"])
+        if not may_start_next_round(self.request.user, source):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return source
 
     def get_page_subtitle(self):
-        return self.source.title
+        return self.object.title
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "source": self.source}
+        return {"source": self.object}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(source=self.source, children=self.source.get_children().specific())
-        return context
+        return super().get_context_data(source=self.object, children=self.object.get_children().specific(), **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        new = round_copy.create_next_round(
-            source=self.source,
+        return round_copy.create_next_round(
+            source=self.object,
             year=data["year"],
             title=data["title"],
             slug=data["slug"],
             same_weekday=data["same_weekday"],
             user=self.request.user,
         )
-        messages.success(
-            self.request,
-            _("The %(year)s round has been created as drafts. Check it below, then publish it.")
-            % {"year": data["year"]},
-        )
-        return redirect(report_url(new.call, self.source))
+
+    def success_message(self, new):
+        return _("The %(year)s round has been created as drafts. Check it below, then publish it.") % {
+            "year": new.call.year
+        }
+
+    def done(self, form, new):
+        self.new_call = new.call
+        return super().done(form, new)
+
+    def get_success_url(self):
+        return report_url(self.new_call, self.object)
 
 
 class DateRow:
@@ -93,15 +100,21 @@ class DateRow:
         return self.change.weekday_changed or self.day_off or self.estimated
 
 
-class RoundReportView(WagtailAdminTemplateMixin, FormView):
+class RoundReportView(RoundAction):
     page_title = gettext_lazy("Check and publish the new round")
     header_icon = "calendar-check"
     template_name = TEMPLATES + "report.html"
     form_class = PublishRoundForm
 
-    @cached_property
+    def get_object(self):
+        call = get_object_or_404(CallPage, pk=self.kwargs["pk"])
+        if not call.permissions_for_user(self.request.user).can_edit():
+            raise PermissionDenied
+        return call
+
+    @property
     def call(self):
-        return get_object_or_404(CallPage, pk=self.kwargs["pk"])
+        return self.object
 
     @cached_property
     def source(self):
@@ -111,11 +124,6 @@ class RoundReportView(WagtailAdminTemplateMixin, FormView):
     def current(self):
         """The new call as the editor left it (its latest draft)."""
         return self.call.get_latest_revision_as_object() if self.call.has_unpublished_changes else self.call
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.call.permissions_for_user(request.user).can_edit():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
         return self.current.title
@@ -144,9 +152,8 @@ class RoundReportView(WagtailAdminTemplateMixin, FormView):
         return rows
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         dates = self.dates()
-        context.update(
+        return super().get_context_data(
             call=self.call,
             current=self.current,
             source=self.source,
@@ -158,10 +165,10 @@ class RoundReportView(WagtailAdminTemplateMixin, FormView):
             estimated_years=self.current.calendar_estimated_years(),
             may_publish=self.may_publish(),
             live=all(page.live and not page.has_unpublished_changes for page in self.pages),
+            **kwargs,
         )
-        return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         if not self.may_publish():
             raise PermissionDenied
         for page in self.pages:
@@ -169,12 +176,16 @@ class RoundReportView(WagtailAdminTemplateMixin, FormView):
                 continue
             revision = page.latest_revision or page.save_revision(user=self.request.user)
             revision.publish(user=self.request.user)
-        messages.success(self.request, _("“%(title)s” has been published.") % {"title": self.current.title})
-        return redirect(report_url(self.call, self.source))
+
+    def success_message(self, result):
+        return _("“%(title)s” has been published.") % {"title": self.current.title}
+
+    def get_success_url(self):
+        return report_url(self.call, self.source)
 
 
-def urlpatterns():
-    return [
-        path("<int:pk>/next/", NextRoundView.as_view(), name="next"),
-        path("<int:pk>/from/<int:source_pk>/", RoundReportView.as_view(), name="report"),
-    ]
+#: The views of next year's round (actions on a call page, of no model admin): ``(route, view, name)``.
+ADMIN_VIEWS = (
+    ("awards/rounds/<awards_id:pk>/next/", NextRoundView, "next_round"),
+    ("awards/rounds/<awards_id:pk>/from/<awards_id:source_pk>/", RoundReportView, "round_report"),
+)

@@ -1,4 +1,5 @@
-"""The vote audit in the Wagtail admin: results as a bar chart, votes per hour, bursts, and invalidation.
+"""The vote audit in the Wagtail admin: results as a bar chart, votes per hour, bursts, and invalidation; and the
+votes themselves as a model screen.
 
 Who may view, invalidate and record is the access policy's answer (``votes.audit``, ``votes.invalidate``,
 ``votes.record``: province administrators).
@@ -6,27 +7,23 @@ Who may view, invalidate and record is the access policy's answer (``votes.audit
 
 import re
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from .. import (
-    access,
-    converters,  # noqa: F401 - registers <awards_id:…>
-    page_cache,
-)
+from .. import access, page_cache
 from ..conf import awards_settings
+from ..exports import FormulaSafeIndexView
 from ..forms.voting import InvalidateVotesForm
-from ..models import Application, CallPage
+from ..models import Application, CallPage, Vote
 from ..rules.voting import MostPopularError, voting_state
 from ..services import voting
+from .base import ActionView, AdminView, AwardsModelAdmin, admin_url
+from .display import WordsInspectView
+from .filters import CallFilter
+from .policy import PolicyPermissionHelper
 
 #: Candidates in the results chart on one page; candidates named per hour (the others are summed).
 RESULTS_PER_PAGE = 50
@@ -41,130 +38,155 @@ def _page_number(request, name):
     return min(int(raw), MAX_PAGE) if re.fullmatch(r"[0-9]{1,7}", raw) and int(raw) > 0 else 1
 
 
-def _can_view(user):
-    return access.can(user, "votes.audit")
+class VoteAuditIndexView(AdminView):
+    """The calls with a voting window, each a link to its audit."""
+
+    action = "votes.audit"
+    page_title = _("Vote audit")
+    header_icon = "tick-inverse"
+    template_name = "wagtail_awards/admin/voting/index.html"
+
+    def get_context_data(self, **kwargs):
+        calls = CallPage.objects.exclude(voting_opens=None).order_by("-year")
+        return super().get_context_data(calls=calls, **kwargs)
 
 
-def _can_change(user):
-    return access.can(user, "votes.invalidate")
+class CallVotesMixin:
+    def get_object(self):
+        return get_object_or_404(CallPage, pk=self.kwargs["pk"])
+
+    def get_success_url(self):
+        return admin_url("vote_audit", self.object.pk)
 
 
-def _can_record(user):
-    return access.can(user, "votes.record")
+class VoteAuditView(CallVotesMixin, ActionView):
+    """One call's audit; its form invalidates a set of votes (by IP hash or voter, optionally one hour) with a
+    reason. A GET fills the form from the query string (the "select" links of the bursts)."""
 
+    action = "votes.audit"
+    page_title = _("Vote audit")
+    header_icon = "tick-inverse"
+    template_name = "wagtail_awards/admin/voting/audit.html"
+    form_class = InvalidateVotesForm
+    # The page, with the form's errors, as before.
+    invalid_status = 200
 
-def index(request):
-    if not _can_view(request.user):
-        raise PermissionDenied
-    calls = CallPage.objects.exclude(voting_opens=None).order_by("-year")
-    return render(request, "wagtail_awards/admin/voting/index.html", {"page_title": _("Vote audit"), "calls": calls})
+    def permitted(self, user):
+        action = "votes.invalidate" if self.request.method == "POST" else self.action
+        return access.can(user, action)
 
+    def get_page_subtitle(self):
+        return self.object.title
 
-def audit(request, call_id):
-    if not _can_view(request.user):
-        raise PermissionDenied
-    call = get_object_or_404(CallPage, pk=call_id)
-    form = InvalidateVotesForm(initial=request.GET.dict() if request.GET.get("reason") is None else None)
-    if request.method == "POST" and "record_most_popular" in request.POST:
-        if not _can_record(request.user):
-            raise PermissionDenied
-        try:
-            winner = voting.record_most_popular(call=call, user=request.user, now=timezone.now())
-        except MostPopularError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, _("“%(project)s” is recorded as the most popular project.") % {"project": winner.project_name}
-            )
-        return redirect(reverse("wagtail_awards_vote_audit", args=[call.pk]))
-    if request.method == "POST":
-        if not _can_change(request.user):
-            raise PermissionDenied
-        form = InvalidateVotesForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            chosen = voting.select_votes(
-                call=call, ip_hash=data["ip_hash"], voter_key=data["voter_key"], hour=data["hour"]
-            )
-            changed = voting.invalidate_votes(call=call, votes=chosen, reason=data["reason"], user=request.user)
-            page_cache.purge()  # the public pages show the new tallies at once
-            messages.success(
-                request,
-                ngettext("%(count)d vote invalidated.", "%(count)d votes invalidated.", changed) % {"count": changed},
-            )
-            return redirect(reverse("wagtail_awards_vote_audit", args=[call.pk]))
+    def get_form(self, data=None, files=None):
+        if data is None and self.request.GET.get("reason") is None:
+            return InvalidateVotesForm(initial=self.request.GET.dict())
+        return InvalidateVotesForm(data)
 
-    now = timezone.now()
-    voting.roll_up_votes(call_id=call.pk, now=now, threshold=awards_settings.VOTE_BURST)
-    standing = voting.standing(call=call)
-    results = Paginator(voting.ranked_candidates(call=call), RESULTS_PER_PAGE).get_page(request.GET.get("results"))
-    rows = [
-        {
-            "candidate": candidate,
-            "votes": candidate.vote_count,
-            "percent": round(100 * candidate.vote_count / standing.top, 1) if standing.top else 0,
-        }
-        for candidate in results
-    ]
-    hours = voting.audit_hours(call=call, page=_page_number(request, "hours"))
-    shown = {pk for _hour, _total, items in hours.rows for pk, _n in items[:CANDIDATES_PER_HOUR]}
-    names = dict(Application.objects.filter(pk__in=shown | set(standing.leaders)).values_list("pk", "project_name"))
-    context = {
-        "page_title": _("Vote audit"),
-        "page_subtitle": call.title,
-        "call": call,
-        "rows": rows,
-        "results": results,
-        "chart_height": 28 * max(1, len(rows)),
-        "winners": [names[pk] for pk in standing.leaders if pk in names],
-        "tie": len(standing.leaders) > 1,
-        "total": standing.total,
-        "invalid": standing.invalid,
-        "hours": [
+    def perform(self, form):
+        data = form.cleaned_data
+        chosen = voting.select_votes(
+            call=self.object, ip_hash=data["ip_hash"], voter_key=data["voter_key"], hour=data["hour"]
+        )
+        changed = voting.invalidate_votes(call=self.object, votes=chosen, reason=data["reason"], user=self.request.user)
+        page_cache.purge()  # the public pages show the new tallies at once
+        return changed
+
+    def success_message(self, changed):
+        return ngettext("%(count)d vote invalidated.", "%(count)d votes invalidated.", changed) % {"count": changed}
+
+    def get_context_data(self, **kwargs):
+        call, request = self.object, self.request
+        now = timezone.now()
+        voting.roll_up_votes(call_id=call.pk, now=now, threshold=awards_settings.VOTE_BURST)
+        standing = voting.standing(call=call)
+        results = Paginator(voting.ranked_candidates(call=call), RESULTS_PER_PAGE).get_page(request.GET.get("results"))
+        rows = [
             {
-                "hour": hour,
-                "total": total,
-                "items": [(names.get(pk, pk), n) for pk, n in items[:CANDIDATES_PER_HOUR]],
-                "others": sum(n for _pk, n in items[CANDIDATES_PER_HOUR:]),
+                "candidate": candidate,
+                "votes": candidate.vote_count,
+                "percent": round(100 * candidate.vote_count / standing.top, 1) if standing.top else 0,
             }
-            for hour, total, items in hours.rows
-        ],
-        "hours_page": hours,
-        "bursts": voting.audit_bursts(
-            call=call, threshold=awards_settings.VOTE_BURST, page=_page_number(request, "bursts")
-        ),
-        "threshold": awards_settings.VOTE_BURST,
-        "form": form,
-        "can_change": _can_change(request.user),
-        "can_record": _can_record(request.user),
-        "state": voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes),
-    }
-    return render(request, "wagtail_awards/admin/voting/audit.html", context)
+            for candidate in results
+        ]
+        hours = voting.audit_hours(call=call, page=_page_number(request, "hours"))
+        shown = {pk for _hour, _total, items in hours.rows for pk, _n in items[:CANDIDATES_PER_HOUR]}
+        names = dict(
+            Application.objects.filter(pk__in=shown | set(standing.leaders)).values_list("pk", "project_name")
+        )
+        return super().get_context_data(
+            call=call,
+            rows=rows,
+            results=results,
+            chart_height=28 * max(1, len(rows)),
+            winners=[names[pk] for pk in standing.leaders if pk in names],
+            tie=len(standing.leaders) > 1,
+            total=standing.total,
+            invalid=standing.invalid,
+            hours=[
+                {
+                    "hour": hour,
+                    "total": total,
+                    "items": [(names.get(pk, pk), n) for pk, n in items[:CANDIDATES_PER_HOUR]],
+                    "others": sum(n for _pk, n in items[CANDIDATES_PER_HOUR:]),
+                }
+                for hour, total, items in hours.rows
+            ],
+            hours_page=hours,
+            bursts=voting.audit_bursts(
+                call=call, threshold=awards_settings.VOTE_BURST, page=_page_number(request, "bursts")
+            ),
+            threshold=awards_settings.VOTE_BURST,
+            can_change=access.can(request.user, "votes.invalidate"),
+            can_record=access.can(request.user, "votes.record"),
+            state=voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes),
+            **kwargs,
+        )
 
 
-@hooks.register("register_admin_urls")
-def register_urls():
-    return [
-        path("awards/votes/", index, name="wagtail_awards_vote_audit_index"),
-        path("awards/votes/<awards_id:call_id>/", audit, name="wagtail_awards_vote_audit"),
-    ]
+class RecordMostPopularView(CallVotesMixin, ActionView):
+    """Record the call's most popular project on its award, once voting has closed (POST, from the audit)."""
+
+    action = "votes.record"
+    refused_by = (MostPopularError,)
+
+    def perform(self, form):
+        return voting.record_most_popular(call=self.object, user=self.request.user, now=timezone.now())
+
+    def success_message(self, winner):
+        return gettext("“%(project)s” is recorded as the most popular project.") % {"project": winner.project_name}
 
 
-class VoteAuditMenuItem(MenuItem):
-    def is_shown(self, request):
-        return _can_view(request.user)
+class VotePermissionHelper(PolicyPermissionHelper):
+    """Votes are cast on the site and invalidated from the audit; here they are listed, inspected and exported."""
+
+    list_action = inspect_action = "votes.audit"
 
 
-@hooks.register("register_admin_menu_item")
-def register_menu_item():
-    return VoteAuditMenuItem(
-        _("Vote audit"), reverse("wagtail_awards_vote_audit_index"), icon_name="tick-inverse", order=260
+class VoteAdmin(AwardsModelAdmin):
+    """Every vote: the project, when, and whether it still counts (with the reason it was invalidated)."""
+
+    model = Vote
+    index_view_class = FormulaSafeIndexView
+    menu_label = _("Vote records")
+    menu_icon = "tick-inverse"
+    list_display = ("application", "day", "created_at", "valid", "invalid_reason")
+    list_filter = (CallFilter, "valid")
+    search_fields = ("application__project_name", "application__reference", "ip_hash", "voter_key")
+    list_select_related = ("application",)
+    inspect_view_enabled = True
+    inspect_view_class = WordsInspectView
+    # The voter and IP hashes are searched (the audit's bursts name them), not shown.
+    inspect_view_fields = ("call", "application", "day", "created_at", "valid", "invalid_reason")
+    permission_helper_class = VotePermissionHelper
+    # Votes are written by the thousand: no reference index of them.
+    index_references = False
+    admin_views = (
+        ("awards/votes/", VoteAuditIndexView, "vote_audit_index"),
+        ("awards/votes/<awards_id:pk>/", VoteAuditView, "vote_audit"),
+        ("awards/votes/<awards_id:pk>/most-popular/", RecordMostPopularView, "record_most_popular"),
     )
 
+    def get_queryset(self, request):
+        return super().get_queryset(request) if access.can(request.user, "votes.audit") else Vote.objects.none()
 
-@hooks.register("register_log_actions")
-def register_log_actions(actions):
-    actions.register_action("wagtail_awards.invalidate_votes", _("Invalidate votes"), _("Votes invalidated"))
-    actions.register_action(
-        "wagtail_awards.most_popular", _("Record the most popular project"), _("Recorded as the most popular project")
-    )

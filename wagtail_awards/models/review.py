@@ -8,13 +8,23 @@ from ..enums import RecommendationDecision
 class RecommendationList(models.Model):
     """A recommending organisation's list for one call; the row locked to hold its quota under concurrency."""
 
-    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="recommendation_lists")
+    call = models.ForeignKey(
+        "wagtail_awards.CallPage", verbose_name=_("call"), on_delete=models.CASCADE, related_name="recommendation_lists"
+    )
     organization = models.ForeignKey(
-        "wagtail_awards.Organization", on_delete=models.CASCADE, related_name="recommendation_lists"
+        "wagtail_awards.Organization",
+        verbose_name=_("recommending organisation"),
+        on_delete=models.CASCADE,
+        related_name="recommendation_lists",
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -33,14 +43,21 @@ class RecommendationList(models.Model):
 class Recommendation(models.Model):
     """A recommending organisation's decision on one application (初审)."""
 
-    recommendation_list = models.ForeignKey(RecommendationList, on_delete=models.CASCADE, related_name="items")
+    recommendation_list = models.ForeignKey(
+        RecommendationList, verbose_name=_("recommendation list"), on_delete=models.CASCADE, related_name="items"
+    )
     application = models.OneToOneField(
-        "wagtail_awards.Application", on_delete=models.CASCADE, related_name="recommendation"
+        "wagtail_awards.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="recommendation",
     )
     decision = models.CharField(_("decision"), max_length=20, choices=RecommendationDecision.choices)
     order = models.PositiveSmallIntegerField(_("order"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), auto_now=True)
 
     class Meta:
@@ -56,13 +73,23 @@ class ReviewAssignment(models.Model):
     """A reviewer asked to score one recommended application."""
 
     application = models.ForeignKey(
-        "wagtail_awards.Application", on_delete=models.CASCADE, related_name="review_assignments"
+        "wagtail_awards.Application",
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
     )
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="award_reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Reviewer"), on_delete=models.CASCADE, related_name="award_reviews"
+    )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    assigned_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
     total = models.DecimalField(_("weighted total"), max_digits=7, decimal_places=3, null=True, blank=True)
     submitted_at = models.DateTimeField(_("scored"), null=True, blank=True)

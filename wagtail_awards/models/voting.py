@@ -14,15 +14,24 @@ from .pages import PublicPageMixin
 class Vote(models.Model):
     """One vote for one candidate. Tallies count valid votes only."""
 
-    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="votes")
-    application = models.ForeignKey("wagtail_awards.Application", on_delete=models.CASCADE, related_name="votes")
+    call = models.ForeignKey(
+        "wagtail_awards.CallPage", verbose_name=_("call"), on_delete=models.CASCADE, related_name="votes"
+    )
+    application = models.ForeignKey(
+        "wagtail_awards.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="votes"
+    )
     voter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="award_votes"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voter account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="award_votes",
     )
     # The user id, or a device id for anonymous voting: what the per-voter limits count.
-    voter_key = models.CharField(max_length=64)
+    voter_key = models.CharField(_("Voter"), max_length=64)
     day = models.DateField(_("day"))
-    ip_hash = models.CharField(max_length=64, blank=True)
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True)
     user_agent_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     valid = models.BooleanField(_("valid"), default=True)
@@ -173,7 +182,12 @@ class VotingCode(models.Model):
     revoked = models.BooleanField(_("revoked"), default=False, help_text=_("A revoked code cannot vote."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -203,7 +217,12 @@ class EligibleVoter(models.Model):
     )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
