@@ -27,6 +27,7 @@ from english_call import english_call, publish  # noqa: E402 (copied beside this
 from wagtail.models import Page  # noqa: E402
 
 import wagtail_awards  # noqa: E402
+from wagtail_awards.domain import accounts  # noqa: E402
 from wagtail_awards.models import (  # noqa: E402
     Application,
     ApplicationFile,
@@ -62,6 +63,7 @@ def build():
     admin = User.objects.create_superuser("admin", "admin@example.com", "admin-pass-2026")
     applicant = User.objects.create_user("applicant", "applicant@example.com", "applicant-pass-2026")
     Membership.objects.create(user=applicant, organization=unit, role="applicant")
+    accounts.mark_email_verified(user=applicant)  # the confirmation link opened: a voter too
 
     home = Page.objects.get(depth=2)
     index = publish(home, CallIndexPage(title="Awards", slug="calls"))
