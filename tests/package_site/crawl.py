@@ -27,7 +27,7 @@ from english_call import english_call, publish  # noqa: E402 (copied beside this
 from wagtail.models import Page  # noqa: E402
 
 import wagtail_awards  # noqa: E402
-from wagtail_awards.domain import accounts  # noqa: E402
+from wagtail_awards.services import accounts  # noqa: E402
 from wagtail_awards.models import (  # noqa: E402
     Application,
     ApplicationFile,
