@@ -27,7 +27,6 @@ from english_call import english_call, publish  # noqa: E402 (copied beside this
 from wagtail.models import Page  # noqa: E402
 
 import wagtail_awards  # noqa: E402
-from wagtail_awards.services import accounts  # noqa: E402
 from wagtail_awards.models import (  # noqa: E402
     Application,
     ApplicationFile,
@@ -39,6 +38,7 @@ from wagtail_awards.models import (  # noqa: E402
     PublicityPage,
     VotingPage,
 )
+from wagtail_awards.services import accounts  # noqa: E402
 
 ORGANISATIONS = """name,kind,parent,city
 江苏省教育科技工会,province,,
