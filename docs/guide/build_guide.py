@@ -70,7 +70,7 @@ class Camera:
             )
             page = context.new_page()
             page.set_default_timeout(20_000)
-            if who in ("applicant",):
+            if who in ("applicant", "voter"):
                 page.goto(self.base + "/awards/accounts/login/")
                 page.fill("#id_username", who)
                 page.fill("#id_password", PASSWORD)
@@ -212,8 +212,8 @@ def sections(camera, data):
         [
             (
                 "网络投票",
-                camera.shot("applicant", vote, phone=True),
-                "投票期间，登录后在投票页回答验证问题，再点击所选项目的“投票”。每人每天可投有限票数，每个项目每天一票；"
+                camera.shot("voter", vote, phone=True),
+                "投票期间，用已验证邮箱的账号登录（或输入单位发放的投票码）后，在投票页回答验证问题，再点击所选项目的“投票”。每人每天可投有限票数，每个项目每天一票；"
                 "投票成功后，该项目卡片上显示“感谢参与”。投票结束后按票数排列。",
             ),
             (
