@@ -130,7 +130,18 @@ def parse_args():
     parser.add_argument("--small-apps", type=int, default=100)
     parser.add_argument("--large-apps", type=int, default=5_000)
     parser.add_argument("--votes", type=int, default=12000, help="most votes sent in each voter mode and to the floor")
+    parser.add_argument(
+        "--only",
+        type=re.compile,
+        metavar="REGEX",
+        help="measure only the lines whose name matches REGEX (searched); the bare view is always measured",
+    )
     return parser.parse_args()
+
+
+def measured(args, name):
+    """Whether the line ``name`` is measured in this run (``--only``); the baselines always are."""
+    return name.startswith("bare") or args.only is None or args.only.search(name) is not None
 
 
 def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=None, threads=None):
@@ -479,9 +490,11 @@ def main():
     }
     prepared = args.votes
     floor_call, _floor_page = bench_call(index, "bench-floor", now=now, candidates=1)
-    floor_data = prepare_floor(workdir, floor_call, count=prepared, now=now)
+    floor_data = prepare_floor(workdir, floor_call, count=prepared if measured(args, "floor vote") else 0, now=now)
     mode_runs = []
     for n, mode in enumerate(VOTER_MODES):
+        if not measured(args, f"vote ({mode.name})"):
+            continue
         call, page = bench_call(index, f"bench-vote-{n}", now=now, candidates=args.candidates)
         mode_runs.append((mode, call, page, prepare_votes(workdir, call, page, mode, count=prepared, now=now)))
     scale = {}
@@ -489,6 +502,9 @@ def main():
         ("small", args.small_votes, args.small_apps),
         ("large", args.large_votes, args.large_apps),
     ):
+        names = (f"voting page, {label} votes", f"voting page, {label} votes, cold", f"vote audit, {label}")
+        if not any(measured(args, name) for name in (*names, f"ranking, {label}")):
+            continue
         call, page = bench_call(index, f"bench-{label}-votes", now=now, candidates=args.candidates)
         started = time.perf_counter()
         load_votes(call, votes, now=now)
@@ -505,6 +521,7 @@ def main():
     def run(lines):
         """Measure every line of ``lines`` (name, path, options) in ``--rounds`` interleaved rounds, each for a
         share of ``--duration``, so that the load of a shared machine weighs on all of them alike."""
+        lines = [line for line in lines if measured(args, line[0])]
         share = max(2, round(args.duration / args.rounds))
         for round_ in range(args.rounds):
             for name, path, options in lines:
@@ -581,7 +598,7 @@ def report(args, results, checks, scale):
 
     from wagtail_awards.models import Vote, VoteTally
 
-    bare, floor = results["bare"]["rate"], results["floor vote"]["rate"]
+    bare, floor = results["bare"]["rate"], results.get("floor vote", {}).get("rate")
     print()
     print(
         f"gunicorn workers: {args.workers}; wrk: {args.threads} threads, {args.connections} connections; "
@@ -593,7 +610,7 @@ def report(args, results, checks, scale):
         base = results["bare (caches off)"]["rate"] if "cold" in name or "caches off" in name else bare
         versus_floor = (
             f"{figures['rate'] / floor:>9.2f}"
-            if "vote" in name and "page" not in name and "audit" not in name
+            if floor and "vote" in name and "page" not in name and "audit" not in name
             else " " * 9
         )
         statuses = figures["statuses"] or {"non-2xx/3xx": figures["non_2xx_3xx"]}
@@ -622,6 +639,8 @@ def report(args, results, checks, scale):
         ("voting page, rendered", "voting page, small votes", "voting page, large votes"),
         ("voting page, cold", "voting page, small votes, cold", "voting page, large votes, cold"),
     ):
+        if small_name not in results or large_name not in results:
+            continue
         small, large = results[small_name], results[large_name]
         print(
             f"{label} at {args.large_votes} votes / {args.large_apps} projects: "
