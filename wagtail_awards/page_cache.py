@@ -11,11 +11,15 @@ Publishing, unpublishing, moving or deleting any page, changing a page's privacy
 exception, and invalidating votes purge every cached page at once: the cache keys carry a *generation* that these
 events replace.
 Captchas and CSRF tokens come from the uncached challenge endpoints.
+
+Within one request the generation (and whatever :func:`per_request` keeps) is read from the shared cache once: a
+page asks for it for every row and fragment it reads. A purge in the request itself replaces it at once.
 """
 
 import hashlib
 import uuid
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
@@ -41,8 +45,38 @@ def seconds() -> int:
     return max(0, int(awards_settings.PAGE_CACHE_SECONDS))
 
 
-def generation() -> str:
-    """The current generation of cached pages. A lost or evicted generation starts a new one (a purge)."""
+_request = Local()
+
+
+def start_request(**_signal_kwargs) -> None:
+    """Begin the values kept for one request (connected to Django's ``request_started``)."""
+    _request.values = {}
+
+
+def end_request(**_signal_kwargs) -> None:
+    """Forget the values kept for the request (connected to ``request_finished``): outside a request, every call
+    reads the shared cache."""
+    _request.values = None
+
+
+def per_request(name: str, compute):
+    """``compute()``'s value, computed once in the current request (every time outside a request)."""
+    values = getattr(_request, "values", None)
+    if values is None:
+        return compute()
+    if name not in values:
+        values[name] = compute()
+    return values[name]
+
+
+def forget_per_request(name: str) -> None:
+    """Drop ``name`` from the values kept for the current request (after a change this request made)."""
+    values = getattr(_request, "values", None)
+    if values is not None:
+        values.pop(name, None)
+
+
+def _read_generation() -> str:
     cache = _cache()
     current = cache.get(GENERATION_KEY)
     if current is None:
@@ -51,9 +85,16 @@ def generation() -> str:
     return current
 
 
+def generation() -> str:
+    """The current generation of cached pages (read once a request). A lost or evicted generation starts a new one
+    (a purge)."""
+    return per_request(GENERATION_KEY, _read_generation)
+
+
 def purge(**_signal_kwargs) -> None:
     """Forget every cached page (a new generation). Connected to publishing and the other events listed above."""
     _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    forget_per_request(GENERATION_KEY)
 
 
 def remember(name: str, compute, *, timeout: int | None = None):
@@ -73,6 +114,32 @@ def remember(name: str, compute, *, timeout: int | None = None):
         if value is not None:  # nothing is kept for what was not found (e.g. unknown paths)
             cache.set(key, value, timeout or seconds())
     return value
+
+
+def site_for_request(request):
+    """The Wagtail site answering ``request``, its root page (specific) loaded, kept in the row cache per host and
+    port (changing a site purges it); ``None`` when the request's host is not allowed or no site answers it.
+
+    Saves Wagtail's site and root page queries on every page; :class:`~wagtail_awards.middleware.
+    PublicPageCacheMiddleware` hands it to Wagtail's serving view.
+    """
+    from wagtail.models import Site
+
+    try:
+        host = request.get_host()  # only allowed hosts get a key of their own
+    except DisallowedHost:
+        return None
+    port = request.get_port()
+
+    def find():
+        site = Site._find_for_request(request)
+        if site is not None:
+            root = site.root_page.specific  # kept on the site object, as Wagtail's routing asks for it
+            if hasattr(root, "prepare_for_cache"):
+                root.prepare_for_cache()
+        return site
+
+    return remember(f"site:{host}:{port}", find)
 
 
 def _personal_cookies():
