@@ -26,6 +26,7 @@ import serving
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--candidates", type=int, default=20, help="candidates of the open vote (as the bench)")
     parser.add_argument("--top", type=int, default=30, help="functions listed in the profile")
     parser.add_argument("--page", default="voting", help="plain, notice, voting, publicity or results")
     return parser.parse_args()
@@ -70,13 +71,19 @@ def main():
     serving.reset_database()
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
-    from wagtail_awards.models import CallPage, PublicityPage, VotingPage
+    from wagtail_awards.models import Application, CallPage, PublicityPage, VotingPage
 
     year = timezone.localdate().year
+    open_vote = CallPage.objects.get(slug=f"vote-{year - 1}")
+    template = Application.objects.filter(call=open_vote).first()
+    for n in range(Application.objects.filter(call=open_vote).count(), args.candidates):
+        template.pk, template.reference = None, f"{year - 1}-P{n:03d}"
+        template.project_name = f"候选项目{n + 1}"
+        template.save()
     pages = {
         "plain": "/",
         "notice": CallPage.objects.get(slug=str(year)).url,
-        "voting": VotingPage.objects.child_of(CallPage.objects.get(slug=f"vote-{year - 1}")).get().url,
+        "voting": VotingPage.objects.child_of(open_vote).get().url,
         "publicity": PublicityPage.objects.child_of(CallPage.objects.get(slug=f"publicity-{year - 1}")).get().url,
         "results": PublicityPage.objects.child_of(CallPage.objects.get(year=2021)).get().url,
     }

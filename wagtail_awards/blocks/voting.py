@@ -28,8 +28,23 @@ from ..conf import awards_settings
 from ..rules.voting import TALLIES_AFTER, TALLIES_DURING
 
 
+class PublishedPageChooserBlock(blocks.PageChooserBlock):
+    """Wagtail's page chooser whose pages, read with the stream, come from the page cache's row cache: the call of
+    a voting block shows its published state, which changes only on publishing (which purges the rows). Migrations
+    see Wagtail's own block."""
+
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
+
+    def bulk_to_python(self, values):
+        found = page_cache.remember(
+            f"chosen-pages:{self.model_class._meta.label}:{','.join(str(value) for value in values)}",
+            lambda: super(PublishedPageChooserBlock, self).bulk_to_python(values),
+        )
+        return list(found)
+
+
 class VotingBlock(blocks.StructBlock):
-    call = blocks.PageChooserBlock(page_type="wagtail_awards.CallPage", label=_("Call"))
+    call = PublishedPageChooserBlock(page_type="wagtail_awards.CallPage", label=_("Call"))
     heading = blocks.CharBlock(label=_("Heading"), required=False)
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
     show_tallies = blocks.ChoiceBlock(

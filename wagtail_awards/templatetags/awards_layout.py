@@ -5,6 +5,8 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
+from .. import page_cache
+
 register = template.Library()
 
 _RENDERED = "wagtail_awards.rendered_once"
@@ -29,23 +31,28 @@ def awards_include_once(context, template_name):
 
 
 def may_access_admin(user) -> bool:
-    """Whether ``user`` holds Wagtail's ``access_admin`` permission, in one query (a superuser in none), as Django's
-    permission check answers it for the model backend (which reads the user's and the groups' permissions in two)."""
+    """Whether ``user`` holds Wagtail's ``access_admin`` permission, as Django's permission check answers it for the
+    model backend: one query (which the model backend makes in two), kept in the page cache's row cache per user
+    for at most ``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``; none for a superuser. It only decides whether the user bar
+    is shown: the admin checks the permission itself."""
     if not user.is_active or not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return (
-        Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
+    return page_cache.remember(
+        f"admin-access:{user.pk}",
+        lambda: (
+            Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        ),
     )
 
 
 @register.simple_tag(takes_context=True)
 def awards_userbar(context, position="bottom-right"):
-    """Wagtail's user bar (``{% wagtailuserbar %}``) for the people who may use the admin; nothing for anybody else,
-    after one query rather than Wagtail's two."""
+    """Wagtail's user bar (``{% wagtailuserbar %}``) for the people who may use the admin; nothing for anybody else
+    (see :func:`may_access_admin`)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not may_access_admin(user):
