@@ -13,7 +13,9 @@ events replace.
 Captchas and CSRF tokens come from the uncached challenge endpoints.
 
 Within one request the generation (and whatever :func:`per_request` keeps) is read from the shared cache once: a
-page asks for it for every row and fragment it reads. A purge in the request itself replaces it at once.
+page asks for it for every row and fragment it reads. A purge in the request itself replaces it at once. A page
+served by Wagtail reads the generation and the rows it read on its last visit in two round trips
+(:func:`prefetch`, :func:`learn`), not one for each.
 """
 
 import hashlib
@@ -26,12 +28,13 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language_from_request
+from django.utils.translation import get_language, get_language_from_request
 
 from .conf import awards_settings
 
 GENERATION_KEY = "wagtail_awards:pages:generation"
 KEY_PREFIX = "wagtail_awards:page"
+PREFETCH_KEY = "wagtail_awards:prefetch"
 #: Request cookies besides the session's that mean the response may hold something of this visitor (messages).
 PERSONAL_COOKIES = ("messages",)
 
@@ -97,23 +100,78 @@ def purge(**_signal_kwargs) -> None:
     forget_per_request(GENERATION_KEY)
 
 
-def remember(name: str, compute, *, timeout: int | None = None):
+def _row_key(name: str) -> str:
+    return f"wagtail_awards:rows:{generation()}:{hashlib.sha256(name.encode()).hexdigest()}"
+
+
+def remember(name: str, compute, *, timeout: int | None = None, per_visitor: bool = False):
     """``compute()``'s value kept under ``name`` for this generation of cached pages (purged with them), at most
     ``timeout`` seconds (default :func:`seconds`); computed afresh every time when the cache is turned off, and
     whenever it is ``None``.
 
-    For rows a public page shows that change only on publishing or through the purging events above.
+    For rows a public page shows that change only on publishing or through the purging events above. A value
+    :func:`prefetch` read for the request is not read again. ``per_visitor`` names (e.g. holding a user's id)
+    are left out of what :func:`learn` keeps for the page.
     """
     if not seconds():
         return compute()
     cache = _cache()
-    key = f"wagtail_awards:rows:{generation()}:{hashlib.sha256(name.encode()).hexdigest()}"
-    value = cache.get(key)
+    key = _row_key(name)
+    values = getattr(_request, "values", None) or {}
+    if key in values.get(_ASKED, ()):
+        value = values[_PREFETCHED].get(key)
+    else:
+        value = cache.get(key)
     if value is None:
         value = compute()
         if value is not None:  # nothing is kept for what was not found (e.g. unknown paths)
             cache.set(key, value, timeout or seconds())
+    if value is not None and not per_visitor and _USED in values:
+        values[_USED].append(name)
     return value
+
+
+#: The row names a page read last time, per path and language, kept this long (real pages are few).
+PREFETCH_SECONDS = 3600
+_ASKED, _PREFETCHED, _USED, _LEARN = "asked", "prefetched", "used", "learn"
+
+
+def prefetch(request, *, per_visitor=()) -> None:
+    """Read in one round trip, with the generation, the rows this page read the last time it was rendered (as
+    :func:`learn` kept their names) and the ``per_visitor`` names: :func:`remember` then finds them without asking
+    the shared cache again. Without a request's values or a cache nothing is read."""
+    values = getattr(_request, "values", None)
+    if values is None or not seconds():
+        return
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return
+    raw = f"{request.scheme}://{host}{request.path}|{get_language()}"
+    list_key = f"{PREFETCH_KEY}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    cache = _cache()
+    found = cache.get_many([GENERATION_KEY, list_key])
+    if GENERATION_KEY not in found:
+        return
+    values[GENERATION_KEY] = found[GENERATION_KEY]
+    names = found.get(list_key) or []
+    keys = [_row_key(name) for name in [*names, *per_visitor]]
+    values[_PREFETCHED] = cache.get_many(keys)
+    values[_ASKED] = set(keys)
+    values[_USED] = []
+    values[_LEARN] = (list_key, names)
+
+
+def learn(request, response) -> None:
+    """Keep the names of the rows this page read (when they changed), for :func:`prefetch` on its next visit: only
+    for a page found (200) at an address without a query string."""
+    values = getattr(_request, "values", None) or {}
+    if _LEARN not in values or response.status_code != 200 or request.META.get("QUERY_STRING"):
+        return
+    list_key, names = values[_LEARN]
+    used = list(dict.fromkeys(values[_USED]))
+    if used != names:
+        _cache().set(list_key, used, PREFETCH_SECONDS)
 
 
 def site_for_request(request):

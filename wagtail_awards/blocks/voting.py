@@ -14,17 +14,14 @@ The board itself (candidates, state, tallies) is read by the template, through `
 below the services.
 """
 
-import hashlib
 import json
 
-from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from .. import page_cache
-from ..conf import awards_settings
 from ..rules.voting import TALLIES_AFTER, TALLIES_DURING
 
 
@@ -62,30 +59,28 @@ class VotingBlock(blocks.StructBlock):
         template = "wagtail_awards/blocks/voting.html"
 
     def render(self, value, context=None):
-        key = self.fragment_key(value, context)
-        if key is None:
-            return super().render(value, context=context)
-        cache = caches[awards_settings.PAGE_CACHE]
-        html = cache.get(key)
-        if html is None:
-            html = super().render(value, context=context)
+        name = self.fragment_name(value, context)
+        timeout = 0
+        if name is not None:
             now = timezone.now()
             change = value["call"].next_change(now)
             timeout = page_cache.seconds()
             if change is not None:
                 timeout = min(timeout, int((change - now).total_seconds()))
-            if timeout > 0:
-                cache.set(key, html, timeout)
-        return html
+        if timeout <= 0:
+            return super().render(value, context=context)
+        return page_cache.remember(
+            name, lambda: super(VotingBlock, self).render(value, context=context), timeout=timeout
+        )
 
-    def fragment_key(self, value, context):
-        """The cache key of the block's HTML in ``context``, or ``None`` when it is rendered afresh."""
+    def fragment_name(self, value, context):
+        """The name of the block's HTML in ``context`` in the page cache's row cache, or ``None`` when it is
+        rendered afresh."""
         request = (context or {}).get("request")
         if request is None or value.get("call") is None or not page_cache.seconds() or request.GET.get("voted"):
             return None
         settings = json.dumps(self.get_prep_value(value), sort_keys=True, default=str)
-        raw = f"{settings}|{request.path}|{get_language()}"
-        return f"wagtail_awards:voting-block:{page_cache.generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        return f"voting-block:{settings}|{request.path}|{get_language()}"
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -30,6 +30,11 @@ def awards_include_once(context, template_name):
     return context.template.engine.get_template(template_name).render(context)
 
 
+def admin_access_name(user_id) -> str:
+    """The row cache's name of :func:`may_access_admin`'s answer for the user ``user_id``."""
+    return f"admin-access:{user_id}"
+
+
 def may_access_admin(user) -> bool:
     """Whether ``user`` holds Wagtail's ``access_admin`` permission, as Django's permission check answers it for the
     model backend: one query (which the model backend makes in two), kept in the page cache's row cache per user
@@ -39,14 +44,12 @@ def may_access_admin(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return page_cache.remember(
-        f"admin-access:{user.pk}",
-        lambda: (
-            Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        ),
-    )
+
+    def holds_it():
+        permissions = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        return permissions.filter(Q(user=user) | Q(group__user=user)).exists()
+
+    return page_cache.remember(admin_access_name(user.pk), holds_it, per_visitor=True)
 
 
 @register.simple_tag(takes_context=True)
