@@ -98,7 +98,9 @@ class CallIndexPage(PublicPageMixin, LayoutPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["calls"] = CallPage.objects.child_of(self).live().order_by("-year", "-first_published_at")
+        # The list shows titles, years and deadlines: the notices' stream bodies stay in the database.
+        calls = CallPage.objects.child_of(self).live().defer_streamfields()
+        context["calls"] = calls.order_by("-year", "-first_published_at")
         return context
 
     def route(self, request, path_components):
