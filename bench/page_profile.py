@@ -4,7 +4,8 @@
         .venv/bin/python bench/page_profile.py [--requests 200] [--top 30] [--page voting]
 
 The database is emptied and migrated and the demo is loaded (as ``bench/throughput.py`` does); the shared cache is
-not flushed (its keys carry the prefix ``profile``). Each page (the site root, the notice, the voting, publicity
+not flushed (its keys carry the prefix ``profile``); the open vote gets ``--candidates`` candidates (20, as the
+bench). Each page (the site root, the notice, the voting, publicity
 and results pages) is asked twice to warm the fragments and rows, then ``--requests`` times through Django's
 test client with the session of a verified voter (the page is built by Django, as for a signed-in visitor in
 production). It prints per page: milliseconds a request, SQL queries and cache calls a request (by operation), and

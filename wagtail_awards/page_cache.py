@@ -23,7 +23,7 @@ import uuid
 
 from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils import timezone
@@ -137,9 +137,9 @@ _ASKED, _PREFETCHED, _USED, _LEARN = "asked", "prefetched", "used", "learn"
 
 
 def prefetch(request, *, per_visitor=()) -> None:
-    """Read in one round trip, with the generation, the rows this page read the last time it was rendered (as
-    :func:`learn` kept their names) and the ``per_visitor`` names: :func:`remember` then finds them without asking
-    the shared cache again. Without a request's values or a cache nothing is read."""
+    """Read in two round trips the generation with the working-day exceptions, then the rows this page read the
+    last time it was rendered (as :func:`learn` kept their names) with the ``per_visitor`` names: :func:`remember`
+    then finds them without asking the shared cache again. Without a request's values or a cache nothing is read."""
     values = getattr(_request, "values", None)
     if values is None or not seconds():
         return
@@ -149,11 +149,17 @@ def prefetch(request, *, per_visitor=()) -> None:
         return
     raw = f"{request.scheme}://{host}{request.path}|{get_language()}"
     list_key = f"{PREFETCH_KEY}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    from .models.calendar import EXCEPTIONS_CACHE_KEY  # the working-day exceptions: read by most public pages
+
     cache = _cache()
-    found = cache.get_many([GENERATION_KEY, list_key])
+    # The exceptions live in the default cache: read with the generation when that is the page cache too.
+    shared = [EXCEPTIONS_CACHE_KEY] if awards_settings.PAGE_CACHE == DEFAULT_CACHE_ALIAS else []
+    found = cache.get_many([GENERATION_KEY, list_key, *shared])
     if GENERATION_KEY not in found:
         return
     values[GENERATION_KEY] = found[GENERATION_KEY]
+    if shared and found.get(EXCEPTIONS_CACHE_KEY) is not None:
+        values[EXCEPTIONS_CACHE_KEY] = found[EXCEPTIONS_CACHE_KEY]  # what CalendarException.objects.exceptions() keeps
     names = found.get(list_key) or []
     keys = [_row_key(name) for name in [*names, *per_visitor]]
     values[_PREFETCHED] = cache.get_many(keys)

@@ -298,3 +298,42 @@ def test_the_site_is_kept_only_for_allowed_hosts(rf, site_root):
         assert page_cache.site_for_request(rf.get("/", HTTP_HOST="evil.example")) is None
         site = page_cache.site_for_request(rf.get("/"))
     assert site is not None and site.root_page.specific.pk == site_root.pk
+
+
+def test_a_page_for_a_signed_in_visitor_reads_the_shared_cache_in_three_round_trips(client, site_root, settings):
+    """Once its rows are kept and their names learned, the voting page asks the shared cache three times: the
+    session, the generation with the names of the rows the page read last time, and those rows with the visitor's
+    admin access. The page is still rendered for the visitor."""
+    from django.core.cache import caches
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    call = make_voting_call(site_root)
+    make_candidates(call, 3)
+    page = make_voting_page(call)
+    client.force_login(make_user("counted-reader", first_name="计数读者"))
+    for _ in range(2):  # the rows kept, then their names learned
+        client.get(page.url)
+    shared = caches["default"]
+    asked, inside = [], []
+    operations = ("get", "get_many", "has_key", "set", "add")
+    for operation in operations:
+        original = getattr(shared, operation)
+
+        def counted(*args, _operation=operation, _original=original, **kwargs):
+            if not inside:  # a local-memory get_many asks get for each key: one round trip all the same
+                asked.append(_operation)
+            inside.append(_operation)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        setattr(shared, operation, counted)
+    try:
+        response = client.get(page.url)
+    finally:
+        for operation in operations:
+            delattr(shared, operation)
+    assert sorted(asked) == ["get", "get_many", "get_many"]
+    html = response.content.decode()
+    assert not hit(response) and "计数读者" in html and html.count('class="awards-candidate') >= 3
