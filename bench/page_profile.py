@@ -64,7 +64,6 @@ def main():
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
     settings.CACHES["default"]["KEY_PREFIX"] = "profile"
     settings.ALLOWED_HOSTS.append("testserver")
@@ -72,22 +71,7 @@ def main():
     serving.reset_database()
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
-    from wagtail_awards.models import Application, CallPage, PublicityPage, VotingPage
-
-    year = timezone.localdate().year
-    open_vote = CallPage.objects.get(slug=f"vote-{year - 1}")
-    template = Application.objects.filter(call=open_vote).first()
-    for n in range(Application.objects.filter(call=open_vote).count(), args.candidates):
-        template.pk, template.reference = None, f"{year - 1}-P{n:03d}"
-        template.project_name = f"候选项目{n + 1}"
-        template.save()
-    pages = {
-        "plain": "/",
-        "notice": CallPage.objects.get(slug=str(year)).url,
-        "voting": VotingPage.objects.child_of(open_vote).get().url,
-        "publicity": PublicityPage.objects.child_of(CallPage.objects.get(slug=f"publicity-{year - 1}")).get().url,
-        "results": PublicityPage.objects.child_of(CallPage.objects.get(year=2021)).get().url,
-    }
+    pages = {"plain": "/", **serving.demo_pages(args.candidates)}
     reader = serving.verified_voters(1, prefix="profile-reader")[0]
     client = Client()
     client.force_login(reader)

@@ -170,9 +170,11 @@ def prefetch(request, *, per_visitor=()) -> None:
 
 def learn(request, response) -> None:
     """Keep the names of the rows this page read (when they changed), for :func:`prefetch` on its next visit: only
-    for a page found (200) at an address without a query string."""
+    for a page found (GET, 200) at an address without a query string."""
     values = getattr(_request, "values", None) or {}
-    if _LEARN not in values or response.status_code != 200 or request.META.get("QUERY_STRING"):
+    if _LEARN not in values or request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return
+    if request.META.get("QUERY_STRING"):
         return
     list_key, names = values[_LEARN]
     used = list(dict.fromkeys(values[_USED]))
@@ -196,7 +198,7 @@ def site_for_request(request):
     port = request.get_port()
 
     def find():
-        site = Site._find_for_request(request)
+        site = Site.find_for_request(request)
         if site is not None:
             root = site.root_page.specific  # kept on the site object, as Wagtail's routing asks for it
             if hasattr(root, "prepare_for_cache"):
