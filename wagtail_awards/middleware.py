@@ -15,11 +15,13 @@ Use it in ``MIDDLEWARE`` instead of ``csp.middleware.CSPMiddleware``.
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import DEFAULT_CACHE_ALIAS
 from django.urls import NoReverseMatch, reverse
 from wagtail import views as wagtail_views
 
 from . import page_cache
-from .templatetags.awards_layout import admin_access_name
+from .conf import awards_settings
+from .models.calendar import EXCEPTIONS_CACHE_KEY
 
 #: The admin's policy when the site sets none: the public policy's rules plus inline styles, data and blob images
 #: (uploads before they are sent) and frames of the admin's own previews.
@@ -92,7 +94,10 @@ class PublicPageCacheMiddleware:
         if view_func is not wagtail_views.serve or not page_cache.seconds():
             return None
         user_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-        page_cache.prefetch(request, per_visitor=[admin_access_name(user_id)] if user_id else ())
+        # The working-day exceptions (most public pages read them) come with the generation when they share its cache.
+        shared = [EXCEPTIONS_CACHE_KEY] if awards_settings.PAGE_CACHE == DEFAULT_CACHE_ALIAS else []
+        visitor = [page_cache.admin_access_name(user_id)] if user_id else []
+        page_cache.prefetch(request, per_visitor=visitor, shared=shared)
         request.awards_prefetched = True
         if not hasattr(request, "_wagtail_site"):
             site = page_cache.site_for_request(request)

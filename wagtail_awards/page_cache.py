@@ -23,7 +23,7 @@ import uuid
 
 from asgiref.local import Local
 from django.conf import settings
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils import timezone
@@ -136,10 +136,11 @@ PREFETCH_SECONDS = 3600
 _ASKED, _PREFETCHED, _USED, _LEARN = "asked", "prefetched", "used", "learn"
 
 
-def prefetch(request, *, per_visitor=()) -> None:
-    """Read in two round trips the generation with the working-day exceptions, then the rows this page read the
-    last time it was rendered (as :func:`learn` kept their names) with the ``per_visitor`` names: :func:`remember`
-    then finds them without asking the shared cache again. Without a request's values or a cache nothing is read."""
+def prefetch(request, *, per_visitor=(), shared=()) -> None:
+    """Read in two round trips the generation with the ``shared`` keys of the same cache (values :func:`per_request`
+    then keeps under their key), then the rows this page read the last time it was rendered (as :func:`learn` kept
+    their names) with the ``per_visitor`` names: :func:`remember` then finds them without asking the shared cache
+    again. Without a request's values or a cache nothing is read."""
     values = getattr(_request, "values", None)
     if values is None or not seconds():
         return
@@ -149,17 +150,14 @@ def prefetch(request, *, per_visitor=()) -> None:
         return
     raw = f"{request.scheme}://{host}{request.path}|{get_language()}"
     list_key = f"{PREFETCH_KEY}:{hashlib.sha256(raw.encode()).hexdigest()}"
-    from .models.calendar import EXCEPTIONS_CACHE_KEY  # the working-day exceptions: read by most public pages
-
     cache = _cache()
-    # The exceptions live in the default cache: read with the generation when that is the page cache too.
-    shared = [EXCEPTIONS_CACHE_KEY] if awards_settings.PAGE_CACHE == DEFAULT_CACHE_ALIAS else []
     found = cache.get_many([GENERATION_KEY, list_key, *shared])
     if GENERATION_KEY not in found:
         return
     values[GENERATION_KEY] = found[GENERATION_KEY]
-    if shared and found.get(EXCEPTIONS_CACHE_KEY) is not None:
-        values[EXCEPTIONS_CACHE_KEY] = found[EXCEPTIONS_CACHE_KEY]  # what CalendarException.objects.exceptions() keeps
+    for key in shared:
+        if found.get(key) is not None:
+            values[key] = found[key]
     names = found.get(list_key) or []
     keys = [_row_key(name) for name in [*names, *per_visitor]]
     values[_PREFETCHED] = cache.get_many(keys)
@@ -206,6 +204,31 @@ def site_for_request(request):
         return site
 
     return remember(f"site:{host}:{port}", find)
+
+
+def admin_access_name(user_id) -> str:
+    """The row cache's name of :func:`may_access_admin`'s answer for the user ``user_id``."""
+    return f"admin-access:{user_id}"
+
+
+def may_access_admin(user) -> bool:
+    """Whether ``user`` holds Wagtail's ``access_admin`` permission, as Django's permission check answers it for the
+    model backend: one query (which the model backend makes in two), kept in the row cache per user for at most
+    :func:`seconds`; none for a superuser. It only decides whether the user bar is shown: the admin checks the
+    permission itself."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    if not user.is_active or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+
+    def holds_it():
+        permissions = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+        return permissions.filter(Q(user=user) | Q(group__user=user)).exists()
+
+    return remember(admin_access_name(user.pk), holds_it, per_visitor=True)
 
 
 def _personal_cookies():

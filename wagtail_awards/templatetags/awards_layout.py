@@ -1,8 +1,6 @@
 """Template tags of the app's layout (``wagtail_awards/base.html`` and ``wagtail_awards/layout.html``)."""
 
 from django import template
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 
 from .. import page_cache
@@ -30,34 +28,12 @@ def awards_include_once(context, template_name):
     return context.template.engine.get_template(template_name).render(context)
 
 
-def admin_access_name(user_id) -> str:
-    """The row cache's name of :func:`may_access_admin`'s answer for the user ``user_id``."""
-    return f"admin-access:{user_id}"
-
-
-def may_access_admin(user) -> bool:
-    """Whether ``user`` holds Wagtail's ``access_admin`` permission, as Django's permission check answers it for the
-    model backend: one query (which the model backend makes in two), kept in the page cache's row cache per user
-    for at most ``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``; none for a superuser. It only decides whether the user bar
-    is shown: the admin checks the permission itself."""
-    if not user.is_active or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-
-    def holds_it():
-        permissions = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
-        return permissions.filter(Q(user=user) | Q(group__user=user)).exists()
-
-    return page_cache.remember(admin_access_name(user.pk), holds_it, per_visitor=True)
-
-
 @register.simple_tag(takes_context=True)
 def awards_userbar(context, position="bottom-right"):
     """Wagtail's user bar (``{% wagtailuserbar %}``) for the people who may use the admin; nothing for anybody else
-    (see :func:`may_access_admin`)."""
+    (see :func:`wagtail_awards.page_cache.may_access_admin`)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not may_access_admin(user):
+    if user is None or not page_cache.may_access_admin(user):
         return ""
     return wagtailuserbar(context, position)
