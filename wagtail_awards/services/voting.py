@@ -376,12 +376,10 @@ def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int) ->
     return throttle.allow(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
 
 
-def rate_limit_reached(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
-    """Whether ``key`` has used its ``limit`` attempts of the current window (counted by :func:`within_rate_limit`).
-
-    Reads only: for limits that count an attempt after it succeeded (a solved captcha), not when it arrives.
-    """
-    return throttle.reached(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
+def give_back_attempt(*, key: str, now: dt.datetime, limit: int, window: int) -> None:
+    """Uncount an attempt counted by :func:`within_rate_limit` that turned out not to count (a wrong answer, a vote
+    outside its window…): for limits that count an attempt up front and keep it only when the captcha was solved."""
+    throttle.give_back(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
 
 
 # Audit

@@ -166,7 +166,9 @@ def vote(request, call_id, application_id):
         return _with_device(request, who, response)
     attempts = _attempts_key(who.key, address)
     limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
-    if voting.rate_limit_reached(key=attempts, now=now, limit=limit, window=window):
+    # The attempt is counted up front (one round trip to the shared cache); it is given back below unless the
+    # captcha was solved. Concurrent attempts therefore never pass the limit together.
+    if not voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window):
         burn_captcha(key=captcha_key)
         refusal = VoteRefused("rate_limited")
         return _confirm(
@@ -187,8 +189,8 @@ def vote(request, call_id, application_id):
             per_day=awards_settings.VOTES_PER_DAY,
         )
     except VoteRefused as exc:
-        if exc.code in SOLVED_REFUSALS:
-            voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
+        if exc.code not in SOLVED_REFUSALS:
+            voting.give_back_attempt(key=attempts, now=now, limit=limit, window=window)
         if exc.code == "not_candidate":
             raise Http404 from None
         form = VoteForm(request=request)
@@ -196,7 +198,6 @@ def vote(request, call_id, application_id):
             return _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
         status = STATUS_FOR_REFUSAL.get(exc.code, 409)
         return _confirm(request, call_id, application_id, form, next_url, refusal=exc, status=status)
-    voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
     return_to = _safe_next(request, next_url) if next_url else _call_url(call_id)
     separator = "&" if "?" in return_to else "?"
     response = HttpResponseRedirect(f"{return_to}{separator}voted={application_id}#candidate-{application_id}")

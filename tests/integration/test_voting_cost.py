@@ -1,0 +1,234 @@
+"""What one vote costs, and that the cheap paths keep every check: the queries of an accepted vote per voter
+identity, the signed-in voter read in one query, and the per-voter/per-address attempts counted up front."""
+
+import uuid
+from collections import Counter
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.cache import cache
+from django.db import connection
+from django.shortcuts import resolve_url
+from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.captcha_helpers import bound_challenge
+from tests.conftest import run_together
+from tests.factories import make_org, make_user
+from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
+from wagtail_awards.captcha import new_challenge
+from wagtail_awards.models import Vote, VotingCode
+from wagtail_awards.rules.voters import Need, Voter
+from wagtail_awards.services import voters
+
+EVERY_IDENTITY = override_settings(WAGTAIL_AWARDS_VOTERS=["verified_account", "voting_code", "insecure_device"])
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def vote(client, call, candidate, *, answer="passed", **extra):
+    key, _answer = bound_challenge(client, "vote")
+    return client.post(
+        reverse("wagtail_awards:vote", args=[call.pk, candidate.pk]),
+        {"captcha_0": key, "captcha_1": answer, "next": "/"},
+        **extra,
+    )
+
+
+def queries_of(action):
+    with CaptureQueriesContext(connection) as captured:
+        result = action()
+    return result, [query["sql"] for query in captured.captured_queries]
+
+
+def account_client(username="cost-voter"):
+    client = Client()
+    client.force_login(verify_voter(make_user(username)))
+    return client
+
+
+def code_client(call):
+    voters.generate_codes(call=call, organization=make_org("常州市第一中学工会"), count=1, user=None)
+    client = Client()
+    client.cookies[voters.CODE_COOKIE] = voters.code_cookie_value(VotingCode.objects.get(call=call))
+    return client
+
+
+def device_client(call=None):
+    client = Client()
+    client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(uuid.uuid4().hex)
+    return client
+
+
+# The queries of an accepted vote (PostgreSQL: the vote is one statement there)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@EVERY_IDENTITY
+# Sessions in the shared cache, as in production (the tests' default engine is the database).
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")
+@pytest.mark.parametrize(
+    ("make_client", "expected"),
+    [
+        # The signed-in user with its verified address, then the vote.
+        (lambda call: account_client(), 2),
+        # The vote alone: a code or device voter reads no user and the code is checked by the vote's statement.
+        (code_client, 1),
+        (device_client, 1),
+    ],
+    ids=["verified account", "voting code", "insecure device"],
+)
+def test_an_accepted_vote_is_one_statement_after_the_voter(site_root, make_client, expected):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    client = make_client(call)
+    key, _answer = bound_challenge(client, "vote")
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    response, sql = queries_of(lambda: client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"}))
+    assert response.status_code == 303, response.content[:500]
+    # The test's own transaction puts a savepoint around the statement; a server in autocommit sends none.
+    sql = [query for query in sql if "SAVEPOINT" not in query]
+    assert len(sql) == expected, sql
+    assert sql[-1].lstrip().startswith("WITH")
+    assert Vote.objects.filter(call=call).count() == 1
+
+
+# The signed-in voter in one query, and only on Django's own terms
+
+
+def identify_with_session(client):
+    request = RequestFactory().post("/")
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(client.session.session_key)
+    request.session.keys()  # loaded before counting: the session engine of the tests is the database
+    # What AuthenticationMiddleware does: the user is loaded lazily, on first use.
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+
+    AuthenticationMiddleware(lambda r: None).process_request(request)
+    return request, queries_of(lambda: voters.identify(request))
+
+
+@pytest.mark.django_db
+def test_a_verified_account_is_identified_with_one_query():
+    client = account_client()
+    request, (who, sql) = identify_with_session(client)
+    assert isinstance(who, Voter) and who.user_id is not None
+    assert len(sql) == 1, sql
+    # request.user is the user loaded there, and asks nothing more.
+    _user, more = queries_of(lambda: (request.user.pk, request.user.is_authenticated))
+    assert request.user.pk == who.user_id and more == []
+
+
+@pytest.mark.django_db
+def test_a_session_of_a_changed_password_is_no_voter(site_root):
+    """A session whose hash no longer matches (the password was changed elsewhere) is logged out, as by Django."""
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    client = account_client()
+    user = verify_voter(make_user("other-device"))
+    client.force_login(user)
+    user.set_password("a new password 123")
+    user.save()
+    _request, (who, _sql) = identify_with_session(client)
+    assert who == Need("login")
+    response = vote(client, call, candidate)
+    assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_or_one_of_another_backend_is_no_voter():
+    client = account_client()
+    user = make_user("cost-voter-2")
+    verify_voter(user)
+    client.force_login(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert identify_with_session(client)[1][0] == Need("login")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert isinstance(identify_with_session(client)[1][0], Voter)
+    # A session naming a backend the site does not use is not trusted.
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "tests.no.such.Backend"
+    session.save()
+    assert identify_with_session(client)[1][0] == Need("login")
+
+
+# Attempts per voter and address: counted up front, kept only when the captcha was solved
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=2, CAPTCHA_TEST_MODE=False)
+def test_wrong_answers_do_not_use_up_the_attempts(site_root):
+    call = make_voting_call(site_root)
+    candidates = make_candidates(call, 4)
+    client = device_client()
+    for _ in range(5):
+        assert vote(client, call, candidates[0], answer="wrong").status_code == 400
+    for candidate in candidates[:2]:
+        key, answer = bound_challenge(client, "vote")
+        url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+        assert client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 303
+    key, answer = bound_challenge(client, "vote")
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidates[2].pk])
+    assert client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 429
+    assert Vote.objects.count() == 2
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=2)
+def test_a_vote_outside_its_window_does_not_use_up_the_attempts(site_root):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    closed = make_voting_call(site_root, opens=now - dt.timedelta(days=3), closes=now - dt.timedelta(days=1))
+    (late,) = make_candidates(closed, 1)
+    call = make_voting_call(site_root, year=2031)
+    candidates = make_candidates(call, 3)
+    client = device_client()
+    for _ in range(4):
+        assert vote(client, closed, late).status_code == 403
+    assert [vote(client, call, candidate).status_code for candidate in candidates] == [303, 303, 429]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(
+    WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=3, WAGTAIL_AWARDS_VOTES_PER_DAY=50
+)
+def test_concurrent_attempts_never_pass_the_limit_together(site_root):
+    """Checked and counted in one step: twelve solved attempts at once from one voter and address, three pass."""
+    call = make_voting_call(site_root)
+    candidates = make_candidates(call, 12)
+    device = uuid.uuid4().hex
+    engine = import_module(settings.SESSION_ENGINE)
+
+    def job_for(candidate):
+        session = engine.SessionStore()
+        key = new_challenge(purpose="vote", session=session)
+        session.save()
+        url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+
+        def job():
+            client = Client()
+            client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+            return client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"}).status_code
+
+        return job
+
+    statuses = run_together([job_for(candidate) for candidate in candidates])
+    assert Counter(statuses) == {303: 3, 429: 9}
+    assert Vote.objects.filter(call=call).count() == 3
