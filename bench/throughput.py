@@ -158,8 +158,9 @@ def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=No
         program,
         f"-t{threads}",
         f"-c{connections or args.connections}",
-        # A data file ends the run itself once its window is over and every request is answered; this only bounds it.
-        f"-d{duration + 120 if data is not None else duration}s",
+        # wrk's main thread waits for -d whatever its threads do: a data file's window, plus at most the 15 s its
+        # threads wait for the last answers (they stop themselves once every request is answered), plus a margin.
+        f"-d{duration + 20 if data is not None else duration}s",
         "--timeout",
         "60s",
         "--latency",

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpResponse
 from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.safestring import mark_safe
 
 from ..access import verified_email
@@ -202,7 +203,8 @@ def _load_account(request) -> None:
     the user is what ``request.user`` answers from here on. Any other case (no session user, another backend, a
     session to verify with a fallback secret or to flush) is left to ``request.user`` as usual.
     """
-    if hasattr(request, "_cached_user") or not hasattr(request, "session"):
+    lazy = getattr(request, "user", None)  # AuthenticationMiddleware's, not evaluated yet
+    if not isinstance(lazy, SimpleLazyObject) or lazy._wrapped is not empty or not hasattr(request, "session"):
         return
     session = request.session
     user_id, backend_path = session.get(auth.SESSION_KEY), session.get(auth.BACKEND_SESSION_KEY)
@@ -217,7 +219,9 @@ def _load_account(request) -> None:
         user = User._default_manager.select_related("awards_verified_email").get(pk=User._meta.pk.to_python(user_id))
     except (User.DoesNotExist, ValidationError, ValueError):
         return
-    if backend.user_can_authenticate(user) and constant_time_compare(session_hash, user.get_session_auth_hash()):
+    if not (backend.user_can_authenticate(user) and hasattr(user, "get_session_auth_hash")):
+        return
+    if constant_time_compare(session_hash, user.get_session_auth_hash()):
         request._cached_user = user
 
 
