@@ -5,14 +5,18 @@ import time
 from django.core.cache import cache
 
 
-def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = None) -> bool:
+def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = None, session=None) -> bool:
     """Count one attempt of ``key`` in ``scope`` and say whether it is within ``limit`` per fixed ``window``
     seconds. ``limit`` 0 never limits. Counted by the shared cache itself, so concurrent attempts on several
     servers all count: on Redis one round trip (a transaction of ``SET NX EX`` and ``INCR``), elsewhere ``add``
-    then ``incr``."""
+    then ``incr``.
+
+    ``session``: a visitor's session not loaded yet; when it is kept in the same Redis (the cache session engine),
+    it is read in the same round trip.
+    """
     if limit <= 0:
         return True
-    return _count(_key(scope, key, window=window, now=now), timeout=window + 60) <= limit
+    return _count(_key(scope, key, window=window, now=now), timeout=window + 60, session=session) <= limit
 
 
 def give_back(scope: str, key: str, *, limit: int, window: int, now: float | None = None) -> None:
@@ -26,14 +30,19 @@ def give_back(scope: str, key: str, *, limit: int, window: int, now: float | Non
         pass
 
 
-def _count(cache_key: str, *, timeout: int) -> int:
+def _count(cache_key: str, *, timeout: int, session=None) -> int:
     client = _redis_client()
     if client is not None:
         raw_key = cache.make_key(cache_key)
+        preload = _preloadable(session)
         with client.pipeline(transaction=True) as pipe:
+            if preload:
+                pipe.get(cache.make_key(session.cache_key))
             pipe.set(raw_key, 0, ex=timeout, nx=True)
             pipe.incr(raw_key)
-            _created, count = pipe.execute()
+            *stored, _created, count = pipe.execute()
+        if preload:
+            _fill(session, stored[0])
         return count
     cache.add(cache_key, 0, timeout=timeout)
     try:
@@ -41,6 +50,27 @@ def _count(cache_key: str, *, timeout: int) -> int:
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=timeout)
         return 1
+
+
+def _preloadable(session) -> bool:
+    """Whether ``session`` is one of the cache session engine's, in this cache, with a key and not loaded yet."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    return (
+        type(session) is SessionStore
+        and settings.SESSION_CACHE_ALIAS == "default"
+        and session.session_key is not None
+        and not hasattr(session, "_session_cache")
+    )
+
+
+def _fill(session, stored) -> None:
+    """Load ``session`` with what its cache key held, as its own ``load()`` would have."""
+    data = cache.client.decode(stored) if stored is not None else None
+    if data is None:
+        session._session_key = None  # expired or unknown: a new, empty session (``load()`` does the same)
+    session._session_cache = data if data is not None else {}
 
 
 def _redis_client():

@@ -18,11 +18,15 @@ from django.urls import reverse
 from tests.captcha_helpers import bound_challenge
 from tests.conftest import run_together
 from tests.factories import make_org, make_user
+from tests.redis_helpers import redis_cache, round_trips
 from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
+from wagtail_awards import throttle
 from wagtail_awards.captcha import new_challenge
 from wagtail_awards.models import Vote, VotingCode
 from wagtail_awards.rules.voters import Need, Voter
+from wagtail_awards.rules.voting import VOTE_RATE
 from wagtail_awards.services import voters
+from wagtail_awards.views.voting import _attempts_key
 
 EVERY_IDENTITY = override_settings(WAGTAIL_AWARDS_VOTERS=["verified_account", "voting_code", "insecure_device"])
 
@@ -232,3 +236,72 @@ def test_concurrent_attempts_never_pass_the_limit_together(site_root):
     statuses = run_together([job_for(candidate) for candidate in candidates])
     assert Counter(statuses) == {303: 3, 429: 9}
     assert Vote.objects.filter(call=call).count() == 3
+
+
+# On Redis (production): a code or device vote's attempt and session in one round trip
+
+
+@pytest.fixture
+def redis(tmp_path):
+    sessions = "django.contrib.sessions.backends.cache"
+    with redis_cache(tmp_path, SESSION_ENGINE=sessions, WAGTAIL_AWARDS_VOTE_IP_LIMIT=5) as shared:
+        yield shared
+
+
+def attempts_of(shared, voter_key, address="127.0.0.1"):
+    return shared.get(throttle._key(VOTE_RATE, _attempts_key(voter_key, address), window=3600, now=None)) or 0
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+@pytest.mark.parametrize("make_client", [code_client, device_client], ids=["voting code", "insecure device"])
+def test_on_redis_a_code_or_device_vote_is_one_round_trip_to_redis(site_root, redis, make_client):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    client = make_client(call)
+    key, _answer = bound_challenge(client, "vote")
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    with round_trips(redis) as sent:
+        response = client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"})
+    # Accepted: the session read with the attempt held the question's secret (the question is bound to it).
+    assert response.status_code == 303
+    assert len(sent) == 1
+    assert attempts_of(redis, Vote.objects.get().voter_key) == 1
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_on_redis_a_signed_in_voter_with_a_device_cookie_counts_as_the_account(site_root, redis):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    client = account_client()
+    device = uuid.uuid4().hex
+    client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
+    assert vote(client, call, candidate).status_code == 303
+    voter_key = Vote.objects.get().voter_key
+    assert voter_key.startswith("e:")
+    assert attempts_of(redis, voter_key) == 1 and attempts_of(redis, f"d:{device}") == 0
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], CAPTCHA_TEST_MODE=False)
+def test_on_redis_attempts_that_do_not_count_are_given_back(site_root, redis):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    device = uuid.uuid4().hex
+    client = device_client()
+    client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    # Junk (no question of this visitor), a wrong answer, and a session Redis does not know (expired).
+    assert client.post(url, {"captcha_0": "0" * 40, "captcha_1": "1", "next": "/"}).status_code == 400
+    assert vote(client, call, candidate, answer="wrong").status_code == 400
+    key, answer = bound_challenge(client, "vote")
+    stranger = device_client()
+    stranger.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
+    stranger.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert stranger.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 400
+    assert attempts_of(redis, f"d:{device}") == 0
+    # The visitor's own solved question passes, and counts.
+    key, answer = bound_challenge(client, "vote")
+    assert client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 303
+    assert attempts_of(redis, f"d:{device}") == 1

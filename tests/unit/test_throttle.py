@@ -1,15 +1,11 @@
 """Attempts count per key in fixed windows of the shared cache, and start afresh at a window's boundary."""
 
 import datetime as dt
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
-from django.core.cache import cache
-from django.test import override_settings
 
+from tests.redis_helpers import redis_cache, round_trips
 from wagtail_awards import throttle
 
 START = dt.datetime(2021, 11, 15, 1, 0, tzinfo=dt.UTC).timestamp()
@@ -36,56 +32,21 @@ def test_keys_and_scopes_count_apart_and_no_limit_never_limits():
 
 
 @pytest.fixture
-def redis_cache(tmp_path):
-    """The shared cache on a Redis server of the test's own (as in production: django-redis)."""
-    server = shutil.which("redis-server")
-    if not server:
-        pytest.fail("redis-server is missing: production settings need Redis (.ci/run installs it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmp_path],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("redis-server did not start")
-                time.sleep(0.05)
-        location = f"redis://127.0.0.1:{port}/0"
-        backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location}
-        with override_settings(CACHES={"default": backend}):
-            yield cache
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def redis(tmp_path):
+    with redis_cache(tmp_path) as cache:
+        yield cache
 
 
-def test_on_redis_an_attempt_is_one_round_trip_and_its_counter_expires(redis_cache):
-    client = redis_cache.client.get_client(write=True)
-    sent = []
-    original = client.connection_pool.get_connection
-
-    def counting(*args, **kwargs):
-        connection = original(*args, **kwargs)
-        sent.append(connection)
-        return connection
-
-    client.connection_pool.get_connection = counting
+def test_on_redis_an_attempt_is_one_round_trip_and_its_counter_expires(redis):
+    client = redis.client.get_client(write=True)
     now = time.time()
-    assert throttle.allow("test", "k", limit=2, window=60, now=now)
-    assert len(sent) == 1  # one connection taken: the SET NX EX and the INCR go as one transaction
-    client.connection_pool.get_connection = original
+    with round_trips(redis) as sent:
+        assert throttle.allow("test", "k", limit=2, window=60, now=now)
+    assert len(sent) == 1  # the SET NX EX and the INCR go as one transaction
     assert throttle.allow("test", "k", limit=2, window=60, now=now)
     assert not throttle.allow("test", "k", limit=2, window=60, now=now)
     assert throttle.reached("test", "k", limit=2, window=60, now=now)
-    key = redis_cache.make_key(throttle._key("test", "k", window=60, now=now))
+    key = redis.make_key(throttle._key("test", "k", window=60, now=now))
     assert 60 < client.ttl(key) <= 120
     # Given back twice (the refused attempt and one more), one attempt is left in the window.
     throttle.give_back("test", "k", limit=2, window=60, now=now)

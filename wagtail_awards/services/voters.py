@@ -225,6 +225,27 @@ def _load_account(request) -> None:
         request._cached_user = user
 
 
+def _code_voter(request) -> Voter | None:
+    code_id = remembered_code(request)
+    return Voter(key=f"c:{code_id}", code_id=code_id) if code_id is not None else None
+
+
+def _device_voter(request) -> Voter | None:
+    device = device_of(request)
+    return Voter(key=f"d:{device}") if device is not None else None
+
+
+def cookie_voter(request) -> Voter | None:
+    """The voter this browser's signed cookies name (a voting code, else a device, as accepted), or ``None``: what
+    :func:`identify` answers unless a signed-in account comes first. Reads no session and no database."""
+    accepted = modes()
+    for mode, voter_of in ((VOTING_CODE, _code_voter), (INSECURE_DEVICE, _device_voter)):
+        voter = voter_of(request) if mode in accepted else None
+        if voter is not None:
+            return voter
+    return None
+
+
 def identify(request) -> Voter | Need:
     """The :class:`Voter` behind ``request``, or what it lacks (:class:`Need`) — by the accepted identities, in
     the order of :data:`MODES`. A voting code is checked against its call by the vote itself."""
@@ -244,14 +265,14 @@ def identify(request) -> Voter | Need:
             else:
                 return Voter(key=email_key(email), user_id=user.pk)
     if VOTING_CODE in accepted:
-        code_id = remembered_code(request)
-        if code_id is not None:
-            return Voter(key=f"c:{code_id}", code_id=code_id)
+        voter = _code_voter(request)
+        if voter is not None:
+            return voter
         needs.append("code")
     if INSECURE_DEVICE in accepted:
-        device = device_of(request)
-        if device is not None:
-            return Voter(key=f"d:{device}")
+        voter = _device_voter(request)
+        if voter is not None:
+            return voter
         needs.append("device")
     # A signed-in account that is not a voter says why; otherwise the first thing to do.
     for reason in ("verify", "roll"):

@@ -370,10 +370,11 @@ def cast_vote(
         raise
 
 
-def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
+def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int, session=None) -> bool:
     """Whether one more attempt from ``key`` (e.g. an IP hash) fits ``limit`` attempts per fixed ``window`` seconds;
-    counts it in the shared cache (:func:`wagtail_awards.throttle.allow`). ``limit`` 0 never limits."""
-    return throttle.allow(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
+    counts it in the shared cache (:func:`wagtail_awards.throttle.allow`; a ``session`` not loaded yet is read in
+    the same round trip where it can be). ``limit`` 0 never limits."""
+    return throttle.allow(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp(), session=session)
 
 
 def give_back_attempt(*, key: str, now: dt.datetime, limit: int, window: int) -> None:
