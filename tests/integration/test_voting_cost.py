@@ -47,6 +47,13 @@ def vote(client, call, candidate, *, answer="passed", **extra):
     )
 
 
+def ready_vote(client, call, candidate):
+    """A vote whose question is bound already, as a callable that sends it (so that only the POST is counted)."""
+    key, _answer = bound_challenge(client, "vote")
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    return lambda: client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"})
+
+
 def queries_of(action):
     with CaptureQueriesContext(connection) as captured:
         result = action()
@@ -94,10 +101,7 @@ def device_client(call=None):
 def test_an_accepted_vote_is_one_statement_after_the_voter(site_root, make_client, expected):
     call = make_voting_call(site_root)
     (candidate,) = make_candidates(call, 1)
-    client = make_client(call)
-    key, _answer = bound_challenge(client, "vote")
-    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
-    response, sql = queries_of(lambda: client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"}))
+    response, sql = queries_of(ready_vote(make_client(call), call, candidate))
     assert response.status_code == 303, response.content[:500]
     # The test's own transaction puts a savepoint around the statement; a server in autocommit sends none.
     sql = [query for query in sql if "SAVEPOINT" not in query]
@@ -258,11 +262,9 @@ def attempts_of(shared, voter_key, address="127.0.0.1"):
 def test_on_redis_a_code_or_device_vote_is_one_round_trip_to_redis(site_root, redis, make_client):
     call = make_voting_call(site_root)
     (candidate,) = make_candidates(call, 1)
-    client = make_client(call)
-    key, _answer = bound_challenge(client, "vote")
-    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    send = ready_vote(make_client(call), call, candidate)
     with round_trips(redis) as sent:
-        response = client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"})
+        response = send()
     # Accepted: the session read with the attempt held the question's secret (the question is bound to it).
     assert response.status_code == 303
     assert len(sent) == 1
