@@ -402,16 +402,21 @@ VOTER_MODES = [
 
 
 def prepare_votes(directory, call, page, mode, *, count, now):
-    """A data file of ``count`` votes for ``call`` in ``mode``: three per voter, each on its own candidate."""
+    """A data file of ``count`` votes for ``call`` in ``mode``: three per voter, each on its own candidate.
+
+    A voter's three votes are a third of the file apart (each in its own round), as people vote: one voter's votes
+    sent at the same instant would queue on that voter's day counter, which the floor vote does not have.
+    """
     from wagtail_awards.models import Application
 
     candidates = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
     voters = [serving.visitor_session(cookie) for cookie in mode.voters((count + 2) // 3, call)]
     token = csrf_token()
     lines = []
-    for n, (key, answer) in enumerate(captchas([voters[n // 3][1] for n in range(count)], now=now)):
-        voter = voters[n // 3][0]
-        candidate = candidates[(n // 3 + n % 3 * 7) % len(candidates)]
+    for n, (key, answer) in enumerate(captchas([voters[n % len(voters)][1] for n in range(count)], now=now)):
+        number, nth = n % len(voters), n // len(voters)
+        voter = voters[number][0]
+        candidate = candidates[(number + nth * 7) % len(candidates)]
         body = form({"captcha_0": key, "captcha_1": answer, "next": page.url, "csrfmiddlewaretoken": token})
         lines.append((f"/awards/vote/{call.pk}/{candidate}/", f"{voter}; csrftoken={token}", body))
     return write_lines(Path(directory) / f"votes-{call.slug}.txt", lines)
