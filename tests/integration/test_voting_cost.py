@@ -22,7 +22,7 @@ from tests.redis_helpers import redis_cache, round_trips
 from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
 from wagtail_awards import throttle
 from wagtail_awards.captcha import new_challenge
-from wagtail_awards.models import Vote, VotingCode
+from wagtail_awards.models import EligibleVoter, Vote, VotingCode
 from wagtail_awards.rules.voters import Need, Voter
 from wagtail_awards.rules.voting import VOTE_RATE
 from wagtail_awards.services import voters
@@ -134,6 +134,24 @@ def test_a_verified_account_is_identified_with_one_query():
     # request.user is the user loaded there, and asks nothing more.
     _user, more = queries_of(lambda: (request.user.pk, request.user.is_authenticated))
     assert request.user.pk == who.user_id and more == []
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTER_ROLL=True)
+def test_with_the_roll_a_voter_on_it_is_identified_with_one_query():
+    user = verify_voter(make_user("roll-voter"), "Roll.Voter@example.org")
+    client = Client()
+    client.force_login(user)
+    _request, (who, _sql) = identify_with_session(client)
+    assert who == Need("roll")
+    # On the roll under another spelling of the address only: the entry must be the verified address itself.
+    EligibleVoter.objects.create(email="ROLL.VOTER@example.org")
+    assert identify_with_session(client)[1][0] == Need("roll")
+    EligibleVoter.objects.all().delete()
+    EligibleVoter.objects.create(email="roll.voter@example.org")
+    _request, (who, sql) = identify_with_session(client)
+    assert isinstance(who, Voter) and who.user_id == user.pk
+    assert len(sql) == 1, sql
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject, empty
@@ -215,8 +215,13 @@ def _load_account(request) -> None:
     if type(backend).get_user is not ModelBackend.get_user:
         return
     User = auth.get_user_model()
+    users = User._default_manager.select_related("awards_verified_email")
+    if awards_settings.VOTER_ROLL:
+        # The roll's entry for the account's address, if any; identify() checks it is exactly the verified address.
+        roll = EligibleVoter.objects.filter(email__iexact=OuterRef(User.get_email_field_name())).values("email")
+        users = users.annotate(_awards_roll_email=Subquery(roll[:1]))
     try:
-        user = User._default_manager.select_related("awards_verified_email").get(pk=User._meta.pk.to_python(user_id))
+        user = users.get(pk=User._meta.pk.to_python(user_id))
     except (User.DoesNotExist, ValidationError, ValueError):
         return
     if not (backend.user_can_authenticate(user) and hasattr(user, "get_session_auth_hash")):
@@ -246,6 +251,11 @@ def cookie_voter(request) -> Voter | None:
     return None
 
 
+def _on_roll(user, email: str) -> bool:
+    """:func:`on_roll`, answered from what :func:`_load_account` read with the user when that is this address."""
+    return getattr(user, "_awards_roll_email", None) == email or on_roll(email)
+
+
 def identify(request) -> Voter | Need:
     """The :class:`Voter` behind ``request``, or what it lacks (:class:`Need`) — by the accepted identities, in
     the order of :data:`MODES`. A voting code is checked against its call by the vote itself."""
@@ -260,7 +270,7 @@ def identify(request) -> Voter | Need:
             email = verified_email(user)
             if email is None:
                 needs.append("verify")
-            elif awards_settings.VOTER_ROLL and not on_roll(email):
+            elif awards_settings.VOTER_ROLL and not _on_roll(user, email):
                 needs.append("roll")
             else:
                 return Voter(key=email_key(email), user_id=user.pk)
