@@ -67,7 +67,10 @@ def _preloadable(session) -> bool:
 
 def _fill(session, stored) -> None:
     """Load ``session`` with what its cache key held, as its own ``load()`` would have."""
-    data = cache.client.decode(stored) if stored is not None else None
+    try:
+        data = cache.client.decode(stored) if stored is not None else None
+    except Exception:  # noqa: BLE001 - unreadable session data: a new session, as ``load()`` treats it
+        data = None
     if data is None:
         session._session_key = None  # expired or unknown: a new, empty session (``load()`` does the same)
     session._session_cache = data if data is not None else {}
