@@ -60,6 +60,7 @@ def run_together(jobs, *, threads=None):
         thread.join(timeout=300)
     return results
 
+
 _MIGRATED_STATE = {}
 
 

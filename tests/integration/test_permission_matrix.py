@@ -328,13 +328,17 @@ ROWS = {
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: recommendation list": Row(
-        url=lambda w, t: reverse("wagtail_awards_admin:recommend")
-        + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}",
+        url=lambda w, t: (
+            reverse("wagtail_awards_admin:recommend")
+            + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}"
+        ),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: recommendation export": Row(
-        url=lambda w, t: reverse("wagtail_awards_admin:recommend")
-        + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}&export=csv",
+        url=lambda w, t: (
+            reverse("wagtail_awards_admin:recommend")
+            + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}&export=csv"
+        ),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: decide": Row(
@@ -437,7 +441,9 @@ ROWS = {
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: review assignment inspect": Row(
-        url=lambda w, t: reverse("wagtail_awards_reviewassignment_modeladmin_inspect", args=[o(w, f"{t}_assignment").pk]),
+        url=lambda w, t: reverse(
+            "wagtail_awards_reviewassignment_modeladmin_inspect", args=[o(w, f"{t}_assignment").pk]
+        ),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "admin: home page panel": Row(url=lambda w, t: reverse("wagtailadmin_home"), marker=lambda w, t: "awards-round"),
@@ -650,7 +656,9 @@ MATRIX = {
 def expected(row_name):
     cells = MATRIX[row_name].split()
     assert len(cells) == len(ROLES), row_name
-    return {role: dict(zip(("own", "other"), cell.split("/"), strict=True)) for role, cell in zip(ROLES, cells, strict=True)}
+    return {
+        role: dict(zip(("own", "other"), cell.split("/"), strict=True)) for role, cell in zip(ROLES, cells, strict=True)
+    }
 
 
 def test_every_row_has_expectations_and_every_expectation_a_row():
