@@ -209,3 +209,25 @@ def request(port, method, path, *, fields=None, body=None, headers=None, cookies
         return Response(response.status, response.getheaders(), response.read())
     finally:
         connection.close()
+
+
+def demo_pages(candidates: int) -> dict:
+    """The demo's public pages by name (notice, voting, publicity, results) as URL paths, the open vote brought to
+    ``candidates`` candidates (copies of its first one)."""
+    from django.utils import timezone
+
+    from wagtail_awards.models import Application, CallPage, PublicityPage, VotingPage
+
+    year = timezone.localdate().year
+    open_vote = CallPage.objects.get(slug=f"vote-{year - 1}")
+    template = Application.objects.filter(call=open_vote).first()
+    for n in range(Application.objects.filter(call=open_vote).count(), candidates):
+        template.pk, template.reference = None, f"{year - 1}-B{n:03d}"
+        template.project_name = f"基准候选项目{n + 1}"
+        template.save()
+    return {
+        "notice": CallPage.objects.get(slug=str(year)).url,
+        "voting": VotingPage.objects.child_of(open_vote).get().url,
+        "publicity": PublicityPage.objects.child_of(CallPage.objects.get(slug=f"publicity-{year - 1}")).get().url,
+        "results": PublicityPage.objects.child_of(CallPage.objects.get(year=2021)).get().url,
+    }

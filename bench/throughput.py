@@ -484,7 +484,7 @@ def main():
     call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
     from django.contrib.auth import get_user_model
 
-    from wagtail_awards.models import CallIndexPage, CallPage, PublicityPage, VotingPage
+    from wagtail_awards.models import CallIndexPage
 
     now = timezone.now()
     index = CallIndexPage.objects.first()
@@ -492,23 +492,8 @@ def main():
     # The signed-in visitor of the rendered pages: a voter with a verified address.
     reader = serving.session_cookie(serving.verified_voters(1, prefix="bench-reader")[0])
     admin = serving.session_cookie(User.objects.get(username="province"))
-    year = timezone.localdate().year
-    open_vote = CallPage.objects.get(slug=f"vote-{year - 1}")
-    voting_page = VotingPage.objects.child_of(open_vote).get()
     # The open vote of the demo has a few candidates; the bench shows --candidates.
-    from wagtail_awards.models import Application
-
-    template = Application.objects.filter(call=open_vote).first()
-    for n in range(Application.objects.filter(call=open_vote).count(), args.candidates):
-        template.pk, template.reference = None, f"{year - 1}-B{n:03d}"
-        template.project_name = f"基准候选项目{n + 1}"
-        template.save()
-    pages = {
-        "notice": CallPage.objects.get(slug=str(year)).url,
-        "voting": voting_page.url,
-        "publicity": PublicityPage.objects.child_of(CallPage.objects.get(slug=f"publicity-{year - 1}")).get().url,
-        "results": PublicityPage.objects.child_of(CallPage.objects.get(year=2021)).get().url,
-    }
+    pages = serving.demo_pages(args.candidates)
     prepared = args.votes
     floor_call, _floor_page = bench_call(index, "bench-floor", now=now, candidates=1)
     floor_data = prepare_floor(workdir, floor_call, count=prepared, now=now)

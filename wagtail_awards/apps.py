@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -27,6 +28,8 @@ class WagtailAwardsConfig(AppConfig):
         forget = exception.objects.forget_cached
         post_save.connect(forget, sender=exception, dispatch_uid="wagtail_awards_forget_saved", weak=False)
         post_delete.connect(forget, sender=exception, dispatch_uid="wagtail_awards_forget_gone", weak=False)
+        request_started.connect(page_cache.start_request, dispatch_uid="wagtail_awards_page_cache_request_started")
+        request_finished.connect(page_cache.end_request, dispatch_uid="wagtail_awards_page_cache_request_finished")
         purge = page_cache.purge
         page_published.connect(purge, dispatch_uid="wagtail_awards_purge_published")
         page_unpublished.connect(purge, dispatch_uid="wagtail_awards_purge_unpublished")

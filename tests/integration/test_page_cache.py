@@ -256,3 +256,84 @@ def test_objection_errors_are_rendered_with_caching_on(client, site_root):
     html = response.content.decode()
     assert response.status_code == 200 and "has-error" in html
     assert 'name="captcha_1"' in html and "data-challenge-url" not in html
+
+
+def test_privacy_given_to_a_page_kept_for_signed_in_visitors_applies_at_once(client, site_root):
+    """The routed page object is kept in the row cache with the answer "no view restriction applies"; restricting
+    the page (or a page above it) to a group purges it, so the next visit is refused."""
+    from django.contrib.auth.models import Group
+
+    call = make_voting_call(site_root)
+    page = make_voting_page(call)
+    client.force_login(make_user("outsider", first_name="局外人"))
+    assert client.get(page.url).status_code == 200
+    assert client.get(page.url).status_code == 200  # from the kept page object
+    restriction = PageViewRestriction.objects.create(page=call, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.create(name="评委"))
+    refused = client.get(page.url)
+    assert refused.status_code != 200 and "局外人" not in refused.content.decode()
+
+
+def test_the_cache_generation_is_read_once_a_request_and_replaced_by_a_purge_in_it():
+    from wagtail_awards import page_cache
+
+    page_cache.start_request()
+    try:
+        first = page_cache.generation()
+        cache.set(page_cache.GENERATION_KEY, "changed-elsewhere", timeout=None)
+        assert page_cache.generation() == first  # one request sees one generation
+        page_cache.purge()
+        purged = page_cache.generation()
+        assert purged not in (first, "changed-elsewhere") and purged == cache.get(page_cache.GENERATION_KEY)
+    finally:
+        page_cache.end_request()
+    cache.set(page_cache.GENERATION_KEY, "next-request", timeout=None)
+    assert page_cache.generation() == "next-request"  # outside a request, always the shared cache's
+
+
+def test_the_site_is_kept_only_for_allowed_hosts(rf, site_root):
+    from wagtail_awards import page_cache
+
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        assert page_cache.site_for_request(rf.get("/", HTTP_HOST="evil.example")) is None
+        site = page_cache.site_for_request(rf.get("/"))
+    assert site is not None and site.root_page.specific.pk == site_root.pk
+
+
+def test_a_page_for_a_signed_in_visitor_reads_the_shared_cache_in_three_round_trips(client, site_root, settings):
+    """Once its rows are kept and their names learned, the voting page asks the shared cache three times: the
+    session, the generation with the names of the rows the page read last time, and those rows with the visitor's
+    admin access. The page is still rendered for the visitor."""
+    from django.core.cache import caches
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    call = make_voting_call(site_root)
+    make_candidates(call, 3)
+    page = make_voting_page(call)
+    client.force_login(make_user("counted-reader", first_name="计数读者"))
+    for _ in range(2):  # the rows kept, then their names learned
+        client.get(page.url)
+    shared = caches["default"]
+    asked, inside = [], []
+    operations = ("get", "get_many", "has_key", "set", "add")
+    for operation in operations:
+        original = getattr(shared, operation)
+
+        def counted(*args, _operation=operation, _original=original, **kwargs):
+            if not inside:  # a local-memory get_many asks get for each key: one round trip all the same
+                asked.append(_operation)
+            inside.append(_operation)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        setattr(shared, operation, counted)
+    try:
+        response = client.get(page.url)
+    finally:
+        for operation in operations:
+            delattr(shared, operation)
+    assert sorted(asked) == ["get", "get_many", "get_many"]
+    html = response.content.decode()
+    assert not hit(response) and "计数读者" in html and html.count('class="awards-candidate') >= 3

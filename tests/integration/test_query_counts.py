@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.factories import local, make_org, make_user
 from tests.publicity_factories import make_publicity
-from tests.voting_helpers import make_voting_call, make_voting_page
+from tests.voting_helpers import make_voting_call, make_voting_page, verify_voter
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import (
     Application,
@@ -164,3 +164,36 @@ def test_public_pages_and_admin_screens_do_not_grow_with_the_number_of_projects(
     client.logout()
     html = client.get(world["voting_page"].url).content.decode()
     assert html.count('class="awards-candidate') >= 500
+
+
+def test_a_signed_in_visitors_page_is_rendered_for_them_with_one_query_once_rows_are_warm(world, client, settings):
+    """With the production caching (the page cache first, rows and fragments in the shared cache), a page for a
+    signed-in voter is still built for them — their name in the header, never the anonymous copy — and its only
+    query is the visitor's own user row; the site root adds the list of its calls."""
+    from wagtail_awards.middleware import PublicPageCacheMiddleware
+
+    grow(world, 10)
+    middleware = f"{PublicPageCacheMiddleware.__module__}.{PublicPageCacheMiddleware.__name__}"
+    settings.MIDDLEWARE = [middleware, *settings.MIDDLEWARE]
+    settings.WAGTAIL_AWARDS_PAGE_CACHE_SECONDS = 30
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    cache.clear()
+    voter = make_user("signed-in-reader", first_name="读者甲")
+    verify_voter(voter)
+    client.force_login(voter)
+    pages = {
+        "site root": ("/", None),
+        "notice": (world["vote_call"].url, None),
+        "voting page": (world["voting_page"].url, None),
+        "publicity page": (world["publicity_page"].url, IN_PUBLICITY),
+        "results page": (world["results_page"].url, AFTER_PUBLICITY),
+    }
+    for url, moment in pages.values():  # the first visit of a finished publicity finalises it (a purge)
+        with time_machine.travel(moment or timezone.now(), tick=False):
+            client.get(url)
+    figures = {name: count(client, url, moment) for name, (url, moment) in pages.items()}
+    assert figures == {"site root": 2, "notice": 1, "voting page": 1, "publicity page": 1, "results page": 1}
+    for url, moment in pages.values():
+        with time_machine.travel(moment or timezone.now(), tick=False):
+            response = client.get(url)
+        assert response.get("X-Awards-Cache") != "hit" and "读者甲" in response.content.decode(), url

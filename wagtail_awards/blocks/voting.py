@@ -14,22 +14,34 @@ The board itself (candidates, state, tallies) is read by the template, through `
 below the services.
 """
 
-import hashlib
 import json
 
-from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from .. import page_cache
-from ..conf import awards_settings
 from ..rules.voting import TALLIES_AFTER, TALLIES_DURING
 
 
+class PublishedPageChooserBlock(blocks.PageChooserBlock):
+    """Wagtail's page chooser whose pages, read with the stream, come from the page cache's row cache: the call of
+    a voting block shows its published state, which changes only on publishing (which purges the rows). Migrations
+    see Wagtail's own block."""
+
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
+
+    def bulk_to_python(self, values):
+        found = page_cache.remember(
+            f"chosen-pages:{self.model_class._meta.label}:{','.join(str(value) for value in values)}",
+            lambda: super(PublishedPageChooserBlock, self).bulk_to_python(values),
+        )
+        return list(found)
+
+
 class VotingBlock(blocks.StructBlock):
-    call = blocks.PageChooserBlock(page_type="wagtail_awards.CallPage", label=_("Call"))
+    call = PublishedPageChooserBlock(page_type="wagtail_awards.CallPage", label=_("Call"))
     heading = blocks.CharBlock(label=_("Heading"), required=False)
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
     show_tallies = blocks.ChoiceBlock(
@@ -47,30 +59,28 @@ class VotingBlock(blocks.StructBlock):
         template = "wagtail_awards/blocks/voting.html"
 
     def render(self, value, context=None):
-        key = self.fragment_key(value, context)
-        if key is None:
-            return super().render(value, context=context)
-        cache = caches[awards_settings.PAGE_CACHE]
-        html = cache.get(key)
-        if html is None:
-            html = super().render(value, context=context)
+        name = self.fragment_name(value, context)
+        timeout = 0
+        if name is not None:
             now = timezone.now()
             change = value["call"].next_change(now)
             timeout = page_cache.seconds()
             if change is not None:
                 timeout = min(timeout, int((change - now).total_seconds()))
-            if timeout > 0:
-                cache.set(key, html, timeout)
-        return html
+        if timeout <= 0:
+            return super().render(value, context=context)
+        return page_cache.remember(
+            name, lambda: super(VotingBlock, self).render(value, context=context), timeout=timeout
+        )
 
-    def fragment_key(self, value, context):
-        """The cache key of the block's HTML in ``context``, or ``None`` when it is rendered afresh."""
+    def fragment_name(self, value, context):
+        """The name of the block's HTML in ``context`` in the page cache's row cache, or ``None`` when it is
+        rendered afresh."""
         request = (context or {}).get("request")
         if request is None or value.get("call") is None or not page_cache.seconds() or request.GET.get("voted"):
             return None
         settings = json.dumps(self.get_prep_value(value), sort_keys=True, default=str)
-        raw = f"{settings}|{request.path}|{get_language()}"
-        return f"wagtail_awards:voting-block:{page_cache.generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        return f"voting-block:{settings}|{request.path}|{get_language()}"
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -2,6 +2,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .. import page_cache
 from ..rules.workdays import Calendar, configured_holidays
 
 #: The exceptions are kept in the shared cache: they change rarely and are read on every public page of a call.
@@ -11,17 +12,23 @@ EXCEPTIONS_CACHE_SECONDS = 300
 
 class CalendarExceptionManager(models.Manager):
     def exceptions(self) -> dict:
-        """Every exception as ``{date: is_working_day}``, from the shared cache (saving or deleting one forgets it)."""
-        exceptions = cache.get(EXCEPTIONS_CACHE_KEY)
-        if exceptions is None:
-            exceptions = dict(self.values_list("day", "is_working_day"))
-            cache.set(EXCEPTIONS_CACHE_KEY, exceptions, EXCEPTIONS_CACHE_SECONDS)
-        return exceptions
+        """Every exception as ``{date: is_working_day}``, from the shared cache (saving or deleting one forgets it),
+        read once a request."""
+
+        def read():
+            exceptions = cache.get(EXCEPTIONS_CACHE_KEY)
+            if exceptions is None:
+                exceptions = dict(self.values_list("day", "is_working_day"))
+                cache.set(EXCEPTIONS_CACHE_KEY, exceptions, EXCEPTIONS_CACHE_SECONDS)
+            return exceptions
+
+        return page_cache.per_request(EXCEPTIONS_CACHE_KEY, read)
 
     def forget_cached(self, **_signal_kwargs) -> None:
         """Drop the cached exceptions now and again once the change is committed (connected to saving and deleting
         an exception), so no request caches the rows of before the commit."""
         cache.delete(EXCEPTIONS_CACHE_KEY)
+        page_cache.forget_per_request(EXCEPTIONS_CACHE_KEY)
         transaction.on_commit(lambda: cache.delete(EXCEPTIONS_CACHE_KEY))
 
     def calendar(self) -> Calendar:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 
 from .. import page_cache
 from ..blocks import NoticeBodyBlock
@@ -35,6 +35,19 @@ class PublicPageMixin:
 
     def is_public(self, request) -> bool:
         return request.method in ("GET", "HEAD")
+
+    def prepare_for_cache(self):
+        """Read what serving the page asks besides its own row before the page object is kept in the row cache
+        (routing, purged with the cached pages): whether a view restriction applies to it (Wagtail's privacy check
+        takes two queries a request)."""
+        self._restricted = super().get_view_restrictions().exists()
+
+    def get_view_restrictions(self):
+        # A page from the row cache that no restriction applied to when it was kept: none applies (adding one
+        # purges the row cache); otherwise Wagtail's own queries.
+        if getattr(self, "_restricted", True):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()
 
     def public_until(self, now: dt.datetime) -> dt.datetime | None:
         return None
@@ -85,33 +98,37 @@ class CallIndexPage(PublicPageMixin, LayoutPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["calls"] = CallPage.objects.child_of(self).live().order_by("-year", "-first_published_at")
+        # The list shows titles, years and deadlines: the notices' stream bodies stay in the database.
+        calls = CallPage.objects.child_of(self).live().defer_streamfields()
+        context["calls"] = calls.order_by("-year", "-first_published_at")
         return context
 
     def route(self, request, path_components):
-        """Find a page below this one by its URL path, however deep: the page's id and type from the page cache's
-        row cache (purged when pages are published, moved or deleted) or one query, then the page itself in one
-        query (Wagtail's own routing takes two per level). Anything else (an unknown path, a page routing further
-        itself) goes the usual way."""
+        """Find a page below this one by its URL path, however deep: the page itself (its specific object, as
+        published) from the page cache's row cache (purged when pages are published, unpublished, moved or deleted
+        and when a page's privacy changes), or from two queries (Wagtail's own routing takes two per level).
+        Anything else (an unknown path, a page routing further itself) goes the usual way."""
         if path_components:
             url_path = self.url_path + "/".join(path_components) + "/"
 
             def find():
-                return (
+                found = (
                     Page.objects.filter(path__startswith=self.path, depth=self.depth + len(path_components))
                     .filter(url_path=url_path)
                     .values_list("pk", "content_type_id")
                     .first()
                 )
-
-            found = page_cache.remember(f"route:{self.pk}:{url_path}", find)
-            if found is not None:
-                model = ContentType.objects.get_for_id(found[1]).model_class()
+                model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
                 page = model.objects.filter(pk=found[0], url_path=url_path).first() if model else None
-                if page is not None:
-                    if len(path_components) == 1:
-                        page._cached_parent_obj = self
-                    return page.route(request, [])
+                if page is not None and hasattr(page, "prepare_for_cache"):
+                    page.prepare_for_cache()
+                return page
+
+            page = page_cache.remember(f"route:{self.pk}:{url_path}", find)
+            if page is not None:
+                if len(path_components) == 1:
+                    page._cached_parent_obj = self
+                return page.route(request, [])
         return super().route(request, path_components)
 
 

@@ -1,6 +1,9 @@
 """Template tags of the app's layout (``wagtail_awards/base.html`` and ``wagtail_awards/layout.html``)."""
 
 from django import template
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
+
+from .. import page_cache
 
 register = template.Library()
 
@@ -23,3 +26,14 @@ def awards_include_once(context, template_name):
         return ""
     rendered.add(template_name)
     return context.template.engine.get_template(template_name).render(context)
+
+
+@register.simple_tag(takes_context=True)
+def awards_userbar(context, position="bottom-right"):
+    """Wagtail's user bar (``{% wagtailuserbar %}``) for the people who may use the admin; nothing for anybody else
+    (see :func:`wagtail_awards.page_cache.may_access_admin`)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not page_cache.may_access_admin(user):
+        return ""
+    return wagtailuserbar(context, position)
