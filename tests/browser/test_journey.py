@@ -17,8 +17,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Site
 
-from tests.factories import make_application, make_org, make_site, make_user
-from tests.voting_helpers import make_voting_page, verify_voter
+from tests.builders import make_application, make_org, make_site, make_user, make_voting_page, verify_voter
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
     Application,

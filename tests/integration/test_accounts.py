@@ -11,8 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import PASSWORD, approve, make_org, make_user, register
+from tests.builders import PASSWORD, approve, bound_challenge, make_org, make_user, register
 from wagtail_awards import access
 from wagtail_awards.enums import MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import Membership, Organization, UnitInvitation

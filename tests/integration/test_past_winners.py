@@ -11,8 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_application, make_call, make_org, make_user
-from tests.integration.application_world import PDF
+from tests.builders import PDF, make_application, make_call, make_org, make_user
 from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
 from wagtail_awards.models import Application, ApplicationFormField, ApplicationFormPage, PastAward
 from wagtail_awards.services.setup import ensure_role_groups

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_application, make_call, make_org, make_user, register
+from tests.builders import make_application, make_call, make_org, make_user, register
 from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import ApplicationFile, ApplicationFormPage, Membership
 from wagtail_awards.services.setup import ensure_role_groups

@@ -19,8 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from tests.factories import make_application, make_call, make_org, make_user
-from tests.voting_helpers import add_vote
+from tests.builders import add_vote, make_application, make_call, make_org, make_user
 from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
@@ -328,13 +327,17 @@ ROWS = {
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: recommendation list": Row(
-        url=lambda w, t: reverse("wagtail_awards_admin:recommend")
-        + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}",
+        url=lambda w, t: (
+            reverse("wagtail_awards_admin:recommend")
+            + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}"
+        ),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: recommendation export": Row(
-        url=lambda w, t: reverse("wagtail_awards_admin:recommend")
-        + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}&export=csv",
+        url=lambda w, t: (
+            reverse("wagtail_awards_admin:recommend")
+            + f"?call={o(w, 'round_call').pk}&org={o(w, 'nanjing' if t == 'own' else 'suzhou').pk}&export=csv"
+        ),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: decide": Row(
@@ -437,7 +440,9 @@ ROWS = {
         marker=lambda w, t: o(w, t).project_name,
     ),
     "review: review assignment inspect": Row(
-        url=lambda w, t: reverse("wagtail_awards_reviewassignment_modeladmin_inspect", args=[o(w, f"{t}_assignment").pk]),
+        url=lambda w, t: reverse(
+            "wagtail_awards_reviewassignment_modeladmin_inspect", args=[o(w, f"{t}_assignment").pk]
+        ),
         marker=lambda w, t: o(w, t).project_name,
     ),
     "admin: home page panel": Row(url=lambda w, t: reverse("wagtailadmin_home"), marker=lambda w, t: "awards-round"),
@@ -650,7 +655,9 @@ MATRIX = {
 def expected(row_name):
     cells = MATRIX[row_name].split()
     assert len(cells) == len(ROLES), row_name
-    return {role: dict(zip(("own", "other"), cell.split("/"), strict=True)) for role, cell in zip(ROLES, cells, strict=True)}
+    return {
+        role: dict(zip(("own", "other"), cell.split("/"), strict=True)) for role, cell in zip(ROLES, cells, strict=True)
+    }
 
 
 def test_every_row_has_expectations_and_every_expectation_a_row():

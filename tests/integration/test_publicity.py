@@ -8,9 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import local, make_org, make_user
-from tests.publicity_factories import make_award, make_publicity
+from tests.builders import bound_challenge, local, make_award, make_org, make_publicity, make_user
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, Role
 from wagtail_awards.models import Award, AwardsLogEntry, CalendarException, Objection
 from wagtail_awards.services import publicity
@@ -437,7 +435,7 @@ def test_one_publicity_page_per_call_and_only_under_a_call(in_publicity, site_ro
 
 @pytest.mark.django_db
 def test_admin_preview_of_a_new_publicity_page(client, site_root):
-    from tests.factories import make_call
+    from tests.builders import make_call
 
     call = make_call(site_root, publicity_starts=local(2021, 9, 29, 9))
     admin = make_user("admin", is_superuser=True, is_staff=True)

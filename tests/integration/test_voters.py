@@ -9,11 +9,13 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import make_application, make_org, make_user
-from tests.voting_helpers import (
+from tests.builders import (
+    bound_challenge,
+    make_application,
     make_candidates,
+    make_org,
     make_province_admin,
+    make_user,
     make_voting_call,
     make_voting_page,
     verify_voter,

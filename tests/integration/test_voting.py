@@ -10,9 +10,16 @@ from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import make_application, make_user
-from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page, verify_voter
+from tests.builders import (
+    add_vote,
+    bound_challenge,
+    make_application,
+    make_candidates,
+    make_user,
+    make_voting_call,
+    make_voting_page,
+    verify_voter,
+)
 from wagtail_awards.captcha import consume_captcha
 from wagtail_awards.models import AwardsLogEntry, Vote, VoterDay
 from wagtail_awards.rules.voting import MostPopularError
@@ -215,7 +222,7 @@ def test_not_a_candidate_is_404(client, call, voter):
 
 @override_settings(WAGTAIL_AWARDS_VOTES_PER_DAY=2)
 def test_daily_limit_with_frozen_time(client, site_root, voter):
-    from tests.factories import local
+    from tests.builders import local
 
     call = make_voting_call(site_root, opens=local(2030, 11, 15, 9), closes=local(2030, 11, 21, 23, 59, 59))
     a, b, c = make_candidates(call, 3)
@@ -235,7 +242,7 @@ def test_daily_limit_with_frozen_time(client, site_root, voter):
 
 
 def test_window_boundaries_with_frozen_time(client, site_root, voter):
-    from tests.factories import local
+    from tests.builders import local
 
     opens, closes = local(2030, 11, 15, 9), local(2030, 11, 21, 23, 59, 59)
     call = make_voting_call(site_root, opens=opens, closes=closes)
@@ -329,7 +336,7 @@ def test_unsafe_next_is_ignored(client, call, voter):
 
 @pytest.fixture
 def province_admin(client):
-    from tests.factories import make_org
+    from tests.builders import make_org
     from wagtail_awards.enums import OrganizationKind, Role
     from wagtail_awards.services.setup import ensure_role_groups
 
