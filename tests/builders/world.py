@@ -53,7 +53,7 @@ PEOPLE = {
     "reviewer_seu": ("seu", Role.REVIEWER, ""),
     "reviewer_sz": ("suzhou", Role.REVIEWER, ""),
     "reviewer_prov": ("province", Role.REVIEWER, ""),
-    "applicant": ("nj1", Role.APPLICANT, "applicant@example.com"),
+    "applicant": ("nj1", Role.APPLICANT, "a@example.com"),
     "colleague": ("nj1", Role.APPLICANT, ""),
     "applicant_nj2": ("nj2", Role.APPLICANT, ""),
     "applicant_sz1": ("sz1", Role.APPLICANT, ""),

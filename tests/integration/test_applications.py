@@ -86,7 +86,7 @@ def test_save_draft_then_edit_then_submit(client, world, frozen, django_capture_
     confirmation = client.get(response["Location"])
     assert "2021-0001" in confirmation.content.decode()
     assert len(mail.outbox) == 1 and "2021-0001" in mail.outbox[0].subject
-    assert mail.outbox[0].to == ["applicant@example.com"]
+    assert mail.outbox[0].to == ["a@example.com"]
 
     actions = list(AwardsLogEntry.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
     assert "wagtail_awards.submit" in actions and "wagtail_awards.save_draft" in actions

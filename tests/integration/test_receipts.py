@@ -83,7 +83,7 @@ def test_the_command_sends_due_receipts_once(applicant, world, django_capture_on
     assert application.receipt_due and application.receipt_attempts == 2 and mail.outbox == []
 
     call_command("awards_send_receipts")
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["applicant@example.com"]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["a@example.com"]
     assert "2021-0001" in mail.outbox[0].subject and "http://127.0.0.1:8000/awards/applications/" in mail.outbox[0].body
     application.refresh_from_db()
     assert not application.receipt_due and application.receipt_sent_at and application.receipt_error == ""
