@@ -191,8 +191,8 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
 
     # 2. Two units register and ask to join their units; the city union approves both in the admin.
     first, second = new_person(browser), new_person(browser)
-    register(first, base, call, "langya", "南京市琅琊路小学工会")
-    register(second, base, call, "jinling", "南京市金陵中学工会")
+    register_in_browser(first, base, call, "langya", "南京市琅琊路小学工会")
+    register_in_browser(second, base, call, "jinling", "南京市金陵中学工会")
     city = new_person(browser)
     admin_login(city, base, "nanjing")
     city.goto(base + "/admin/wagtail_awards/membership/?status=pending")
@@ -398,7 +398,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     province.context.close()
 
 
-def register(page, base, call, username, unit):
+def register_in_browser(page, base, call, username, unit):
     """A new applicant: from the notice to the login page, registers asking to join ``unit`` and confirms the
     address; the request waits for approval."""
     page.goto(base + call.url)

@@ -18,6 +18,7 @@ from tests.builders import (
     make_user,
     make_voting_call,
     make_voting_page,
+    post_vote,
     verify_voter,
 )
 from wagtail_awards import checks
@@ -37,15 +38,6 @@ def call(site_root):
     call = make_voting_call(site_root)
     make_voting_page(call)
     return call
-
-
-def post_vote(client, call, candidate, **extra):
-    key, _answer = bound_challenge(client, "vote")
-    return client.post(
-        reverse("wagtail_awards:vote", args=[call.pk, candidate.pk]),
-        {"captcha_0": key, "captcha_1": "passed", "next": "/"},
-        **extra,
-    )
 
 
 @pytest.fixture
