@@ -275,7 +275,7 @@ def test_a_form_body_beyond_the_request_limit_is_refused_not_failed(client, worl
 
 
 @pytest.fixture
-def admin_world(world):
+def admin_rows(world):
     """Rows in every list of the app's admin, so filters, columns and links all render."""
     from wagtail_awards.models import CalendarException, Objection, PastAward
 
@@ -324,7 +324,7 @@ hostile_values = st.one_of(
     data=st.data(),
 )
 @example(screen=ADMIN_LISTS[5], role="province", data=None)
-def test_admin_lists_never_fail_on_their_query(client, admin_world, screen, role, data):
+def test_admin_lists_never_fail_on_their_query(client, admin_rows, screen, role, data):
     name, keys = screen
     if data is None:  # the examples from the report: NUL in a filter and in the search on PostgreSQL
         query = {"status__exact": "\x00", "q": "a\x00", "application__call__title": "\x00"}
@@ -332,7 +332,7 @@ def test_admin_lists_never_fail_on_their_query(client, admin_world, screen, role
         key_names = st.one_of(st.sampled_from([*keys, "q", "o", "p"]), st.text(max_size=20))
         query = data.draw(st.dictionaries(key_names, hostile_values, max_size=4), label="query")
     with own_example():
-        client.force_login(admin_world.users[role])
+        client.force_login(admin_rows.users[role])
         response = client.get(reverse(name), query)
         assert_no_server_error(response)
         if response.status_code == 302 and "\x00" in "".join(query) + "".join(query.values()):
@@ -367,11 +367,11 @@ hostile_ids = st.one_of(
 @given(name=st.sampled_from(ADMIN_OBJECTS), pk=hostile_ids, role=st.sampled_from(["province", "rec_nj"]))
 @example(name="wagtail_awards_admin:vote_audit", pk="9" * 5000, role="province")
 @example(name="wagtail_awards_award_modeladmin_edit", pk="9" * 5000, role="province")
-def test_admin_object_screens_never_fail_on_their_id(client, admin_world, name, pk, role):
+def test_admin_object_screens_never_fail_on_their_id(client, admin_rows, name, pk, role):
     from urllib.parse import quote
 
     with own_example():
-        client.force_login(admin_world.users[role])
+        client.force_login(admin_rows.users[role])
         url = reverse(name, args=[1]).replace("/1/", f"/{quote(str(pk), safe='')}/", 1)
         assert_no_server_error(client.get(url))
         assert_no_server_error(client.post(url, {"reason": "x"}))
@@ -380,9 +380,9 @@ def test_admin_object_screens_never_fail_on_their_id(client, admin_world, name, 
 @EXAMPLES
 @given(org=hostile_values, call=st.one_of(st.none(), hostile_values))
 @example(org="9" * 5000, call=None)
-def test_submitting_a_list_never_fails_on_its_ids(client, admin_world, org, call):
+def test_submitting_a_list_never_fails_on_its_ids(client, admin_rows, org, call):
     """A 5,000-digit ``org`` on the submit-list screen answered 500."""
     with own_example():
-        client.force_login(admin_world.users["rec_nj"])
+        client.force_login(admin_rows.users["rec_nj"])
         data = {"org": org} if call is None else {"org": org, "call": call}
         assert_no_server_error(client.post(reverse("wagtail_awards_admin:submit_list"), data))
