@@ -50,6 +50,7 @@ PEOPLE = {
     "province": ("province", Role.PROVINCE_ADMIN, ""),
     "rec_nj": ("nanjing", Role.RECOMMENDER, ""),
     "rec_sz": ("suzhou", Role.RECOMMENDER, ""),
+    "rec_seu": ("seu", Role.RECOMMENDER, ""),
     "reviewer_seu": ("seu", Role.REVIEWER, ""),
     "reviewer_sz": ("suzhou", Role.REVIEWER, ""),
     "reviewer_prov": ("province", Role.REVIEWER, ""),
