@@ -26,13 +26,10 @@ from tests.builders import (
     complete_data,
     local,
     make_application,
-    make_candidates,
     make_publicity,
     make_user,
-    make_voting_call,
-    make_voting_page,
+    post_vote,
     summary_name,
-    verify_voter,
 )
 from wagtail_awards import page_cache
 from wagtail_awards.enums import Role
@@ -264,22 +261,23 @@ def test_a_box_to_tick_says_tick_it(client, site_root):
 
 
 @pytest.fixture
-def ballot(site_root):
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 3)
-    page = make_voting_page(call, when="after")
-    return call, candidates, page
+def in_vote(site_root):
+    return build_world(site_root, stage="voting")
 
 
-def test_the_thanks_for_a_vote_are_on_the_voted_card_in_view(client, ballot):
+@pytest.fixture
+def ballot(in_vote):
+    """The world's call in its vote, its five shortlisted projects in reference order, its voting page."""
+    world = in_vote
+    candidates = [app for app in world.apps.values() if app.status == "recommended"]
+    assert [app.reference for app in candidates] == ["R001", "R002", "R003", "R004", "R005"]
+    return world.call, candidates, world.voting_page
+
+
+def test_the_thanks_for_a_vote_are_on_the_voted_card_in_view(client, ballot, in_vote):
     call, candidates, page = ballot
-    from tests.builders import bound_challenge
-
-    client.force_login(verify_voter(make_user("voter")))
-    response = client.post(
-        reverse("wagtail_awards:vote", args=[call.pk, candidates[1].pk]),
-        {"captcha_0": bound_challenge(client, "vote")[0], "captcha_1": "passed", "next": page.url},
-    )
+    client.force_login(in_vote.users["voter"])
+    response = post_vote(client, call, candidates[1], next_url=page.url)
     assert response.status_code in (302, 303)
     assert response["Location"].endswith(f"#candidate-{candidates[1].pk}")
     html = client.get(response["Location"].split("#")[0]).content.decode()
