@@ -42,9 +42,14 @@ def make_site():
     return index
 
 
-def make_call(index, *, year=2021, deadline=None, **fields):
-    """A published call of ``year`` under ``index``: five themes, city and university quotas, four criteria, one
-    prize level; its applications open on 22 September and close at ``deadline`` (default 19 October, 23:59:59)."""
+#: One first prize: two projects at 10000.
+ONE_PRIZE = ((1, "一等奖", 2, 10000),)
+
+
+def make_call(index, *, year=2021, deadline=None, prize_levels=ONE_PRIZE, publish=True, **fields):
+    """A call of ``year`` under ``index`` (published, or a draft revision unless ``publish``): five themes, city and
+    university quotas, four criteria, ``prize_levels`` as (rank, name, count, subsidy); its applications open on
+    22 September and close at ``deadline`` (default 19 October, 23:59:59)."""
     values = {
         "title": f"Call {year}",
         "slug": f"call-{year}",
@@ -65,9 +70,14 @@ def make_call(index, *, year=2021, deadline=None, **fields):
     call.criteria = [
         CallCriterion(name=name, weight=Decimal(25)) for name in ("实效性", "创新创优性", "可持续性", "可推广性")
     ]
-    call.prize_levels = [CallPrizeLevel(rank=1, name="一等奖", count=2, subsidy=Decimal(10000))]
+    call.prize_levels = [
+        CallPrizeLevel(rank=rank, name=name, count=count, subsidy=Decimal(subsidy))
+        for rank, name, count, subsidy in prize_levels
+    ]
     index.add_child(instance=call)
-    call.save_revision().publish()
+    revision = call.save_revision()
+    if publish:
+        revision.publish()
     return call
 
 
@@ -137,14 +147,10 @@ PUBLICITY_PRIZES = (
 def make_publicity(index, *, year=2021, starts=None, projects=3, **fields):
     """A call whose publicity starts at ``starts`` (default 2021-09-29 09:00), its publicity page and
     ``projects`` proposed awards: ranks 1, 2, 3, … (the first one also most popular)."""
-    call = make_call(index, year=year, publicity_starts=starts or local(year, 9, 29, 9), **fields)
-    call.prize_levels = [
-        CallPrizeLevel(rank=rank, name=name, count=count, subsidy=Decimal(subsidy))
-        for rank, name, count, subsidy in PUBLICITY_PRIZES
-    ]
-    call.most_popular_label = "最受教职工欢迎项目"
-    call.most_popular_subsidy = Decimal(8000)
-    call.save_revision().publish()
+    values = {"most_popular_label": "最受教职工欢迎项目", "most_popular_subsidy": Decimal(8000), **fields}
+    call = make_call(
+        index, year=year, publicity_starts=starts or local(year, 9, 29, 9), prize_levels=PUBLICITY_PRIZES, **values
+    )
     page = make_publicity_page(call)
     awards = [make_award(call, rank=min(i + 1, 3), most_popular=i == 0) for i in range(projects)]
     return call, page, awards
