@@ -12,13 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wagtail.contrib.forms.utils import get_field_clean_name
 
 from tests.builders import PDF, bound_challenge, build_world, make_application
-from wagtail_awards.models import Award, CallPage, PublicityPage
+from wagtail_awards.models import Award
 from wagtail_awards.services import voters
 
 pytestmark = pytest.mark.django_db
@@ -151,15 +150,11 @@ def test_the_application_page_never_fails_on_its_query(client, world, query):
 
 
 @pytest.fixture
-def voting(world, settings):
+def voting(site_root, settings):
+    """The world in its vote, open to any device without a limit per address."""
     settings.WAGTAIL_AWARDS_VOTERS = ["insecure_device"]
     settings.WAGTAIL_AWARDS_VOTE_IP_LIMIT = 0
-    now = timezone.now()
-    CallPage.objects.filter(pk=world.call.pk).update(
-        voting_opens=now - dt.timedelta(hours=1), voting_closes=now + dt.timedelta(days=1)
-    )
-    world.apps["candidate"] = make_application(world.call, status="recommended", project_name="候选项目")
-    return world
+    return build_world(site_root, stage="voting")
 
 
 @EXAMPLES
@@ -180,7 +175,7 @@ def voting(world, settings):
 def test_the_vote_never_fails(client, voting, data, extra, device, which):
     with own_example():
         call = voting.call
-        application_id = {"candidate": voting.apps["candidate"].pk, "other": voting.call.pk, "missing": 999999}[which]
+        application_id = {"candidate": voting.apps["nj1"].pk, "other": voting.call.pk, "missing": 999999}[which]
         data = {**extra, **data}
         if data.get("captcha_0") == "live":
             data["captcha_0"] = bound_challenge(client, "vote")[0]
@@ -192,16 +187,8 @@ def test_the_vote_never_fails(client, voting, data, extra, device, which):
 
 
 @pytest.fixture
-def publicity(world):
-    call = world.call
-    CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(hours=1))
-    page = PublicityPage(title="公示", slug="publicity")
-    call.add_child(instance=page)
-    page.save_revision().publish()
-    award = Award.objects.create(application=make_application(call, status="proposed"), prize_rank=1)
-    world.publicity_page = page
-    world.awards["award"] = award
-    return world
+def publicity(site_root):
+    return build_world(site_root, stage="publicity")
 
 
 @EXAMPLES
@@ -223,7 +210,7 @@ def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
     with own_example():
         data = {**extra, **fields, "captcha_0": bound_challenge(client, "objection")[0]}
         if data.get("application") == "listed":
-            data["application"] = str(publicity.awards["award"].application_id)
+            data["application"] = str(publicity.awards["nj1"].application_id)
         if evidence:
             data["file"] = as_files(evidence)
         # Both the page and the URL its form posts to (where the evidence is limited while it streams in).
