@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from wagtail_modeladmin.options import ModelAdminGroup
 
 from ..exports import FormulaSafeIndexView, xlsx_response
-from ..forms.voting_codes import SHEET, GenerateCodesForm, MarkVotersForm
+from ..forms.voters import SHEET, GenerateCodesForm, MarkVotersForm
 from ..models import CallPage, EligibleVoter, Organization, VotingCode
 from ..rules.ids import parse_id
 from ..rules.voters import show_code
