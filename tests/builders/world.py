@@ -7,10 +7,11 @@ and what exists of the round so far:
 - ``applying``: applications open (from yesterday to five days ahead, or until ``deadline``), the form page;
 - ``review``: applications closed two days ago, recommendation open five more days, review fifteen; six
   applications (five submitted three days ago, one draft);
-- ``voting``: the same applications shortlisted (the draft stays a draft), the vote open from yesterday to
-  tomorrow, the voting page;
-- ``publicity``: the same applications proposed for a prize (nj1 first prize and most popular, the others third),
-  the publicity running since yesterday, the publicity page.
+- ``voting``: the same applications shortlisted (the draft stays a draft), the review still on, the vote open from
+  yesterday to tomorrow, the voting page;
+- ``publicity``: the same applications proposed for a prize (nj1 first prize and most popular, the others third,
+  of the three prize levels of ``calls.PUBLICITY_PRIZES``), the review and the vote over, the publicity running
+  since yesterday, its page.
 """
 
 import datetime as dt
@@ -23,7 +24,16 @@ from wagtail_awards.models import CallPage
 from wagtail_awards.services.setup import ensure_role_groups
 
 from .applications import make_application, save_url
-from .calls import local, make_award, make_call, make_form_page, make_publicity_page, make_voting_page
+from .calls import (
+    ONE_PRIZE,
+    PUBLICITY_PRIZES,
+    local,
+    make_award,
+    make_call,
+    make_form_page,
+    make_publicity_page,
+    make_voting_page,
+)
 from .people import make_org, make_user, verify_voter
 
 STAGES = ("applying", "review", "voting", "publicity")
@@ -92,20 +102,20 @@ class World:
 
 
 def _call_dates(stage, now, deadline):
+    """The call's dates at ``stage``, in the round's order: applications, recommendation, review, vote, publicity."""
     if stage == "applying":
         if deadline:
             return {"deadline": deadline}
         return {"deadline": now + dt.timedelta(days=5), "application_opens": now - dt.timedelta(days=1)}
-    dates = {
-        "deadline": now - dt.timedelta(days=2),
-        "recommendation_deadline": now + dt.timedelta(days=5),
-        "review_deadline": now + dt.timedelta(days=15),
-    }
-    if stage == "voting":
-        dates.update(voting_opens=now - dt.timedelta(days=1), voting_closes=now + dt.timedelta(days=1))
-    if stage == "publicity":
-        dates.update(publicity_starts=now - dt.timedelta(days=1))
-    return dates
+    if stage == "review":
+        days = {"deadline": -2, "recommendation_deadline": 5, "review_deadline": 15}
+    elif stage == "voting":
+        days = {"deadline": -20, "recommendation_deadline": -10, "review_deadline": 5, "voting_opens": -1}
+        days["voting_closes"] = 1
+    else:
+        days = {"deadline": -40, "recommendation_deadline": -30, "review_deadline": -20, "voting_opens": -12}
+        days.update(voting_closes=-8, publicity_starts=-1)
+    return {name: now + dt.timedelta(days=count) for name, count in days.items()}
 
 
 def build_world(site_root, *, stage="applying", now=None, deadline=None, year=None) -> World:
@@ -115,7 +125,14 @@ def build_world(site_root, *, stage="applying", now=None, deadline=None, year=No
         raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
     now = now or timezone.now()
     year = year or (deadline.year if deadline else 2025)
-    call = make_call(site_root, year=year, most_popular_label="最受教职工欢迎项目", **_call_dates(stage, now, deadline))
+    prizes = PUBLICITY_PRIZES if stage == "publicity" else ONE_PRIZE
+    call = make_call(
+        site_root,
+        year=year,
+        most_popular_label="最受教职工欢迎项目",
+        prize_levels=prizes,
+        **_call_dates(stage, now, deadline),
+    )
     world = World(stage=stage, call=call)
     for key, (name, kind, parent, city) in ORGANISATIONS.items():
         world.orgs[key] = make_org(name, kind, world.orgs.get(parent), city)
