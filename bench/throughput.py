@@ -130,7 +130,23 @@ def parse_args():
     parser.add_argument("--small-apps", type=int, default=100)
     parser.add_argument("--large-apps", type=int, default=5_000)
     parser.add_argument("--votes", type=int, default=12000, help="most votes sent in each voter mode and to the floor")
+    parser.add_argument(
+        "--only",
+        type=re.compile,
+        default=None,
+        metavar="REGEX",
+        help="measure only the lines whose name matches (searched; bare and floor vote are always measured)",
+    )
     return parser.parse_args()
+
+
+#: Lines measured whatever ``--only`` says: the baselines of every ratio.
+BASELINES = ("bare", "bare (caches off)", "floor vote")
+
+
+def wanted(args, name):
+    """Whether the line ``name`` is measured in this run (``--only``)."""
+    return args.only is None or name in BASELINES or bool(args.only.search(name))
 
 
 def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=None, threads=None):
@@ -142,8 +158,9 @@ def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=No
         program,
         f"-t{threads}",
         f"-c{connections or args.connections}",
-        # A data file ends the run itself once its window is over and every request is answered; this only bounds it.
-        f"-d{duration + 120 if data is not None else duration}s",
+        # wrk's main thread waits for -d whatever its threads do: a data file's window, plus at most the 15 s its
+        # threads wait for the last answers (they stop themselves once every request is answered), plus a margin.
+        f"-d{duration + 20 if data is not None else duration}s",
         "--timeout",
         "60s",
         "--latency",
@@ -385,19 +402,34 @@ VOTER_MODES = [
 
 
 def prepare_votes(directory, call, page, mode, *, count, now):
-    """A data file of ``count`` votes for ``call`` in ``mode``: three per voter, each on its own candidate."""
+    """A data file of ``count`` votes for ``call`` in ``mode``: three per voter, each on its own candidate.
+
+    A voter's three votes are a third of the file apart (each in its own round), as people vote: one voter's votes
+    sent at the same instant would queue on that voter's day counter, which the floor vote does not have.
+    """
     from wagtail_awards.models import Application
 
     candidates = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
     voters = [serving.visitor_session(cookie) for cookie in mode.voters((count + 2) // 3, call)]
     token = csrf_token()
     lines = []
-    for n, (key, answer) in enumerate(captchas([voters[n // 3][1] for n in range(count)], now=now)):
-        voter = voters[n // 3][0]
-        candidate = candidates[(n // 3 + n % 3 * 7) % len(candidates)]
+    for n, (key, answer) in enumerate(captchas([voters[n % len(voters)][1] for n in range(count)], now=now)):
+        number, nth = n % len(voters), n // len(voters)
+        voter = voters[number][0]
+        candidate = candidates[(number + nth * 7) % len(candidates)]
         body = form({"captcha_0": key, "captcha_1": answer, "next": page.url, "csrfmiddlewaretoken": token})
         lines.append((f"/awards/vote/{call.pk}/{candidate}/", f"{voter}; csrftoken={token}", body))
     return write_lines(Path(directory) / f"votes-{call.slug}.txt", lines)
+
+
+def scale_lines(label):
+    """The names of the lines measured on the ``label`` ("small" or "large") calls."""
+    return (
+        f"voting page, {label} votes",
+        f"vote audit, {label}",
+        f"ranking, {label}",
+        f"voting page, {label} votes, cold",
+    )
 
 
 def split(path, rounds):
@@ -482,6 +514,8 @@ def main():
     floor_data = prepare_floor(workdir, floor_call, count=prepared, now=now)
     mode_runs = []
     for n, mode in enumerate(VOTER_MODES):
+        if not wanted(args, f"vote ({mode.name})"):
+            continue
         call, page = bench_call(index, f"bench-vote-{n}", now=now, candidates=args.candidates)
         mode_runs.append((mode, call, page, prepare_votes(workdir, call, page, mode, count=prepared, now=now)))
     scale = {}
@@ -489,6 +523,8 @@ def main():
         ("small", args.small_votes, args.small_apps),
         ("large", args.large_votes, args.large_apps),
     ):
+        if not any(wanted(args, name) for name in scale_lines(label)):
+            continue
         call, page = bench_call(index, f"bench-{label}-votes", now=now, candidates=args.candidates)
         started = time.perf_counter()
         load_votes(call, votes, now=now)
@@ -505,6 +541,7 @@ def main():
     def run(lines):
         """Measure every line of ``lines`` (name, path, options) in ``--rounds`` interleaved rounds, each for a
         share of ``--duration``, so that the load of a shared machine weighs on all of them alike."""
+        lines = [line for line in lines if wanted(args, line[0])]
         share = max(2, round(args.duration / args.rounds))
         for round_ in range(args.rounds):
             for name, path, options in lines:
@@ -557,18 +594,19 @@ def main():
     finally:
         serving.stop(server)
 
-    print("Serving with the public page cache, fragments and rows turned off …", flush=True)
-    server = serving.start_gunicorn(args.port, workers=args.workers, env={"PAGE_CACHE_SECONDS": "0"})
-    try:
-        lines = [("bare (caches off)", "/bench/bare/", {}), ("plain page, cold", "/", {"cookie": reader})]
-        lines += [(f"{name}, cold", path, {"cookie": reader}) for name, path in pages.items()]
-        lines += [
-            (f"voting page, {label} votes, cold", page.url, {"cookie": reader})
-            for label, (_call, page, _ranking) in scale.items()
-        ]
-        run(lines)
-    finally:
-        serving.stop(server)
+    lines = [("bare (caches off)", "/bench/bare/", {}), ("plain page, cold", "/", {"cookie": reader})]
+    lines += [(f"{name}, cold", path, {"cookie": reader}) for name, path in pages.items()]
+    lines += [
+        (f"voting page, {label} votes, cold", page.url, {"cookie": reader})
+        for label, (_call, page, _ranking) in scale.items()
+    ]
+    if any(name not in BASELINES and wanted(args, name) for name, _path, _options in lines):
+        print("Serving with the public page cache, fragments and rows turned off …", flush=True)
+        server = serving.start_gunicorn(args.port, workers=args.workers, env={"PAGE_CACHE_SECONDS": "0"})
+        try:
+            run(lines)
+        finally:
+            serving.stop(server)
 
     from django.db import connection
 
@@ -590,7 +628,8 @@ def report(args, results, checks, scale):
     )
     print(f"{'request':<36}{'req/s':>9}{'× bare':>8}{'× floor':>9}{'ms':>8}{'client CPU':>11}  statuses")
     for name, figures in results.items():
-        base = results["bare (caches off)"]["rate"] if "cold" in name or "caches off" in name else bare
+        cold = "cold" in name or "caches off" in name
+        base = results["bare (caches off)"]["rate"] if cold else bare
         versus_floor = (
             f"{figures['rate'] / floor:>9.2f}"
             if "vote" in name and "page" not in name and "audit" not in name
@@ -622,6 +661,8 @@ def report(args, results, checks, scale):
         ("voting page, rendered", "voting page, small votes", "voting page, large votes"),
         ("voting page, cold", "voting page, small votes, cold", "voting page, large votes, cold"),
     ):
+        if small_name not in results or large_name not in results:
+            continue  # not measured (--only)
         small, large = results[small_name], results[large_name]
         print(
             f"{label} at {args.large_votes} votes / {args.large_apps} projects: "

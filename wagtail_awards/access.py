@@ -261,7 +261,12 @@ def verified_email(user) -> str | None:
     if cached is not False:
         return cached
     email = (getattr(user, user.get_email_field_name(), "") or "").strip().lower()
-    record = _model("VerifiedEmail").objects.filter(user=user).values_list("email", flat=True).first()
+    related = user._meta.model.awards_verified_email
+    if related.related.is_cached(user):  # loaded with the user (``select_related("awards_verified_email")``)
+        loaded = related.related.get_cached_value(user)
+        record = loaded.email if loaded is not None else None
+    else:
+        record = _model("VerifiedEmail").objects.filter(user=user).values_list("email", flat=True).first()
     result = email if email and record and record.strip().lower() == email else None
     user._awards_verified_email = result
     return result

@@ -57,9 +57,9 @@ def refused_by_policy(context):
     def watch(page):
         page.on(
             "console",
-            lambda message: refused.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                refused.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
         )
 
     context.on("page", watch)

@@ -145,3 +145,17 @@ def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_ro
     stored = Counter(Vote.objects.filter(call=call).values_list("voter_key", flat=True))
     assert sorted(stored.values()) == [1, 3] and all(key.startswith("c:") for key in stored)
     assert sum(voting.tallies(call=call).values()) == 4
+
+
+# Only override_settings here: mixing it with pytest-django's settings fixture would leak the override.
+@override_settings(
+    WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=3, WAGTAIL_AWARDS_VOTES_PER_DAY=50
+)
+def test_concurrent_attempts_never_pass_the_limit_together(site_root):
+    """Checked and counted in one step: twelve solved attempts at once from one voter and address, three pass."""
+    call = make_voting_call(site_root)
+    candidates = make_candidates(call, 12)
+    device = uuid.uuid4().hex
+    statuses = run_together([vote_job(call, candidate, device=device) for candidate in candidates])
+    assert Counter(statuses) == {303: 3, 429: 9}
+    assert Vote.objects.filter(call=call).count() == 3

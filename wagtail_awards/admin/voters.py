@@ -42,9 +42,7 @@ def _code_url(request, call, code):
 
 
 def _xlsx(request, call, organization, codes):
-    rows = [
-        [organization.name, number, show_code(code), _code_url(request, call, code)] for number, code in codes
-    ]
+    rows = [[organization.name, number, show_code(code), _code_url(request, call, code)] for number, code in codes]
     response = xlsx_response(
         filename=f"voting-codes-{call.year}-{organization.pk}",
         headings=[_("Unit"), _("Number"), _("Voting code"), _("Link")],

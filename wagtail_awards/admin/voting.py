@@ -111,9 +111,7 @@ class VoteAuditView(CallVotesMixin, ActionView):
         ]
         hours = voting.audit_hours(call=call, page=_page_number(request, "hours"))
         shown = {pk for _hour, _total, items in hours.rows for pk, _n in items[:CANDIDATES_PER_HOUR]}
-        names = dict(
-            Application.objects.filter(pk__in=shown | set(standing.leaders)).values_list("pk", "project_name")
-        )
+        names = dict(Application.objects.filter(pk__in=shown | set(standing.leaders)).values_list("pk", "project_name"))
         return super().get_context_data(
             call=call,
             rows=rows,
@@ -189,4 +187,3 @@ class VoteAdmin(AwardsModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request) if access.can(request.user, "votes.audit") else Vote.objects.none()
-

@@ -29,4 +29,3 @@ def check_move(*, current: str, target: str) -> None:
     """Raise :class:`TransitionError` unless ``current → target`` is allowed."""
     if not can_move(current=current, target=target):
         raise TransitionError(f"{current} → {target}")
-

@@ -320,9 +320,7 @@ def _send(*, request, to: str, template: str, context: dict) -> None:
 def send_confirmation(*, request, user) -> None:
     """E-mail ``user`` the link that confirms their address (and activates the account)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    link = request.build_absolute_uri(
-        reverse("wagtail_awards:verify_email", args=[uid, email_tokens.make_token(user)])
-    )
+    link = request.build_absolute_uri(reverse("wagtail_awards:verify_email", args=[uid, email_tokens.make_token(user)]))
     to = getattr(user, user.get_email_field_name())
     _send(request=request, to=to, template="wagtail_awards/accounts/confirm", context={"user": user, "link": link})
 

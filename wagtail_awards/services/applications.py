@@ -146,9 +146,7 @@ def save_draft(*, call, user, organization, data: DraftData, application=None, t
         application.declaration = bool(data.declaration)
         application.save()
         if application.status == ApplicationStatus.WITHDRAWN:
-            move(
-                application=application, target=ApplicationStatus.DRAFT, user=user, action="wagtail_awards.reopen"
-            )
+            move(application=application, target=ApplicationStatus.DRAFT, user=user, action="wagtail_awards.reopen")
         removed = list(application.files.filter(pk__in=data.remove_file_ids))
         for old in removed:
             storage, name = old.file.storage, old.file.name
@@ -282,9 +280,7 @@ def submit(*, application, user, required: Mapping[str, str], now=None):
             application.reference = next_reference(year=call.year, existing=existing)
         application.submitted_at = now
         application.save(update_fields=["reference", "submitted_at", "updated_at"])
-        move(
-            application=application, target=ApplicationStatus.SUBMITTED, user=user, action="wagtail_awards.submit"
-        )
+        move(application=application, target=ApplicationStatus.SUBMITTED, user=user, action="wagtail_awards.submit")
     return application
 
 
@@ -305,9 +301,7 @@ def withdraw(*, application, user, now=None):
             )
         if application.status != ApplicationStatus.SUBMITTED:
             raise ApplicationRefused(_("Only a submitted application can be withdrawn."), code="state")
-        move(
-            application=application, target=ApplicationStatus.WITHDRAWN, user=user, action="wagtail_awards.withdraw"
-        )
+        move(application=application, target=ApplicationStatus.WITHDRAWN, user=user, action="wagtail_awards.withdraw")
     return application
 
 

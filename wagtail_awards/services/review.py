@@ -71,9 +71,9 @@ def assign(*, user, application, reviewer):
     if application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.SCORED):
         raise ReviewError(_("Only recommended projects are assigned reviewers."))
     orgs = frozenset(
-        Membership.objects.filter(
-            user=reviewer, role=Role.REVIEWER, status=MembershipStatus.APPROVED
-        ).values_list("organization_id", flat=True)
+        Membership.objects.filter(user=reviewer, role=Role.REVIEWER, status=MembershipStatus.APPROVED).values_list(
+            "organization_id", flat=True
+        )
     )
     if not orgs:
         raise ReviewError(_("This user is not a reviewer."))

@@ -25,9 +25,14 @@ import uuid
 
 import segno
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponse
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.safestring import mark_safe
 
 from ..access import verified_email
@@ -190,12 +195,74 @@ def code_cookie_value(code) -> str:
     return _signed(CODE_COOKIE, str(code.pk), CODE_SALT)
 
 
+def _load_account(request) -> None:
+    """Load the signed-in user of ``request`` with its verified address in one query, for the vote.
+
+    What ``request.user`` would load (Django's ``auth.get_user``), on its plain path only: the session names
+    ``ModelBackend``, the user may log in, and the session's hash matches the user's with the current secret. Then
+    the user is what ``request.user`` answers from here on. Any other case (no session user, another backend, a
+    session to verify with a fallback secret or to flush) is left to ``request.user`` as usual.
+    """
+    lazy = getattr(request, "user", None)  # AuthenticationMiddleware's, not evaluated yet
+    if not isinstance(lazy, SimpleLazyObject) or lazy._wrapped is not empty or not hasattr(request, "session"):
+        return
+    session = request.session
+    user_id, backend_path = session.get(auth.SESSION_KEY), session.get(auth.BACKEND_SESSION_KEY)
+    session_hash = session.get(auth.HASH_SESSION_KEY)
+    if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return
+    backend = auth.load_backend(backend_path)
+    if type(backend).get_user is not ModelBackend.get_user:
+        return
+    User = auth.get_user_model()
+    users = User._default_manager.select_related("awards_verified_email")
+    if awards_settings.VOTER_ROLL:
+        # The roll's entry for the account's address, if any; identify() checks it is exactly the verified address.
+        roll = EligibleVoter.objects.filter(email__iexact=OuterRef(User.get_email_field_name())).values("email")
+        users = users.annotate(_awards_roll_email=Subquery(roll[:1]))
+    try:
+        user = users.get(pk=User._meta.pk.to_python(user_id))
+    except (User.DoesNotExist, ValidationError, ValueError):
+        return
+    if not (backend.user_can_authenticate(user) and hasattr(user, "get_session_auth_hash")):
+        return
+    if constant_time_compare(session_hash, user.get_session_auth_hash()):
+        request._cached_user = user
+
+
+def _code_voter(request) -> Voter | None:
+    code_id = remembered_code(request)
+    return Voter(key=f"c:{code_id}", code_id=code_id) if code_id is not None else None
+
+
+def _device_voter(request) -> Voter | None:
+    device = device_of(request)
+    return Voter(key=f"d:{device}") if device is not None else None
+
+
+def cookie_voter(request) -> Voter | None:
+    """The voter this browser's signed cookies name (a voting code, else a device, as accepted), or ``None``: what
+    :func:`identify` answers unless a signed-in account comes first. Reads no session and no database."""
+    accepted = modes()
+    for mode, voter_of in ((VOTING_CODE, _code_voter), (INSECURE_DEVICE, _device_voter)):
+        voter = voter_of(request) if mode in accepted else None
+        if voter is not None:
+            return voter
+    return None
+
+
+def _on_roll(user, email: str) -> bool:
+    """:func:`on_roll`, answered from what :func:`_load_account` read with the user when that is this address."""
+    return getattr(user, "_awards_roll_email", None) == email or on_roll(email)
+
+
 def identify(request) -> Voter | Need:
     """The :class:`Voter` behind ``request``, or what it lacks (:class:`Need`) — by the accepted identities, in
     the order of :data:`MODES`. A voting code is checked against its call by the vote itself."""
     accepted = modes()
     needs = []
     if VERIFIED_ACCOUNT in accepted:
+        _load_account(request)
         user = request.user
         if not user.is_authenticated:
             needs.append("login")
@@ -203,19 +270,19 @@ def identify(request) -> Voter | Need:
             email = verified_email(user)
             if email is None:
                 needs.append("verify")
-            elif awards_settings.VOTER_ROLL and not on_roll(email):
+            elif awards_settings.VOTER_ROLL and not _on_roll(user, email):
                 needs.append("roll")
             else:
                 return Voter(key=email_key(email), user_id=user.pk)
     if VOTING_CODE in accepted:
-        code_id = remembered_code(request)
-        if code_id is not None:
-            return Voter(key=f"c:{code_id}", code_id=code_id)
+        voter = _code_voter(request)
+        if voter is not None:
+            return voter
         needs.append("code")
     if INSECURE_DEVICE in accepted:
-        device = device_of(request)
-        if device is not None:
-            return Voter(key=f"d:{device}")
+        voter = _device_voter(request)
+        if voter is not None:
+            return voter
         needs.append("device")
     # A signed-in account that is not a voter says why; otherwise the first thing to do.
     for reason in ("verify", "roll"):

@@ -370,18 +370,17 @@ def cast_vote(
         raise
 
 
-def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
+def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int, session=None) -> bool:
     """Whether one more attempt from ``key`` (e.g. an IP hash) fits ``limit`` attempts per fixed ``window`` seconds;
-    counts it in the shared cache (:func:`wagtail_awards.throttle.allow`). ``limit`` 0 never limits."""
-    return throttle.allow(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
+    counts it in the shared cache (:func:`wagtail_awards.throttle.allow`; a ``session`` not loaded yet is read in
+    the same round trip where it can be). ``limit`` 0 never limits."""
+    return throttle.allow(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp(), session=session)
 
 
-def rate_limit_reached(*, key: str, now: dt.datetime, limit: int, window: int) -> bool:
-    """Whether ``key`` has used its ``limit`` attempts of the current window (counted by :func:`within_rate_limit`).
-
-    Reads only: for limits that count an attempt after it succeeded (a solved captcha), not when it arrives.
-    """
-    return throttle.reached(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
+def give_back_attempt(*, key: str, now: dt.datetime, limit: int, window: int) -> None:
+    """Uncount an attempt counted by :func:`within_rate_limit` that turned out not to count (a wrong answer, a vote
+    outside its window…): for limits that count an attempt up front and keep it only when the captcha was solved."""
+    throttle.give_back(VOTE_RATE, key, limit=limit, window=window, now=now.timestamp())
 
 
 # Audit

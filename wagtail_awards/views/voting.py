@@ -108,13 +108,42 @@ def challenge(request):
     return _with_device(request, who, response)
 
 
+class _Attempt:
+    """A vote's attempt counted before its voter is known for sure: for the voter its cookies name, with the session
+    read in the same round trip to the shared cache. The vote keeps it (``kept``) when that is its voter."""
+
+    def __init__(self, key, now, *, request):
+        self.key, self.now, self.kept = key, now, False
+        limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
+        session = getattr(request, "session", None)
+        self.within = voting.within_rate_limit(key=key, now=now, limit=limit, window=window, session=session)
+
+    def give_back(self):
+        limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
+        voting.give_back_attempt(key=self.key, now=self.now, limit=limit, window=window)
+
+
 @never_cache
 def vote(request, call_id, application_id):
     """Confirm and cast one vote. GET shows the question (the no-JavaScript path); POST votes, then redirects (303).
 
     An accepted POST touches only what it needs (the vote is one statement on PostgreSQL); the candidate's page
-    data is loaded only to show the confirmation page again.
+    data is loaded only to show the confirmation page again. A POST from a voting code or device counts its attempt
+    first, reading the session in the same round trip; the attempt is given back unless it turns out to count.
     """
+    now = timezone.now()
+    cookie_voter = voters.cookie_voter(request) if request.method == "POST" else None
+    if cookie_voter is None or awards_settings.VOTE_IP_LIMIT <= 0:
+        return _vote(request, call_id, application_id, now=now, early=None)
+    early = _Attempt(_attempts_key(cookie_voter.key, client_address(request)), now, request=request)
+    try:
+        return _vote(request, call_id, application_id, now=now, early=early)
+    finally:
+        if not early.kept:
+            early.give_back()
+
+
+def _vote(request, call_id, application_id, *, now, early):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     who = voters.identify(request)
     if isinstance(who, voters.Need) and who.reason in ("login", "code"):
@@ -126,7 +155,6 @@ def vote(request, call_id, application_id):
         refusal = VoteRefused(who.reason)
         return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=403)
 
-    now = timezone.now()
     if request.method != "POST":
         ballot = voting.find_ballot(call_id=call_id, application_id=application_id)
         if ballot is None:
@@ -166,7 +194,14 @@ def vote(request, call_id, application_id):
         return _with_device(request, who, response)
     attempts = _attempts_key(who.key, address)
     limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
-    if voting.rate_limit_reached(key=attempts, now=now, limit=limit, window=window):
+    # The attempt is counted up front (one round trip to the shared cache); it is given back below unless the
+    # captcha was solved. Concurrent attempts therefore never pass the limit together.
+    if early is not None and early.key == attempts:
+        early.kept = True  # counted already, for this very voter
+        within = early.within
+    else:
+        within = voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
+    if not within:
         burn_captcha(key=captcha_key)
         refusal = VoteRefused("rate_limited")
         return _confirm(
@@ -187,8 +222,8 @@ def vote(request, call_id, application_id):
             per_day=awards_settings.VOTES_PER_DAY,
         )
     except VoteRefused as exc:
-        if exc.code in SOLVED_REFUSALS:
-            voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
+        if exc.code not in SOLVED_REFUSALS:
+            voting.give_back_attempt(key=attempts, now=now, limit=limit, window=window)
         if exc.code == "not_candidate":
             raise Http404 from None
         form = VoteForm(request=request)
@@ -196,7 +231,6 @@ def vote(request, call_id, application_id):
             return _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
         status = STATUS_FOR_REFUSAL.get(exc.code, 409)
         return _confirm(request, call_id, application_id, form, next_url, refusal=exc, status=status)
-    voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
     return_to = _safe_next(request, next_url) if next_url else _call_url(call_id)
     separator = "&" if "?" in return_to else "?"
     response = HttpResponseRedirect(f"{return_to}{separator}voted={application_id}#candidate-{application_id}")

@@ -1,0 +1,293 @@
+"""What one vote costs, and that the cheap paths keep every check: the queries of an accepted vote per voter
+identity, the signed-in voter read in one query, and the per-voter/per-address attempts counted up front."""
+
+import uuid
+from importlib import import_module
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.cache import cache
+from django.db import connection
+from django.shortcuts import resolve_url
+from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.captcha_helpers import bound_challenge
+from tests.factories import make_org, make_user
+from tests.redis_helpers import redis_cache, round_trips
+from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
+from wagtail_awards import throttle
+from wagtail_awards.models import EligibleVoter, Vote, VotingCode
+from wagtail_awards.rules.voters import Need, Voter
+from wagtail_awards.rules.voting import VOTE_RATE
+from wagtail_awards.services import voters
+from wagtail_awards.views.voting import _attempts_key
+
+EVERY_IDENTITY = override_settings(WAGTAIL_AWARDS_VOTERS=["verified_account", "voting_code", "insecure_device"])
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def vote(client, call, candidate, *, answer="passed", **extra):
+    key, _answer = bound_challenge(client, "vote")
+    return client.post(
+        reverse("wagtail_awards:vote", args=[call.pk, candidate.pk]),
+        {"captcha_0": key, "captcha_1": answer, "next": "/"},
+        **extra,
+    )
+
+
+def ready_vote(client, call, candidate):
+    """A vote whose question is bound already, as a callable that sends it (so that only the POST is counted)."""
+    key, _answer = bound_challenge(client, "vote")
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    return lambda: client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"})
+
+
+def queries_of(action):
+    with CaptureQueriesContext(connection) as captured:
+        result = action()
+    return result, [query["sql"] for query in captured.captured_queries]
+
+
+def account_client(username="cost-voter"):
+    client = Client()
+    client.force_login(verify_voter(make_user(username)))
+    return client
+
+
+def code_client(call):
+    voters.generate_codes(call=call, organization=make_org("常州市第一中学工会"), count=1, user=None)
+    client = Client()
+    client.cookies[voters.CODE_COOKIE] = voters.code_cookie_value(VotingCode.objects.get(call=call))
+    return client
+
+
+def device_client(call=None):
+    client = Client()
+    client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(uuid.uuid4().hex)
+    return client
+
+
+# The queries of an accepted vote (PostgreSQL: the vote is one statement there)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@EVERY_IDENTITY
+# Sessions in the shared cache, as in production (the tests' default engine is the database).
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache")
+@pytest.mark.parametrize(
+    ("make_client", "expected"),
+    [
+        # The signed-in user with its verified address, then the vote.
+        (lambda call: account_client(), 2),
+        # The vote alone: a code or device voter reads no user and the code is checked by the vote's statement.
+        (code_client, 1),
+        (device_client, 1),
+    ],
+    ids=["verified account", "voting code", "insecure device"],
+)
+def test_an_accepted_vote_is_one_statement_after_the_voter(site_root, make_client, expected):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    response, sql = queries_of(ready_vote(make_client(call), call, candidate))
+    assert response.status_code == 303, response.content[:500]
+    # The test's own transaction puts a savepoint around the statement; a server in autocommit sends none.
+    sql = [query for query in sql if "SAVEPOINT" not in query]
+    assert len(sql) == expected, sql
+    assert sql[-1].lstrip().startswith("WITH")
+    assert Vote.objects.filter(call=call).count() == 1
+
+
+# The signed-in voter in one query, and only on Django's own terms
+
+
+def identify_with_session(client):
+    request = RequestFactory().post("/")
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(client.session.session_key)
+    request.session.keys()  # loaded before counting: the session engine of the tests is the database
+    # What AuthenticationMiddleware does: the user is loaded lazily, on first use.
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+
+    AuthenticationMiddleware(lambda r: None).process_request(request)
+    return request, queries_of(lambda: voters.identify(request))
+
+
+@pytest.mark.django_db
+def test_a_verified_account_is_identified_with_one_query():
+    client = account_client()
+    request, (who, sql) = identify_with_session(client)
+    assert isinstance(who, Voter) and who.user_id is not None
+    assert len(sql) == 1, sql
+    # request.user is the user loaded there, and asks nothing more.
+    _user, more = queries_of(lambda: (request.user.pk, request.user.is_authenticated))
+    assert request.user.pk == who.user_id and more == []
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTER_ROLL=True)
+def test_with_the_roll_a_voter_on_it_is_identified_with_one_query():
+    user = verify_voter(make_user("roll-voter"), "Roll.Voter@example.org")
+    client = Client()
+    client.force_login(user)
+    _request, (who, _sql) = identify_with_session(client)
+    assert who == Need("roll")
+    # On the roll under another spelling of the address only: the entry must be the verified address itself.
+    EligibleVoter.objects.create(email="ROLL.VOTER@example.org")
+    assert identify_with_session(client)[1][0] == Need("roll")
+    EligibleVoter.objects.all().delete()
+    EligibleVoter.objects.create(email="roll.voter@example.org")
+    _request, (who, sql) = identify_with_session(client)
+    assert isinstance(who, Voter) and who.user_id == user.pk
+    assert len(sql) == 1, sql
+
+
+@pytest.mark.django_db
+def test_a_session_of_a_changed_password_is_no_voter(site_root):
+    """A session whose hash no longer matches (the password was changed elsewhere) is logged out, as by Django."""
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    client = account_client()
+    user = verify_voter(make_user("other-device"))
+    client.force_login(user)
+    user.set_password("a new password 123")
+    user.save()
+    _request, (who, _sql) = identify_with_session(client)
+    assert who == Need("login")
+    response = vote(client, call, candidate)
+    assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_or_one_of_another_backend_is_no_voter():
+    client = account_client()
+    user = make_user("cost-voter-2")
+    verify_voter(user)
+    client.force_login(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert identify_with_session(client)[1][0] == Need("login")
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    assert isinstance(identify_with_session(client)[1][0], Voter)
+    # A session naming a backend the site does not use is not trusted.
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "tests.no.such.Backend"
+    session.save()
+    assert identify_with_session(client)[1][0] == Need("login")
+
+
+# Attempts per voter and address: counted up front, kept only when the captcha was solved
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=2, CAPTCHA_TEST_MODE=False)
+def test_wrong_answers_do_not_use_up_the_attempts(site_root):
+    call = make_voting_call(site_root)
+    candidates = make_candidates(call, 4)
+    client = device_client()
+    for _ in range(5):
+        assert vote(client, call, candidates[0], answer="wrong").status_code == 400
+    for candidate in candidates[:2]:
+        key, answer = bound_challenge(client, "vote")
+        url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+        assert client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 303
+    key, answer = bound_challenge(client, "vote")
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidates[2].pk])
+    assert client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 429
+    assert Vote.objects.count() == 2
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=2)
+def test_a_vote_outside_its_window_does_not_use_up_the_attempts(site_root):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    closed = make_voting_call(site_root, opens=now - dt.timedelta(days=3), closes=now - dt.timedelta(days=1))
+    (late,) = make_candidates(closed, 1)
+    call = make_voting_call(site_root, year=2031)
+    candidates = make_candidates(call, 3)
+    client = device_client()
+    for _ in range(4):
+        assert vote(client, closed, late).status_code == 403
+    assert [vote(client, call, candidate).status_code for candidate in candidates] == [303, 303, 429]
+
+
+# On Redis (production): a code or device vote's attempt and session in one round trip
+
+
+@pytest.fixture
+def redis(tmp_path):
+    sessions = "django.contrib.sessions.backends.cache"
+    with redis_cache(tmp_path, SESSION_ENGINE=sessions, WAGTAIL_AWARDS_VOTE_IP_LIMIT=5) as shared:
+        yield shared
+
+
+def attempts_of(shared, voter_key, address="127.0.0.1"):
+    return shared.get(throttle._key(VOTE_RATE, _attempts_key(voter_key, address), window=3600, now=None)) or 0
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+@pytest.mark.parametrize("make_client", [code_client, device_client], ids=["voting code", "insecure device"])
+def test_on_redis_a_code_or_device_vote_is_one_round_trip_to_redis(site_root, redis, make_client):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    send = ready_vote(make_client(call), call, candidate)
+    with round_trips(redis) as sent:
+        response = send()
+    # Accepted: the session read with the attempt held the question's secret (the question is bound to it).
+    assert response.status_code == 303
+    assert len(sent) == 1
+    assert attempts_of(redis, Vote.objects.get().voter_key) == 1
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_on_redis_a_signed_in_voter_with_a_device_cookie_counts_as_the_account(site_root, redis):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    client = account_client()
+    device = uuid.uuid4().hex
+    client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
+    assert vote(client, call, candidate).status_code == 303
+    voter_key = Vote.objects.get().voter_key
+    assert voter_key.startswith("e:")
+    assert attempts_of(redis, voter_key) == 1 and attempts_of(redis, f"d:{device}") == 0
+
+
+@pytest.mark.django_db
+@override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], CAPTCHA_TEST_MODE=False)
+def test_on_redis_attempts_that_do_not_count_are_given_back(site_root, redis):
+    call = make_voting_call(site_root)
+    (candidate,) = make_candidates(call, 1)
+    device = uuid.uuid4().hex
+    client = device_client()
+    client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
+    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
+    # Junk (no question of this visitor), a wrong answer, and a session Redis does not know (expired).
+    assert client.post(url, {"captcha_0": "0" * 40, "captcha_1": "1", "next": "/"}).status_code == 400
+    assert vote(client, call, candidate, answer="wrong").status_code == 400
+    key, answer = bound_challenge(client, "vote")
+    stranger = device_client()
+    stranger.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
+    stranger.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    assert stranger.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 400
+    assert attempts_of(redis, f"d:{device}") == 0
+    # The visitor's own solved question passes, and counts.
+    key, answer = bound_challenge(client, "vote")
+    assert client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 303
+    assert attempts_of(redis, f"d:{device}") == 1
