@@ -121,14 +121,14 @@ def _empty_cache():
 @pytest.fixture
 def site_root(db):
     """A call index page as the default site's root."""
-    from tests.factories import make_site
+    from tests.builders import make_site
 
     return make_site()
 
 
 @pytest.fixture
 def call_page(site_root):
-    from tests.factories import make_call
+    from tests.builders import make_call
 
     return make_call(site_root)
 

@@ -17,19 +17,14 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Site
 
-from tests.factories import make_application, make_org, make_site, make_user
-from tests.voting_helpers import make_voting_page, verify_voter
+from tests.builders import make_application, make_call, make_org, make_site, make_user, make_voting_page, verify_voter
 from wagtail_awards.enums import OrganizationKind, Role
 from wagtail_awards.models import (
     Application,
     ApplicationFormField,
     ApplicationFormPage,
     Award,
-    CallCriterion,
     CallPage,
-    CallPrizeLevel,
-    CallQuota,
-    CallTheme,
     Objection,
     PublicityPage,
     Vote,
@@ -56,13 +51,13 @@ def build_round():
     index = make_site()
     Site.objects.filter(is_default_site=True).update(site_name="江苏省教育科技工会")
     now = timezone.now()
-    call = CallPage(
+    call = make_call(
+        index,
+        year=2026,
         title="关于开展2026年度基层工会服务教职工优质项目申报工作的通知",
         slug="2026",
-        issuer="江苏省教育科技工会",
-        year=2026,
         application_opens=now - dt.timedelta(days=1),
-        application_deadline=now + dt.timedelta(days=10),
+        deadline=now + dt.timedelta(days=10),
         recommendation_deadline=now + dt.timedelta(days=20),
         review_deadline=now + dt.timedelta(days=30),
         voting_opens=now + dt.timedelta(days=31),
@@ -70,24 +65,10 @@ def build_round():
         publicity_starts=now + dt.timedelta(days=40),
         most_popular_label="最受教职工欢迎项目",
         most_popular_subsidy=Decimal(8000),
-        contact_name="李雅君",
-        contact_phone="025-83536268",
+        prize_levels=((1, "一等奖", 1, 10000), (2, "二等奖", 2, 6000)),
+        publish=False,
         live=False,
     )
-    call.themes = [CallTheme(name=name) for name in ("学悟守正", "举旗育人", "建功立业", "暖心聚力", "强基固本")]
-    call.quotas = [
-        CallQuota(organization_kind=OrganizationKind.CITY, min_count=2, max_count=3),
-        CallQuota(organization_kind=OrganizationKind.UNIVERSITY, min_count=1, max_count=2),
-    ]
-    call.criteria = [
-        CallCriterion(name=name, weight=Decimal(25)) for name in ("实效性", "创新创优性", "可持续性", "可推广性")
-    ]
-    call.prize_levels = [
-        CallPrizeLevel(rank=1, name="一等奖", count=1, subsidy=Decimal(10000)),
-        CallPrizeLevel(rank=2, name="二等奖", count=2, subsidy=Decimal(6000)),
-    ]
-    index.add_child(instance=call)
-    call.save_revision()
     form_page = ApplicationFormPage(
         title="在线申报", slug="apply", materials_extensions="pdf, docx", materials_max_size_mb=5, live=False
     )
@@ -192,8 +173,8 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
 
     # 2. Two units register and ask to join their units; the city union approves both in the admin.
     first, second = new_person(browser), new_person(browser)
-    register(first, base, call, "langya", "南京市琅琊路小学工会")
-    register(second, base, call, "jinling", "南京市金陵中学工会")
+    register_in_browser(first, base, call, "langya", "南京市琅琊路小学工会")
+    register_in_browser(second, base, call, "jinling", "南京市金陵中学工会")
     city = new_person(browser)
     admin_login(city, base, "nanjing")
     city.goto(base + "/admin/wagtail_awards/membership/?status=pending")
@@ -399,7 +380,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     province.context.close()
 
 
-def register(page, base, call, username, unit):
+def register_in_browser(page, base, call, username, unit):
     """A new applicant: from the notice to the login page, registers asking to join ``unit`` and confirms the
     address; the request waits for approval."""
     page.goto(base + call.url)

@@ -2,8 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.factories import make_org, make_site, make_user
-from tests.publicity_factories import make_publicity
+from tests.builders import make_org, make_publicity, make_site, make_user
 from wagtail_awards.enums import AwardStatus, Role
 from wagtail_awards.models import Award, Objection
 

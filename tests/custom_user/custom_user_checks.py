@@ -9,8 +9,7 @@ from django.core import checks, mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import PASSWORD, make_org
+from tests.builders import PASSWORD, bound_challenge, make_org
 from wagtail_awards.captcha import TEST_MODE_ANSWER
 from wagtail_awards.enums import OrganizationKind
 from wagtail_awards.models import Membership

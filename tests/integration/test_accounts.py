@@ -11,44 +11,31 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import PASSWORD, approve, make_org, make_user, register
+from tests.builders import PASSWORD, approve, bound_challenge, build_world, make_user, register
 from wagtail_awards import access
 from wagtail_awards.enums import MembershipStatus, OrganizationKind, Role
 from wagtail_awards.models import Membership, Organization, UnitInvitation
 from wagtail_awards.services import accounts
-from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
 @pytest.fixture
-def orgs(site_root):
-    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
-    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
-    suzhou = make_org("苏州市教育工会", OrganizationKind.CITY, province, "苏州")
-    seu = make_org("东南大学工会", OrganizationKind.UNIVERSITY, province, "南京")
-    school = make_org("南京市金陵中学工会", parent=nanjing, city="南京")
-    other = make_org("苏州市第一中学工会", parent=suzhou, city="苏州")
-    return {"province": province, "nanjing": nanjing, "suzhou": suzhou, "seu": seu, "school": school, "other": other}
+def world(site_root):
+    return build_world(site_root)
 
 
 @pytest.fixture
-def people(orgs):
-    groups = ensure_role_groups()
+def orgs(world):
+    """The world's organisations: the province union, the city and university unions and their units."""
+    return world.orgs
 
-    def person(username, org, role):
-        user = make_user(username, org=org, role=role)
-        user.groups.add(groups[role])
-        return user
 
-    return {
-        "province": person("province", orgs["province"], Role.PROVINCE_ADMIN),
-        "rec_nj": person("rec-nj", orgs["nanjing"], Role.RECOMMENDER),
-        "rec_sz": person("rec-sz", orgs["suzhou"], Role.RECOMMENDER),
-        "rec_seu": person("rec-seu", orgs["seu"], Role.RECOMMENDER),
-    }
+@pytest.fixture
+def people(world):
+    """The world's people, the province administrator and the recommenders among them."""
+    return world.users
 
 
 def confirmation_link():
@@ -74,7 +61,7 @@ def test_a_voter_registers_confirms_the_address_and_is_logged_in(client, orgs):
 
 
 def test_the_page_after_registering_says_what_happens_next(client, orgs):
-    response = register(client, "li@example.com", unit=orgs["school"], confirm=False)
+    response = register(client, "li@example.com", unit=orgs["nj2"], confirm=False)
     html = client.get(response["Location"]).content.decode()
     assert "请查收邮件" in html and "南京市金陵中学工会" in html and "推荐单位" in html and "审核" in html
 
@@ -87,11 +74,11 @@ def test_a_wrong_confirmation_link_answers_400(client, orgs, uid):
 
 
 def test_asking_to_join_an_existing_unit_waits_for_approval(client, orgs, people):
-    register(client, "li@example.com", unit=orgs["school"], note="工会主席 13800000000")
+    register(client, "li@example.com", unit=orgs["nj2"], note="工会主席 13800000000")
     user = User.objects.get(username="li@example.com")
     membership = Membership.objects.get(user=user)
     assert (membership.organization, membership.role, membership.status) == (
-        orgs["school"],
+        orgs["nj2"],
         Role.APPLICANT,
         MembershipStatus.PENDING,
     )
@@ -103,7 +90,7 @@ def test_asking_to_join_an_existing_unit_waits_for_approval(client, orgs, people
         accounts.decide_membership(membership=membership, approve=True, by=people["rec_sz"])
     approve(membership, by=people["rec_nj"])
     fresh = User.objects.get(pk=user.pk)
-    assert access.roles(fresh).applicant_units == {orgs["school"].pk}
+    assert access.roles(fresh).applicant_units == {orgs["nj2"].pk}
 
 
 def test_a_new_unit_is_unapproved_until_its_first_member_is(client, orgs, people):
@@ -133,7 +120,7 @@ def _unit_choices(client):
         ({"new_unit_name": "新单位"}, "请选择本单位所属的市教育工会、高校或科研院所。"),
         ({"new_unit_name": "南京市金陵中學工會", "parent": "nanjing"}, "已注册为“南京市金陵中学工会”"),
         ({"new_unit_name": " 南京市\u200b金陵中学（工会） ", "parent": "nanjing"}, "已注册为“南京市金陵中学工会”"),
-        ({"unit": "school", "new_unit_name": "x", "parent": "nanjing"}, "二者只能选其一"),
+        ({"unit": "nj2", "new_unit_name": "x", "parent": "nanjing"}, "二者只能选其一"),
         ({"unit": "nanjing"}, "选择一个有效的选项"),
         ({"captcha_1": "WRONG"}, "验证题回答错误"),
         ({"password2": "other-Pass-2021"}, "两次输入的密码不一致"),
@@ -219,7 +206,7 @@ def test_a_next_that_does_not_resolve_never_fails(client, orgs, next_url):
     assert response.status_code == 302 and "evil" not in response["Location"]
     response = client.get(reverse("wagtail_awards:register") + f"?next={next_url}")
     assert response.status_code == 302 and "evil" not in response["Location"]
-    response = client.post(reverse("wagtail_awards:choose_unit"), {"unit-unit": orgs["school"].pk, "next": next_url})
+    response = client.post(reverse("wagtail_awards:choose_unit"), {"unit-unit": orgs["nj2"].pk, "next": next_url})
     assert response.status_code == 302
     assert Membership.objects.get(user=user).status == MembershipStatus.PENDING
 
@@ -243,7 +230,7 @@ def test_logins_are_throttled_per_account_and_per_address(orgs):
 
 
 def test_login_logout(client, orgs):
-    make_user("li", org=orgs["school"], role=Role.APPLICANT, password="pw-Li-2021")
+    make_user("li", org=orgs["nj2"], role=Role.APPLICANT, password="pw-Li-2021")
     response = client.post(reverse("wagtail_awards:login"), {"username": "li", "password": "pw-Li-2021"})
     assert response.status_code == 302 and response["Location"] == reverse("wagtail_awards:my_applications")
     assert "退出登录" in client.get(reverse("wagtail_awards:my_applications")).content.decode()
@@ -268,22 +255,22 @@ def test_password_reset(client, orgs):
 def test_choose_unit_after_an_external_login_is_a_request(client, orgs):
     user = make_user("gov-123")
     client.force_login(user)
-    response = client.post(reverse("wagtail_awards:choose_unit"), {"unit-unit": orgs["school"].pk})
+    response = client.post(reverse("wagtail_awards:choose_unit"), {"unit-unit": orgs["nj2"].pk})
     assert response.status_code == 302
-    assert Membership.objects.get(user=user, organization=orgs["school"]).status == MembershipStatus.PENDING
+    assert Membership.objects.get(user=user, organization=orgs["nj2"]).status == MembershipStatus.PENDING
     assert not access.roles(User.objects.get(pk=user.pk)).applicant
 
 
 def test_a_trusted_backend_links_an_approved_applicant(orgs):
     user = make_user("gov-456")
-    accounts.link_applicant(user=user, unit=orgs["school"])
-    assert access.roles(User.objects.get(pk=user.pk)).applicant_units == {orgs["school"].pk}
+    accounts.link_applicant(user=user, unit=orgs["nj2"])
+    assert access.roles(User.objects.get(pk=user.pk)).applicant_units == {orgs["nj2"].pk}
 
 
 def test_an_invitation_joins_once_and_only_before_it_expires(client, orgs, people):
     with pytest.raises(accounts.DecisionRefused):
-        accounts.issue_invitation(unit=orgs["other"], by=people["rec_nj"])
-    _invitation, code = accounts.issue_invitation(unit=orgs["school"], by=people["rec_nj"], note="李老师")
+        accounts.issue_invitation(unit=orgs["sz1"], by=people["rec_nj"])
+    _invitation, code = accounts.issue_invitation(unit=orgs["nj2"], by=people["rec_nj"], note="李老师")
     assert code not in str(UnitInvitation.objects.values_list("digest", flat=True)[0])
     user = make_user("li")
     client.force_login(user)
@@ -291,7 +278,7 @@ def test_an_invitation_joins_once_and_only_before_it_expires(client, orgs, peopl
     assert not Membership.objects.filter(user=user).exists()  # a GET joins nothing
     response = client.post(reverse("wagtail_awards:join"), {"code": code})
     assert response.status_code == 302
-    assert access.roles(User.objects.get(pk=user.pk)).applicant_units == {orgs["school"].pk}
+    assert access.roles(User.objects.get(pk=user.pk)).applicant_units == {orgs["nj2"].pk}
     # Used: a second person is refused with the same words as a wrong code.
     other = Client()
     other.force_login(make_user("wu"))
@@ -299,7 +286,7 @@ def test_an_invitation_joins_once_and_only_before_it_expires(client, orgs, peopl
     wrong = other.post(reverse("wagtail_awards:join"), {"code": "not-a-code"})
     assert used.status_code == wrong.status_code == 400
     assert "邀请无效" in used.content.decode() and "邀请无效" in wrong.content.decode()
-    _invitation, late = accounts.issue_invitation(unit=orgs["school"], by=people["province"], days=1)
+    _invitation, late = accounts.issue_invitation(unit=orgs["nj2"], by=people["province"], days=1)
     with pytest.raises(accounts.UnitRefused):
         accounts.redeem_invitation(user=make_user("late"), code=late, now=timezone.now() + dt.timedelta(days=2))
 
@@ -307,12 +294,13 @@ def test_an_invitation_joins_once_and_only_before_it_expires(client, orgs, peopl
 def test_the_admin_issues_an_invitation_shown_once(client, orgs, people):
     client.force_login(people["rec_nj"])
     url = reverse("wagtail_awards_admin:invite")
-    assert [pk for pk, _l in _field_choices(client.get(url), "unit")] == [str(orgs["school"].pk)]
-    response = client.post(url, {"unit": orgs["school"].pk, "note": "李老师", "days": 7})
+    # The Nanjing union's own units, and only those.
+    assert {pk for pk, _l in _field_choices(client.get(url), "unit")} == {str(orgs["nj1"].pk), str(orgs["nj2"].pk)}
+    response = client.post(url, {"unit": orgs["nj2"].pk, "note": "李老师", "days": 7})
     html = response.content.decode()
     code = re.search(r"data-invitation-code>([^<]+)<", html).group(1)
     assert reverse("wagtail_awards:join_code", args=[code]) in html
-    assert client.post(url, {"unit": orgs["other"].pk, "note": "x", "days": 7}).status_code == 400
+    assert client.post(url, {"unit": orgs["sz1"].pk, "note": "x", "days": 7}).status_code == 400
     assert UnitInvitation.objects.count() == 1
 
 

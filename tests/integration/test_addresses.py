@@ -62,9 +62,7 @@ def test_rate_limits_and_vote_hashes_see_the_client_not_the_proxy(client, site_r
     from django.core.cache import cache
     from django.urls import reverse
 
-    from tests.captcha_helpers import bound_challenge
-    from tests.factories import make_user
-    from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
+    from tests.builders import bound_challenge, make_candidates, make_user, make_voting_call, verify_voter
     from wagtail_awards.addresses import client_hash
     from wagtail_awards.models import Vote
 

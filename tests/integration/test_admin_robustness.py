@@ -6,8 +6,7 @@ from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.factories import make_application
-from tests.integration.round_world import build_world
+from tests.builders import build_world, make_application
 from wagtail_awards.models import Award, CalendarException
 from wagtail_awards.rules.ids import MAX_ID, parse_id
 
@@ -33,10 +32,10 @@ SHIPPED_ONLY = {
 def world(site_root):
     world = build_world(site_root)
     award = Award.objects.create(
-        application=make_application(world["call"], status="proposed"), prize_rank=1, most_popular=True
+        application=make_application(world.call, status="proposed"), prize_rank=1, most_popular=True
     )
     CalendarException.objects.create(day="2026-10-10", is_working_day=True, note="调休")
-    world["award"] = award
+    world.awards["award"] = award
     return world
 
 
@@ -46,7 +45,7 @@ def world(site_root):
 )
 def test_lists_with_a_yes_no_column_render_with_the_sites_own_static_files(client, world, name):
     """In production the award list answered 500: Django admin's icon-no.svg is not among a Wagtail site's files."""
-    client.force_login(world["province"])
+    client.force_login(world.users["province"])
     response = client.get(reverse(name))
     assert response.status_code == 200
     html = response.content.decode()
@@ -55,21 +54,21 @@ def test_lists_with_a_yes_no_column_render_with_the_sites_own_static_files(clien
 
 
 def test_a_yes_no_column_keeps_its_heading_and_sorts(client, world):
-    other = Award.objects.create(application=make_application(world["call"], status="proposed"), prize_rank=2)
-    client.force_login(world["province"])
+    other = Award.objects.create(application=make_application(world.call, status="proposed"), prize_rank=2)
+    client.force_login(world.users["province"])
     index = reverse("wagtail_awards_award_modeladmin_index")
     html = client.get(index).content.decode()
     assert "最受教职工欢迎" in html and "?o=2" in html
     first = client.get(index, {"o": "2"}).content.decode()
     last = client.get(index, {"o": "-2"}).content.decode()
     edit = reverse("wagtail_awards_award_modeladmin_edit", args=[other.pk])
-    popular = reverse("wagtail_awards_award_modeladmin_edit", args=[world["award"].pk])
+    popular = reverse("wagtail_awards_award_modeladmin_edit", args=[world.awards["award"].pk])
     assert first.index(edit) < first.index(popular) and last.index(popular) < last.index(edit)
 
 
 def test_a_lookup_the_list_does_not_offer_is_not_applied(client, world):
     """Any lookup in the query string was applied: an oracle on fields the list does not show (password hashes)."""
-    client.force_login(world["recommender"])
+    client.force_login(world.users["rec_nj"])
     index = reverse("wagtail_awards_application_modeladmin_index")
     response = client.get(index, {"applicant__password__startswith": "md5$", "status__exact": "submitted"})
     assert response.status_code == 302
@@ -79,7 +78,7 @@ def test_a_lookup_the_list_does_not_offer_is_not_applied(client, world):
 
 
 def test_a_nul_in_a_filter_or_search_is_dropped_with_a_message(client, world):
-    client.force_login(world["province"])
+    client.force_login(world.users["province"])
     index = reverse("wagtail_awards_award_modeladmin_index")
     response = client.get(index, {"q": "a\x00", "status__exact": "proposed"})
     assert response.status_code == 302 and response["Location"] == f"{index}?status__exact=proposed"
@@ -97,20 +96,20 @@ def test_a_nul_in_a_filter_or_search_is_dropped_with_a_message(client, world):
     ],
 )
 def test_ids_in_the_query_string_that_are_not_ids_are_not_found(client, world, url_name, query):
-    client.force_login(world["province"])
+    client.force_login(world.users["province"])
     assert client.get(reverse(url_name), query).status_code == 404
 
 
 def test_a_five_thousand_digit_org_on_the_submit_list_screen_is_not_found(client, world):
-    client.force_login(world["recommender"])
+    client.force_login(world.users["rec_nj"])
     response = client.post(reverse("wagtail_awards_admin:submit_list"), {"org": "9" * 5000})
     assert response.status_code == 404
 
 
 def test_an_object_screen_with_an_id_too_long_to_convert_is_not_found(client, world):
-    client.force_login(world["province"])
-    url = reverse("wagtail_awards_award_modeladmin_edit", args=[world["award"].pk]).replace(
-        f"/{world['award'].pk}/", "/" + "9" * 5000 + "/"
+    client.force_login(world.users["province"])
+    url = reverse("wagtail_awards_award_modeladmin_edit", args=[world.awards["award"].pk]).replace(
+        f"/{world.awards['award'].pk}/", "/" + "9" * 5000 + "/"
     )
     assert client.get(url).status_code == 404
 

@@ -5,8 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import URLResolver, reverse
 from django.utils import timezone
 
-from tests.integration.review_world import build_round
-from tests.integration.round_world import build_world
+from tests.builders import build_world
 from wagtail_awards import admin
 from wagtail_awards.admin.base import NAMESPACE, ActionView, AdminView, AwardsModelAdmin
 from wagtail_awards.enums import ApplicationStatus
@@ -78,7 +77,7 @@ def test_every_other_admin_view_of_the_app_is_named_in_one_namespace_on_one_base
 @pytest.fixture
 def province(client, site_root):
     world = build_world(site_root)
-    client.force_login(world["province"])
+    client.force_login(world.users["province"])
     return client
 
 
@@ -132,7 +131,7 @@ def test_the_actions_without_a_page_are_the_known_ones():
 def test_an_action_without_a_page_answers_a_get_with_405_and_an_invalid_post_goes_back_changing_nothing(
     client, site_root
 ):
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     application = world.apps["nj1"]
     Application.objects.filter(pk=application.pk).update(status=ApplicationStatus.RECOMMENDED)
     item = ReviewAssignment.objects.create(application=application, reviewer=world.users["reviewer_seu"])

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_call
+from tests.builders import make_call
 from wagtail_awards.models import ApplicationFormPage, VotingPage
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from tests.integration.application_world import BEFORE, PDF, PNG, build, complete_data, save_url, upload
+from tests.builders import BEFORE, DEADLINE, PDF, PNG, build_world, complete_data, upload
 from wagtail_awards.access import visible_applications
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile, Membership, ReviewAssignment
@@ -35,7 +35,7 @@ BOMB_DOCX = _bomb()
 
 @pytest.fixture
 def world(site_root):
-    return build(site_root)
+    return build_world(site_root, deadline=DEADLINE)
 
 
 @pytest.fixture(autouse=True)
@@ -67,9 +67,9 @@ def stored_files():
     ],
 )
 def test_bad_file_refused_with_its_message_and_nothing_stored(client, world, field, name, content, message):
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     before = stored_files()
-    response = client.post(save_url(world), complete_data(**{field: [upload(name, content)]}))
+    response = client.post(world.save_url, complete_data(**{field: [upload(name, content)]}))
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
@@ -82,29 +82,29 @@ def test_bad_file_refused_with_its_message_and_nothing_stored(client, world, fie
 
 
 def test_one_bad_file_among_good_ones_stores_nothing(client, world):
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     before = stored_files()
-    response = client.post(save_url(world), complete_data(materials=[upload("good.pdf", PDF), upload("bad.pdf", PNG)]))
+    response = client.post(world.save_url, complete_data(materials=[upload("good.pdf", PDF), upload("bad.pdf", PNG)]))
     assert response.status_code == 400
     assert not ApplicationFile.objects.exists() and stored_files() == before
 
 
 def test_oversize_file_is_dropped_while_streaming(client, world):
     """The upload handler stops at the field's limit (1 MB): the file never reaches the form or the disk."""
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     before = stored_files()
     big = PDF + bytes(1024 * 1024)
-    response = client.post(save_url(world), complete_data(materials=[upload("big.pdf", big)]))
+    response = client.post(world.save_url, complete_data(materials=[upload("big.pdf", big)]))
     assert response.status_code == 400
     assert "“big.pdf”过大：每个文件不得超过1 MB。" in response.content.decode()
     assert not ApplicationFile.objects.exists() and stored_files() == before
 
 
 def test_odd_names_are_cleaned_and_stored_under_random_names(client, world):
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     long_name = "很长的文件名" * 40 + ".pdf"
     response = client.post(
-        save_url(world), complete_data(materials=[upload("../../../etc/申报书.pdf", PDF), upload(long_name, PDF)])
+        world.save_url, complete_data(materials=[upload("../../../etc/申报书.pdf", PDF), upload(long_name, PDF)])
     )
     assert response.status_code == 302
     names = sorted(ApplicationFile.objects.values_list("original_name", flat=True))
@@ -119,9 +119,9 @@ def test_odd_names_are_cleaned_and_stored_under_random_names(client, world):
 
 
 def test_editor_file_field_and_multiple_field(client, world):
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     response = client.post(
-        save_url(world),
+        world.save_url,
         complete_data(plan=[upload("plan.pdf", PDF)], photos=[upload("1.png", PNG), upload("2.png", PNG)]),
     )
     assert response.status_code == 302
@@ -130,8 +130,8 @@ def test_editor_file_field_and_multiple_field(client, world):
 
 
 def test_single_file_field_takes_one_file(client, world):
-    client.force_login(world.users["a"])
-    response = client.post(save_url(world), complete_data(plan=[upload("1.pdf", PDF), upload("2.pdf", PDF)]))
+    client.force_login(world.users["applicant"])
+    response = client.post(world.save_url, complete_data(plan=[upload("1.pdf", PDF), upload("2.pdf", PDF)]))
     assert response.status_code == 400
     assert "只能选择一个文件" in response.content.decode()
 
@@ -141,8 +141,8 @@ def test_single_file_field_takes_one_file(client, world):
 
 @pytest.fixture
 def stored(client, world):
-    client.force_login(world.users["a"])
-    client.post(save_url(world), complete_data(action="submit"))
+    client.force_login(world.users["applicant"])
+    client.post(world.save_url, complete_data(action="submit"))
     client.logout()
     return ApplicationFile.objects.get()
 
@@ -151,7 +151,7 @@ def url(item):
     return reverse("wagtail_awards:application_file", args=[item.pk])
 
 
-@pytest.mark.parametrize("who", ["a", "a2", "nanjing", "province"])
+@pytest.mark.parametrize("who", ["applicant", "colleague", "rec_nj", "province"])
 def test_download_allowed(client, world, stored, who):
     client.force_login(world.users[who])
     response = client.get(url(stored))
@@ -172,9 +172,9 @@ def test_download_by_assigned_reviewer_only_while_in_review(client, world, store
     application = stored.application
     application.status = ApplicationStatus.RECOMMENDED
     application.save(update_fields=["status"])
-    client.force_login(world.users["reviewer"])
+    client.force_login(world.users["reviewer_sz"])
     assert client.get(url(stored)).status_code == 404
-    ReviewAssignment.objects.create(application=application, reviewer=world.users["reviewer"])
+    ReviewAssignment.objects.create(application=application, reviewer=world.users["reviewer_sz"])
     assert client.get(url(stored)).status_code == 200
     # Out of the expert review (here: not recommended after all), the assignment opens nothing any more.
     application.status = ApplicationStatus.NOT_RECOMMENDED
@@ -190,10 +190,10 @@ def test_download_denied_to_anonymous(client, world, stored):
 @pytest.mark.parametrize(
     "who",
     [
-        "b",  # another unit under the same city
-        "c",  # a unit of another city
-        "suzhou",  # the recommender of another city
-        "reviewer",  # a reviewer not assigned to it
+        "applicant_nj2",  # another unit under the same city
+        "applicant_sz1",  # a unit of another city
+        "rec_sz",  # the recommender of another city
+        "reviewer_sz",  # a reviewer not assigned to it
         "nobody",  # a user without any role
     ],
 )
@@ -206,7 +206,7 @@ def test_download_denied(client, world, stored, who):
 
 def test_download_denied_to_a_reviewer_member_of_the_city_but_not_recommender(client, world, stored):
     """A reviewer role in the recommending organisation is not the recommender role."""
-    user = world.users["reviewer"]
+    user = world.users["reviewer_sz"]
     Membership.objects.create(user=user, organization=world.orgs["nanjing"], role=Role.REVIEWER)
     client.force_login(user)
     assert client.get(url(stored)).status_code == 404
@@ -217,15 +217,15 @@ def test_recommender_sees_no_draft_files(client, world, stored):
     application = stored.application
     application.status = ApplicationStatus.DRAFT
     application.save(update_fields=["status"])
-    client.force_login(world.users["nanjing"])
+    client.force_login(world.users["rec_nj"])
     assert client.get(url(stored)).status_code == 404
-    assert application not in visible_applications(world.users["nanjing"])
-    client.force_login(world.users["a"])
+    assert application not in visible_applications(world.users["rec_nj"])
+    client.force_login(world.users["applicant"])
     assert client.get(url(stored)).status_code == 200
 
 
 def test_download_denied_to_inactive_user(client, world, stored):
-    user = world.users["a"]
+    user = world.users["applicant"]
     client.force_login(user)
     user.is_active = False
     user.save()

@@ -8,10 +8,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
-from tests.integration.application_world import BEFORE, build, complete_data, save_url
-from wagtail_awards.enums import Role
+from tests.builders import BEFORE, DEADLINE, build_world, complete_data
 from wagtail_awards.models import Application, PastAward
-from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -20,24 +18,21 @@ INDEX = "wagtail_awards_application_modeladmin_index"
 
 @pytest.fixture
 def world(site_root):
-    world = build(site_root)
-    groups = ensure_role_groups()
-    for who, role in (("province", Role.PROVINCE_ADMIN), ("nanjing", Role.RECOMMENDER), ("suzhou", Role.RECOMMENDER)):
-        world.users[who].groups.add(groups[role])
-    return world
+    """The applying world; its province administrator and recommenders are in their admin groups."""
+    return build_world(site_root, deadline=DEADLINE)
 
 
 @pytest.fixture
 def applications(client, world):
     with time_machine.travel(BEFORE, tick=False):
         for who, unit, project in (
-            ("a", "南京市第一中学工会", "心理健康服务"),
-            ("b", "南京市金陵中学工会", "教工之家"),
-            ("c", "苏州中学工会", "苏州项目"),
+            ("applicant", "南京市第一中学工会", "心理健康服务"),
+            ("applicant_nj2", "南京市金陵中学工会", "教工之家"),
+            ("applicant_sz1", "苏州中学工会", "苏州项目"),
         ):
             client.force_login(world.users[who])
             client.post(
-                save_url(world),
+                world.save_url,
                 complete_data(token=str(uuid.uuid4()), unit_name=unit, project_name=project, action="submit"),
             )
         client.logout()
@@ -62,9 +57,9 @@ def test_province_admin_sees_all_with_filters_and_search(client, world, applicat
 
 
 def test_recommender_sees_only_own_applicants(client, world, applications):
-    html = listing(client, world.users["nanjing"]).content.decode()
+    html = listing(client, world.users["rec_nj"]).content.decode()
     assert "心理健康服务" in html and "教工之家" in html and "苏州项目" not in html
-    html = listing(client, world.users["suzhou"]).content.decode()
+    html = listing(client, world.users["rec_sz"]).content.decode()
     assert "苏州项目" in html and "教工之家" not in html
 
 
@@ -83,7 +78,7 @@ def test_inspect_shows_answers_files_and_history(client, world, applications):
 
 def test_inspect_and_history_of_another_citys_application_denied(client, world, applications):
     application = applications["心理健康服务"]
-    client.force_login(world.users["suzhou"])
+    client.force_login(world.users["rec_sz"])
     for name in ("inspect", "history"):
         response = client.get(reverse(f"wagtail_awards_application_modeladmin_{name}", args=[application.pk]))
         assert response.status_code in (302, 403)
@@ -109,8 +104,8 @@ def test_list_query_count_does_not_grow(client, world, applications, django_asse
     assert 0 < baseline <= 30
     with time_machine.travel(BEFORE, tick=False):
         for i in range(10):
-            client.force_login(world.users["b"])
-            client.post(save_url(world), complete_data(token=str(uuid.uuid4()), project_name=f"项目{i}"))
+            client.force_login(world.users["applicant_nj2"])
+            client.post(world.save_url, complete_data(token=str(uuid.uuid4()), project_name=f"项目{i}"))
     client.force_login(world.users["province"])
     with django_assert_max_num_queries(baseline):
         client.get(reverse(INDEX))
@@ -156,7 +151,7 @@ def test_import_past_awards_refuses_a_bad_file_whole(tmp_path):
 
 def test_editor_opens_the_form_page_and_a_new_one_under_the_call(client, world, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("editor", password="x"))
-    response = client.get(reverse("wagtailadmin_pages:edit", args=[world.page.pk]))
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[world.form_page.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "文件上传（多个文件）" in html and "允许的文件类型" in html
@@ -171,18 +166,18 @@ def test_reserved_and_unknown_settings_are_refused_in_the_editor(world):
     from wagtail_awards.models import ApplicationFormField
 
     with pytest.raises(ValidationError) as exc:
-        ApplicationFormField(page=world.page, label="Project name", field_type="singleline").full_clean()
+        ApplicationFormField(page=world.form_page, label="Project name", field_type="singleline").full_clean()
     assert "label" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         ApplicationFormField(
-            page=world.page, label="附件", field_type="file", allowed_extensions="pdf, exe"
+            page=world.form_page, label="附件", field_type="file", allowed_extensions="pdf, exe"
         ).full_clean()
     assert "exe" in str(exc.value.message_dict["allowed_extensions"])
 
 
 def test_preview_of_the_form(client, world, django_user_model):
     client.force_login(django_user_model.objects.create_superuser("editor", password="x"))
-    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[world.page.pk]))
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[world.form_page.pk]))
     assert response.status_code == 200
     assert 'name="materials"' in response.content.decode()
 
@@ -215,6 +210,6 @@ def test_admin_import_refuses_a_bad_file_and_others_than_province(client, world)
     )
     assert response.status_code == 400
     assert not PastAward.objects.exists()
-    client.force_login(world.users["nanjing"])
+    client.force_login(world.users["rec_nj"])
     response = client.get(reverse("wagtail_awards_admin:import_past_awards"))
     assert response.status_code in (302, 403)

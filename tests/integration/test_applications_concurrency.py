@@ -6,9 +6,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from tests.builders import BEFORE, DEADLINE, PDF, build_world, complete_data, make_org, make_user, upload
 from tests.conftest import run_together
-from tests.factories import make_org, make_user
-from tests.integration.application_world import BEFORE, PDF, build, complete_data, save_url, upload
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import Application, ApplicationFile
 from wagtail_awards.services import applications as rules
@@ -18,8 +17,8 @@ THREADS = 8
 
 
 def test_concurrent_submissions_get_unique_sequential_references(site_root):
-    world = build(site_root)
-    required = world.page.required_items()
+    world = build_world(site_root, deadline=DEADLINE)
+    required = world.form_page.required_items()
     drafts = []
     with time_machine.travel(BEFORE, tick=False):
         for i in range(THREADS):
@@ -58,14 +57,14 @@ def test_concurrent_submissions_get_unique_sequential_references(site_root):
 
 
 def test_double_click_on_submit_creates_one_application(site_root):
-    world = build(site_root)
+    world = build_world(site_root, deadline=DEADLINE)
     token = str(uuid.uuid4())
 
     def post():
         client = Client()
-        client.force_login(world.users["a"])
+        client.force_login(world.users["applicant"])
         with time_machine.travel(BEFORE, tick=False):
-            return client.post(save_url(world), complete_data(token=token, action="submit")).status_code
+            return client.post(world.save_url, complete_data(token=token, action="submit")).status_code
 
     results = run_together([post for _ in range(4)])
     assert results == [302] * 4, results
@@ -77,24 +76,24 @@ def test_double_click_on_submit_creates_one_application(site_root):
 
 def test_parallel_saves_keep_the_file_limit(site_root):
     """Three saves of 2 files each to one draft whose field holds 5: at most 5 are stored, the rest refused."""
-    world = build(site_root)
-    world.page.materials_max_files = 5
-    world.page.save_revision().publish()
+    world = build_world(site_root, deadline=DEADLINE)
+    world.form_page.materials_max_files = 5
+    world.form_page.save_revision().publish()
     client = Client()
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     token = str(uuid.uuid4())
     with time_machine.travel(BEFORE, tick=False):
-        assert client.post(save_url(world), complete_data(token=token, materials=None)).status_code == 302
+        assert client.post(world.save_url, complete_data(token=token, materials=None)).status_code == 302
     application = Application.objects.get()
 
     def save(index):
         def job():
             other = Client()
-            other.force_login(world.users["a"])
+            other.force_login(world.users["applicant"])
             files = [upload(f"{index}-{n}.pdf", PDF) for n in range(2)]
             with time_machine.travel(BEFORE, tick=False):
                 data = complete_data(token=token, application=application.pk, materials=files)
-                return other.post(save_url(world), data).status_code
+                return other.post(world.save_url, data).status_code
 
         return job
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 import wagtail_awards
-from tests.factories import register
+from tests.builders import register
 from wagtail_awards.models import Application, CallPage, PublicityPage, VotingPage
 from wagtail_awards.rules.voting import CANDIDATE_STATUSES
 
@@ -159,7 +159,7 @@ def test_every_page_template_extends_the_layout():
 def test_the_lockout_page_of_django_axes_is_inside_the_configured_base(db, base, site_base):
     from django.test import Client
 
-    from tests.factories import make_site, make_user
+    from tests.builders import make_site, make_user
 
     make_site()
     make_user("li", password="pw-Li-2021")
@@ -177,7 +177,7 @@ def test_a_page_rendered_without_the_layout_variable_falls_back_to_the_apps_base
     """Another app's view that renders one of the app's templates by itself (no layout variable) gets a page."""
     from django.template.loader import render_to_string
 
-    from tests.factories import make_site
+    from tests.builders import make_site
 
     make_site()
     with override_settings(WAGTAIL_AWARDS_BASE_TEMPLATE=SITE_BASE):

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from tests.factories import local, make_call
+from tests.builders import local, make_call
 from wagtail_awards.enums import Stage
 
 

@@ -8,7 +8,7 @@ from captcha.models import CaptchaStore
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
+from tests.builders import bound_challenge
 from wagtail_awards import captcha
 from wagtail_awards.services import captcha as captcha_service
 

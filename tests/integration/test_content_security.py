@@ -19,12 +19,12 @@ def directives(response):
 def public_pages(world):
     return [
         "/",
-        world["call"].url,
-        world["publicity_page"].url,
+        world.call.url,
+        world.publicity_page.url,
         reverse("wagtail_awards:login"),
         reverse("wagtail_awards:register"),
         reverse("wagtail_awards:password_reset"),
-        reverse("wagtail_awards:vote", args=[world["call"].pk, world["candidate"].pk]),
+        reverse("wagtail_awards:vote", args=[world.call.pk, world.apps["candidate"].pk]),
     ]
 
 
@@ -35,8 +35,8 @@ HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 
 def test_every_public_page_has_a_strict_policy_and_nothing_inline(client, round_):  # noqa: F811
     voter = Client()
-    voter.force_login(round_["voter"])
-    vote = reverse("wagtail_awards:vote", args=[round_["call"].pk, round_["candidate"].pk])
+    voter.force_login(round_.users["voter"])
+    vote = reverse("wagtail_awards:vote", args=[round_.call.pk, round_.apps["candidate"].pk])
     for url in public_pages(round_):
         response = (voter if url == vote else client).get(url)
         assert response.status_code == 200, url
@@ -51,11 +51,11 @@ def test_every_public_page_has_a_strict_policy_and_nothing_inline(client, round_
 
 
 def test_the_apps_own_site_pages_logged_in_have_it_too(client, round_):  # noqa: F811
-    client.force_login(round_["applicant"])
+    client.force_login(round_.users["applicant"])
     for url in [
         reverse("wagtail_awards:my_applications"),
-        reverse("wagtail_awards:application_detail", args=[round_["submitted"].pk]),
-        f"{round_['form_page'].url}?application={round_['draft'].pk}",
+        reverse("wagtail_awards:application_detail", args=[round_.apps["submitted"].pk]),
+        f"{round_.form_page.url}?application={round_.apps['draft'].pk}",
     ]:
         response = client.get(url)
         assert response.status_code == 200 and directives(response)["script-src"] == ["'self'"], url
@@ -64,7 +64,7 @@ def test_the_apps_own_site_pages_logged_in_have_it_too(client, round_):  # noqa:
 
 
 def test_wagtails_admin_has_its_own_policy_scripts_still_from_the_site_only(client, round_):  # noqa: F811
-    client.force_login(round_["province"])
+    client.force_login(round_.users["province"])
     for url in ["/admin/", "/admin/login/", reverse("wagtail_awards_award_modeladmin_index")]:
         policy = directives(client.get(url))
         assert policy["script-src"] == ["'self'"], url
@@ -76,7 +76,7 @@ def test_wagtails_admin_has_its_own_policy_scripts_still_from_the_site_only(clie
     WAGTAIL_AWARDS_ADMIN_CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'self'"], "script-src": ["'none'"]}}
 )
 def test_the_admin_policy_is_a_setting(client, round_):  # noqa: F811
-    client.force_login(round_["province"])
+    client.force_login(round_.users["province"])
     assert directives(client.get("/admin/")) == {"default-src": ["'self'"], "script-src": ["'none'"]}
 
 
@@ -85,12 +85,12 @@ def test_the_vote_device_cookie_is_secure_in_production(monkeypatch, round_):  #
     values = production_security_settings(monkeypatch)
     values.update(WAGTAIL_AWARDS_VOTERS=["insecure_device"], SECURE_SSL_REDIRECT=False)
     assert values["LANGUAGE_COOKIE_SECURE"] and values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
-    from tests.captcha_helpers import bound_challenge
+    from tests.builders import bound_challenge
 
     with override_settings(**values):
         client = Client()
         key, _answer = bound_challenge(client, "vote")
-        url = reverse("wagtail_awards:vote", args=[round_["call"].pk, round_["candidate"].pk])
+        url = reverse("wagtail_awards:vote", args=[round_.call.pk, round_.apps["candidate"].pk])
         response = client.post(
             url,
             {"captcha_0": key, "captcha_1": "passed", "next": "/"},

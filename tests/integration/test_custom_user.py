@@ -50,8 +50,7 @@ def test_the_default_user_model_keeps_its_form(db, rf):
 def test_a_visitor_cannot_make_themself_staff(client, db):
     from django.contrib.auth import get_user_model
 
-    from tests.captcha_helpers import bound_challenge
-    from tests.factories import PASSWORD, make_site
+    from tests.builders import PASSWORD, bound_challenge, make_site
     from wagtail_awards.captcha import TEST_MODE_ANSWER
 
     make_site()

@@ -16,10 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.contrib.forms.utils import get_field_clean_name
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import approve, register
-from tests.integration.round_world import PDF, build_world
-from tests.voting_helpers import make_voting_page
+from tests.builders import PDF, approve, bound_challenge, build_world, make_voting_page, register
 from wagtail_awards.models import (
     Application,
     ApplicationFile,
@@ -70,7 +67,7 @@ def world(site_root):
 
 
 def test_every_user_text_is_escaped_wherever_it_is_shown(world):
-    call, form_page = world["call"], world["form_page"]
+    call, form_page = world.call, world.form_page
 
     # Registration: the applicant's name and a new unit's name.
     applicant = Client()
@@ -79,21 +76,21 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
         "applicant@example.com",
         name=payload("person"),
         new_unit_name=payload("unit"),
-        parent=world["nanjing"],
+        parent=world.orgs["nanjing"],
         note=payload("note"),
     )
     assert response.status_code == 302
     unit = Organization.objects.get(name=payload("unit"))
     # The approver reads the request (the unit's name, the note) before approving it.
-    read(login(world["recommender"]), reverse("wagtail_awards_membership_modeladmin_index"), "unit", "person")
+    read(login(world.users["rec_nj"]), reverse("wagtail_awards_membership_modeladmin_index"), "unit", "person")
     membership = Membership.objects.get(organization=unit)
     read(
-        login(world["recommender"]),
+        login(world.users["rec_nj"]),
         reverse("wagtail_awards_admin:decide_membership", args=[membership.pk, "approve"]),
         "unit",
         "note",
     )
-    approve(membership, by=world["recommender"])
+    approve(membership, by=world.users["rec_nj"])
 
     # The application: every fixed text field, the editor's fields, an uploaded file with an odd name.
     summary, leader = get_field_clean_name("项目简介"), get_field_clean_name("项目负责人")
@@ -148,7 +145,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
         recommendation_deadline=now + dt.timedelta(days=1),
         review_deadline=now + dt.timedelta(days=2),
     )
-    recommender = login(world["recommender"])
+    recommender = login(world.users["rec_nj"])
     response = recommender.post(
         reverse("wagtail_awards_admin:decide", args=[application.pk]),
         {
@@ -171,11 +168,11 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     )
 
     # Expert review: the reviewer's comment.
-    province = login(world["province"])
+    province = login(world.users["province"])
     application.refresh_from_db()
-    review_rules.assign(user=world["province"], application=application, reviewer=world["reviewer"])
+    review_rules.assign(user=world.users["province"], application=application, reviewer=world.users["reviewer_seu"])
     item = ReviewAssignment.objects.get(application=application)
-    reviewer = login(world["reviewer"])
+    reviewer = login(world.users["reviewer_seu"])
     scores = {f"criterion_{c.pk}": "90" for c in call.criteria.all()}
     response = reviewer.post(
         reverse("wagtail_awards_admin:score", args=[item.pk]), {**scores, "comment": payload("review")}
@@ -194,7 +191,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
         "recommendation",
         "review",
     )
-    review_rules.set_prizes(user=world["province"], call=call, prizes={application.pk: 1})
+    review_rules.set_prizes(user=world.users["province"], call=call, prizes={application.pk: 1})
 
     # The admin's lists, inspect views and history of the round.
     read(province, reverse("wagtail_awards_application_modeladmin_index"), "project", "unit")
@@ -212,7 +209,7 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     )
     voting_page = make_voting_page(CallPage.objects.get(pk=call.pk))
     read(Client(), voting_page.url, "project", "unit", "abstract")
-    voter = login(world["voter"])
+    voter = login(world.users["voter"])
     vote_url = reverse("wagtail_awards:vote", args=[call.pk, application.pk])
     read(voter, vote_url, "project", "unit")
     # The page to return to after voting is given in the URL and put back into the form.

@@ -21,8 +21,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 import wagtail_awards
-from tests.factories import make_application, make_org, make_user
-from tests.integration.review_world import build_round
+from tests.builders import build_world, make_application, make_org, make_user
 from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
 from wagtail_awards.exports import FORMULA_TRIGGERS, FormulaSafeExportMixin, neutralise
 from wagtail_awards.models import (
@@ -101,7 +100,7 @@ LISTED_VIEWS = {
 
 @pytest.fixture
 def world(site_root):
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     call = world.call
     criterion = CallCriterion.objects.create(page=call, name=LEAK, weight=Decimal(10), max_score=10)
     for index, payload in enumerate(PAYLOADS):

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
-from tests.factories import make_org, make_user
+from tests.builders import make_org, make_user, verify_voter
 from tests.package_site.english_call import english_call, publish
-from tests.voting_helpers import verify_voter
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, OrganizationKind, Role
 from wagtail_awards.models import (
     Application,

@@ -18,8 +18,7 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from tests.factories import local, make_application, make_user
-from tests.integration.application_world import build, complete_data, save_url
+from tests.builders import DEADLINE, build_world, complete_data, local, make_application, make_user
 from wagtail_awards.models import (
     Application,
     ApplicationFormPage,
@@ -38,7 +37,7 @@ NOTICE = "受理截止时间是2021年10月19日（周二）。逾期未报的�
 
 @pytest.fixture
 def world(site_root):
-    world = build(site_root)
+    world = build_world(site_root, deadline=DEADLINE)
     call = world.call
     call.body = json.dumps([{"type": "paragraph", "value": f"<p>{NOTICE}</p>"}])
     call.voting_opens, call.voting_closes = local(2021, 11, 15, 9), local(2021, 11, 21, 23, 59, 59)
@@ -86,7 +85,7 @@ def test_next_round_copies_the_call_and_its_pages_for_the_new_year(client, world
     assert [t.name for t in new.themes.all()] == [t.name for t in world.call.themes.all()]
     assert new.quotas.count() == 2 and new.criteria.count() == 4 and new.prize_levels.count() == 1
     form_page = ApplicationFormPage.objects.child_of(new).get()
-    assert [f.label for f in form_page.form_fields.all()] == ["项目简介", "Plan", "Photos"]
+    assert [f.label for f in form_page.form_fields.all()] == ["项目简介", "项目负责人", "Plan", "Photos", "实施方案"]
     # The pages under it name the new year, and its vote counts the new call's candidates.
     voting = VotingPage.objects.child_of(new).get()
     assert voting.title == "2022年度网络投票"
@@ -123,7 +122,7 @@ def test_the_new_round_is_published_once_ticked_and_applicants_apply_to_it(clien
     pages = [CallPage.objects.get(pk=new.pk), *Page.objects.get(pk=new.pk).get_descendants()]
     assert all(page.live and not page.has_unpublished_changes for page in pages)
 
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     form_page = ApplicationFormPage.objects.child_of(new).get()
     with time_machine.travel(local(2022, 10, 1, 10), tick=False):
         response = client.post(
@@ -153,17 +152,18 @@ def test_bad_input_to_the_new_round_form_is_refused_with_a_reason(client, world,
 
 def test_only_people_who_may_copy_the_call_start_a_round(client, world):
     url = reverse("wagtail_awards_admin:next_round", args=[world.call.pk])
-    client.force_login(world.users["a"])  # an applicant: no admin
+    client.force_login(world.users["applicant"])  # an applicant: no admin
     assert client.get(url).status_code in (302, 403)
-    client.force_login(world.users["nanjing"])  # a recommender has no page permissions
+    client.force_login(world.users["rec_nj"])  # a recommender has no page permissions
     response = client.post(url, {"year": 2022, "dates": "date"})
     assert response.status_code in (302, 403)
     assert CallPage.objects.count() == 1
     client.force_login(world.users["editor"])
     # Only a call is a template for a round; the report needs a call the user may edit.
-    assert client.get(reverse("wagtail_awards_admin:next_round", args=[world.page.pk])).status_code == 404
+    assert client.get(reverse("wagtail_awards_admin:next_round", args=[world.form_page.pk])).status_code == 404
     assert (
-        client.get(reverse("wagtail_awards_admin:round_report", args=[world.page.pk, world.call.pk])).status_code == 404
+        client.get(reverse("wagtail_awards_admin:round_report", args=[world.form_page.pk, world.call.pk])).status_code
+        == 404
     )
 
 
@@ -172,7 +172,7 @@ def test_the_page_action_is_offered_on_calls_only(client, world):
     url = reverse("wagtail_awards_admin:next_round", args=[world.call.pk])
     assert url in client.get(reverse("wagtailadmin_pages:edit", args=[world.call.pk])).content.decode()
     assert url in client.get(reverse("wagtailadmin_explore", args=[world.call.get_parent().pk])).content.decode()
-    form_page_editor = client.get(reverse("wagtailadmin_pages:edit", args=[world.page.pk])).content.decode()
+    form_page_editor = client.get(reverse("wagtailadmin_pages:edit", args=[world.form_page.pk])).content.decode()
     assert "以此为模板创建下一年度评选" not in form_page_editor
 
 
@@ -197,13 +197,16 @@ def test_wagtails_own_copy_of_a_call_keeps_the_year_and_never_answers_500(client
     copied_vote = VotingPage.objects.child_of(copy).get()
     assert copied_vote.body[0].value["call"].pk == copy.pk
 
-    for call, applicant, token in ((world.call, "a", uuid.uuid4()), (copy, "b", uuid.uuid4())):
+    for call, applicant, unit, token in (
+        (world.call, "applicant", "nj1", uuid.uuid4()),
+        (copy, "applicant_nj2", "nj2", uuid.uuid4()),
+    ):
         client.force_login(world.users[applicant])
         page = ApplicationFormPage.objects.child_of(call).get()
         with time_machine.travel(local(2021, 10, 1, 10), tick=False):
             response = client.post(
                 reverse("wagtail_awards:application_save", args=[page.pk]),
-                complete_data(action="submit", unit_name=world.orgs[applicant].name, token=str(token)),
+                complete_data(action="submit", unit_name=world.orgs[unit].name, token=str(token)),
             )
         assert response.status_code == 302
     # Numbered within each call: the copy starts at 2021-0001 although the original already has that number.
@@ -323,12 +326,12 @@ def test_the_submission_after_the_whole_minute_is_late(client, world):
     call.application_deadline = local(2021, 10, 19, 23, 59)
     call.full_clean()
     call.save()
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     with time_machine.travel(local(2021, 10, 19, 23, 59, 59), tick=False):
-        assert client.post(save_url(world), complete_data(action="submit")).status_code == 302
-    client.force_login(world.users["b"])
+        assert client.post(world.save_url, complete_data(action="submit")).status_code == 302
+    client.force_login(world.users["applicant_nj2"])
     with time_machine.travel(local(2021, 10, 20, 0, 0, 0), tick=False):
         data = complete_data(
             action="submit", unit_name="南京市金陵中学工会", token="6f0c7c4e-7a53-4c6f-9a51-0d7f1d3c2a11"
         )
-        assert client.post(save_url(world), data).status_code == 400
+        assert client.post(world.save_url, data).status_code == 400

@@ -6,9 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import local
-from tests.publicity_factories import make_publicity
+from tests.builders import bound_challenge, local, make_publicity
 from wagtail_awards.models import Objection
 from wagtail_awards.rules.publicity import normalise_objection, objection_fingerprint
 

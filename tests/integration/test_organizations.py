@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from tests.factories import make_org
+from tests.builders import make_org
 from wagtail_awards.enums import OrganizationKind as K
 from wagtail_awards.models import Organization
 from wagtail_awards.services.organizations import import_organizations

@@ -12,9 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from tests.factories import local, make_user
-from tests.publicity_factories import make_publicity
-from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
+from tests.builders import local, make_candidates, make_publicity, make_user, make_voting_call, make_voting_page
 from wagtail_awards.models import Objection
 from wagtail_awards.services import voting
 

@@ -1,7 +1,6 @@
 """Past winners may not apply again (往年已获奖项目不再参评): the site's own final awards and imported ones bar a
 project of the same organisation whatever its name's spelling; near matches reach a province administrator."""
 
-import datetime as dt
 import uuid
 
 import pytest
@@ -11,11 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_application, make_call, make_org, make_user
-from tests.integration.application_world import PDF
-from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
-from wagtail_awards.models import Application, ApplicationFormField, ApplicationFormPage, PastAward
-from wagtail_awards.services.setup import ensure_role_groups
+from tests.builders import PDF, build_world, make_application, make_call
+from wagtail_awards.enums import ApplicationStatus
+from wagtail_awards.models import Application, ApplicationFormPage, PastAward
 
 pytestmark = pytest.mark.django_db
 
@@ -69,40 +66,25 @@ def test_a_2021_winner_of_the_demo_cannot_apply_in_a_later_call(project, unit_na
 
 @pytest.fixture
 def world(site_root):
-    now = timezone.now()
-    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
-    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
-    school = make_org("南京市金陵中学工会", parent=nanjing, city="南京")
-    other = make_org("南京市第一中学工会", parent=nanjing, city="南京")
+    """The applying world (its call of 2026) after a call of 2021 that gave 南京市金陵中学工会 an award and
+    cancelled one of 南京市第一中学工会, and an imported award of 2019."""
+    world = build_world(site_root, year=2026)
+    school, other = world.orgs["nj2"], world.orgs["nj1"]
     old = make_call(site_root, year=2021)
     make_application(old, org=school, project_name="教职工心理关爱驿站", status=ApplicationStatus.AWARDED)
     make_application(old, org=other, project_name="被撤销的项目", status=ApplicationStatus.CANCELLED)
     PastAward.objects.create(year=2019, project_name="教工书屋", unit_name="南京市金陵中學工會", prize="一等奖")
-    call = make_call(
-        site_root, year=2026, application_opens=now - dt.timedelta(days=1), deadline=now + dt.timedelta(days=3)
-    )
-    page = ApplicationFormPage(title="在线申报", slug="apply", materials_extensions="pdf")
-    page.form_fields = [ApplicationFormField(label="项目简介", field_type="multiline", required=True)]
-    call.add_child(instance=page)
-    page.save_revision().publish()
-    groups = ensure_role_groups()
-    province_admin = make_user("province", org=province, role=Role.PROVINCE_ADMIN)
-    province_admin.groups.add(groups[Role.PROVINCE_ADMIN])
-    recommender = make_user("rec", org=nanjing, role=Role.RECOMMENDER)
-    recommender.groups.add(groups[Role.RECOMMENDER])
-    return {
-        "page": ApplicationFormPage.objects.get(pk=page.pk),
-        "school_member": make_user("jinling", org=school, role=Role.APPLICANT),
-        "other_member": make_user("first", org=other, role=Role.APPLICANT),
-        "province": province_admin,
-        "recommender": recommender,
-    }
+    return world
+
+
+#: Who submits: the world's member of 南京市金陵中学工会, or of 南京市第一中学工会.
+MEMBERS = {"school_member": "applicant_nj2", "other_member": "applicant"}
 
 
 def submit(world, who, project):
     client = Client()
-    client.force_login(world[who])
-    page = world["page"]
+    client.force_login(world.users[MEMBERS[who]])
+    page = world.form_page
     data = application_data(page, project=project, unit_name="")
     return client.post(reverse("wagtail_awards:application_save", args=[page.pk]), data)
 
@@ -137,8 +119,8 @@ def test_a_near_match_is_flagged_and_decided_by_a_province_administrator(world):
     index = reverse("wagtail_awards_application_modeladmin_index") + "?past_award=near"
 
     province, recommender = Client(), Client()
-    province.force_login(world["province"])
-    recommender.force_login(world["recommender"])
+    province.force_login(world.users["province"])
+    recommender.force_login(world.users["rec_nj"])
     assert "教职工心理关爱驿站（二期）" in province.get(index).content.decode()
     assert "data-past-award-matches" in province.get(inspect).content.decode()
     # The recommender sees the flag but may not decide.

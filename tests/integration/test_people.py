@@ -1,41 +1,33 @@
 """People of a round, tried from outside through the site's and the admin's URLs: a stranger who asks to join a
 unit gets nothing of it until its recommending organisation approves, and loses it again when removed."""
 
-import datetime as dt
-
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from tests.factories import make_application, make_call, make_org, make_user, register
-from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
-from wagtail_awards.models import ApplicationFile, ApplicationFormPage, Membership
-from wagtail_awards.services.setup import ensure_role_groups
+from tests.builders import PDF, build_world, make_application, make_org, register
+from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind
+from wagtail_awards.models import ApplicationFile, Membership
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.fixture
-def unit_world(site_root):
-    now = timezone.now()
-    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
-    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
-    school = make_org("南京市金陵中学工会", parent=nanjing, city="南京")
-    member = make_user("member", org=school, role=Role.APPLICANT)
-    recommender = make_user("recommender", org=nanjing, role=Role.RECOMMENDER)
-    recommender.groups.add(ensure_role_groups()[Role.RECOMMENDER])
-    call = make_call(
-        site_root, year=2026, application_opens=now - dt.timedelta(days=1), deadline=now + dt.timedelta(days=5)
+def world(site_root):
+    """The applying world with a draft and a submitted application (with a file) of 南京市金陵中学工会."""
+    world = build_world(site_root)
+    school, member = world.orgs["nj2"], world.users["applicant_nj2"]
+    world.apps["draft"] = make_application(
+        world.call, org=school, applicant=member, project_name="本单位的草稿", status="draft"
     )
-    form_page = ApplicationFormPage(title="在线申报", slug="apply", materials_extensions="pdf")
-    call.add_child(instance=form_page)
-    form_page.save_revision().publish()
-    draft = make_application(call, org=school, applicant=member, project_name="本单位的草稿", status="draft")
-    submitted = make_application(
-        call, org=school, applicant=member, project_name="本单位已申报项目", status="submitted", reference="2026-0001"
+    world.apps["submitted"] = submitted = make_application(
+        world.call,
+        org=school,
+        applicant=member,
+        project_name="本单位已申报项目",
+        status="submitted",
+        reference="2026-0001",
     )
     item = ApplicationFile(
         application=submitted, field_name="materials", original_name="申报书.pdf", content_type="application/pdf"
@@ -44,30 +36,24 @@ def unit_world(site_root):
     item.file.save("x.pdf", ContentFile(PDF), save=False)
     item.sha256 = "0" * 64
     item.save()
-    return {
-        "school": school,
-        "recommender": recommender,
-        "form_page": ApplicationFormPage.objects.get(pk=form_page.pk),
-        "draft": draft,
-        "submitted": submitted,
-        "file": item,
-    }
+    world.extra["file"] = item
+    return world
 
 
 def reach(client, world):
     """What the account can do with the unit's applications, through the site's URLs."""
-    draft, submitted = world["draft"], world["submitted"]
+    draft, submitted, stored = world.apps["draft"], world.apps["submitted"], world.extra["file"]
     listing = client.get(reverse("wagtail_awards:my_applications")).content.decode()
     seen = {
         "list": "本单位的草稿" in listing and "本单位已申报项目" in listing,
         "detail": client.get(reverse("wagtail_awards:application_detail", args=[submitted.pk])).status_code == 200,
         "draft": client.get(reverse("wagtail_awards:application_detail", args=[draft.pk])).status_code == 200,
-        "form": "本单位的草稿" in client.get(f"{world['form_page'].url}?application={draft.pk}").content.decode(),
-        "file": client.get(reverse("wagtail_awards:application_file", args=[world["file"].pk])).status_code == 200,
+        "form": "本单位的草稿" in client.get(f"{world.form_page.url}?application={draft.pk}").content.decode(),
+        "file": client.get(reverse("wagtail_awards:application_file", args=[stored.pk])).status_code == 200,
     }
     name = draft.project_name
     save = client.post(
-        reverse("wagtail_awards:application_save", args=[world["form_page"].pk]),
+        reverse("wagtail_awards:application_save", args=[world.form_page.pk]),
         {"application": draft.pk, "project_name": name, "action": "save"},
     )
     changed = type(draft).objects.filter(pk=draft.pk, updated_at__gt=draft.updated_at).exists()
@@ -75,16 +61,16 @@ def reach(client, world):
     return {**seen, "save": save.status_code == 302 and changed}
 
 
-def test_a_new_account_gets_nothing_of_a_unit_until_approved_and_nothing_once_removed(unit_world):
+def test_a_new_account_gets_nothing_of_a_unit_until_approved_and_nothing_once_removed(world):
     stranger = Client()
-    assert register(stranger, "stranger@example.com", unit=unit_world["school"]).status_code == 302
+    assert register(stranger, "stranger@example.com", unit=world.orgs["nj2"]).status_code == 302
     membership = Membership.objects.get(user__username="stranger@example.com")
     assert membership.status == MembershipStatus.PENDING
-    assert set(reach(stranger, unit_world).values()) == {False}
-    withdraw = stranger.post(reverse("wagtail_awards:application_withdraw", args=[unit_world["submitted"].pk]))
+    assert set(reach(stranger, world).values()) == {False}
+    withdraw = stranger.post(reverse("wagtail_awards:application_withdraw", args=[world.apps["submitted"].pk]))
     assert withdraw.status_code == 404
-    unit_world["submitted"].refresh_from_db()
-    assert unit_world["submitted"].status == ApplicationStatus.SUBMITTED
+    world.apps["submitted"].refresh_from_db()
+    assert world.apps["submitted"].status == ApplicationStatus.SUBMITTED
     # Nor may the pending member approve themselves in the admin.
     decide = reverse("wagtail_awards_admin:decide_membership", args=[membership.pk, "approve"])
     assert stranger.post(decide).status_code in (302, 403)
@@ -93,14 +79,14 @@ def test_a_new_account_gets_nothing_of_a_unit_until_approved_and_nothing_once_re
 
     # The recommending organisation approves the request in the admin.
     recommender = Client()
-    recommender.force_login(unit_world["recommender"])
+    recommender.force_login(world.users["rec_nj"])
     assert recommender.post(decide, {"note": "核实为本单位工会干部"}).status_code == 302
-    assert reach(stranger, unit_world) == dict.fromkeys(("list", "detail", "draft", "form", "file", "save"), True)
+    assert reach(stranger, world) == dict.fromkeys(("list", "detail", "draft", "form", "file", "save"), True)
 
     # … and removes the member again.
     remove = reverse("wagtail_awards_admin:decide_membership", args=[membership.pk, "remove"])
     assert recommender.post(remove, {"note": "已调离"}).status_code == 302
-    assert set(reach(stranger, unit_world).values()) == {False}
+    assert set(reach(stranger, world).values()) == {False}
 
 
 def test_the_rounds_log_labels_are_inert_in_wagtails_exports(site_root):

@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from tests.factories import make_application, make_call, make_org, make_user
-from tests.voting_helpers import add_vote
-from wagtail_awards.enums import ApplicationStatus, MembershipStatus, OrganizationKind, Role
+from tests.builders import World, add_vote, build_world, make_application, make_call, make_user
+from wagtail_awards.enums import ApplicationStatus, MembershipStatus, Role
 from wagtail_awards.models import (
     Application,
     ApplicationFile,
@@ -38,8 +37,6 @@ from wagtail_awards.models import (
     ReviewAssignment,
     VotingCode,
 )
-from wagtail_awards.services import accounts
-from wagtail_awards.services.setup import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +47,6 @@ OWN, OTHER = "矩阵本市在评项目", "矩阵外市在评项目"
 OWN_DRAFT, OTHER_DRAFT = "矩阵本单位草稿", "矩阵外单位草稿"
 OWN_SUBMITTED, OTHER_SUBMITTED = "矩阵本单位已申报", "矩阵外单位已申报"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@dataclass
-class World:
-    objects: dict
-    users: dict
 
 
 def _file(application, name):
@@ -72,49 +63,39 @@ def _file(application, name):
     return item
 
 
-def build(site_root) -> World:
+#: The world's person in each role of the matrix (but the pending and removed members and the editor, added here).
+ROLE_USERS = {
+    "province": "province",
+    "recommender": "rec_nj",
+    "reviewer": "reviewer_seu",
+    "applicant": "applicant_nj2",
+    "pending": "pending",
+    "removed": "removed",
+    "voter": "voter",
+    "editor": "editor",
+}
+
+
+def with_objects(site_root) -> World:
+    """The world in review, its vote and publicity open too, with a call open for applications beside it, and an
+    own and an other object of every kind: own ones of 南京市金陵中学工会 under the Nanjing union, other ones of
+    苏州中学工会 under the Suzhou union."""
     now = timezone.now()
-    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
-    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
-    suzhou = make_org("苏州市教育工会", OrganizationKind.CITY, province, "苏州")
-    seu = make_org("东南大学工会", OrganizationKind.UNIVERSITY, province, "南京")
-    school = make_org("南京市金陵中学工会", parent=nanjing, city="南京")
-    sz_school = make_org("苏州中学工会", parent=suzhou, city="苏州")
-    groups = ensure_role_groups()
-
-    def person(username, org=None, role=None, status=MembershipStatus.APPROVED):
-        user = make_user(username, email=f"{username}@example.com")
-        if org is not None:
-            Membership.objects.create(user=user, organization=org, role=role, status=status)
-        if role in groups:
-            user.groups.add(groups[role])
-        return user
-
-    users = {
-        "province": person("province", province, Role.PROVINCE_ADMIN),
-        "recommender": person("recommender", nanjing, Role.RECOMMENDER),
-        "reviewer": person("reviewer", seu, Role.REVIEWER),
-        "reviewer2": person("reviewer2", province, Role.REVIEWER),
-        "applicant": person("applicant", school, Role.APPLICANT),
-        "pending": person("pending", school, Role.APPLICANT, MembershipStatus.PENDING),
-        "removed": person("removed", school, Role.APPLICANT, MembershipStatus.REMOVED),
-        "voter": person("voter"),
-        "editor": person("editor"),
-        "other_applicant": person("other-applicant", sz_school, Role.APPLICANT),
-    }
-    accounts.mark_email_verified(user=users["voter"])
-    users["editor"].groups.add(Group.objects.get(name="Editors"))
-
-    round_call = make_call(
-        site_root,
-        year=2025,
-        deadline=now - dt.timedelta(days=2),
-        recommendation_deadline=now + dt.timedelta(days=5),
-        review_deadline=now + dt.timedelta(days=15),
+    world = build_world(site_root, stage="review", now=now, year=2025)
+    CallPage.objects.filter(pk=world.call.pk).update(
         voting_opens=now - dt.timedelta(days=1),
         voting_closes=now + dt.timedelta(days=1),
         publicity_starts=now - dt.timedelta(hours=1),
     )
+    round_call = CallPage.objects.get(pk=world.call.pk)
+    nanjing, suzhou, school, sz_school = (world.orgs[key] for key in ("nanjing", "suzhou", "nj2", "sz1"))
+    users = world.users
+    for username, status in (("pending", MembershipStatus.PENDING), ("removed", MembershipStatus.REMOVED)):
+        users[username] = make_user(username, email=f"{username}@example.com")
+        Membership.objects.create(user=users[username], organization=school, role=Role.APPLICANT, status=status)
+    users["editor"] = make_user("editor", email="editor@example.com")
+    users["editor"].groups.add(Group.objects.get(name="Editors"))
+
     open_call = make_call(
         site_root, year=2026, application_opens=now - dt.timedelta(days=1), deadline=now + dt.timedelta(days=3)
     )
@@ -134,18 +115,18 @@ def build(site_root) -> World:
             reference=None if status == ApplicationStatus.DRAFT else f"{call.year}-M{len(name)}{name[2]}",
         )
 
-    own = app(round_call, school, OWN, ApplicationStatus.RECOMMENDED, users["applicant"])
-    other = app(round_call, sz_school, OTHER, ApplicationStatus.RECOMMENDED, users["other_applicant"])
+    own = app(round_call, school, OWN, ApplicationStatus.RECOMMENDED, users["applicant_nj2"])
+    other = app(round_call, sz_school, OTHER, ApplicationStatus.RECOMMENDED, users["applicant_sz1"])
     objects = {
-        "round_call": CallPage.objects.get(pk=round_call.pk),
+        "round_call": round_call,
         "form_page": ApplicationFormPage.objects.get(pk=form_page.pk),
         "own": own,
         "other": other,
-        "own_draft": app(open_call, school, OWN_DRAFT, ApplicationStatus.DRAFT, users["applicant"]),
-        "other_draft": app(open_call, sz_school, OTHER_DRAFT, ApplicationStatus.DRAFT, users["other_applicant"]),
-        "own_submitted": app(open_call, school, OWN_SUBMITTED, ApplicationStatus.SUBMITTED, users["applicant"]),
+        "own_draft": app(open_call, school, OWN_DRAFT, ApplicationStatus.DRAFT, users["applicant_nj2"]),
+        "other_draft": app(open_call, sz_school, OTHER_DRAFT, ApplicationStatus.DRAFT, users["applicant_sz1"]),
+        "own_submitted": app(open_call, school, OWN_SUBMITTED, ApplicationStatus.SUBMITTED, users["applicant_nj2"]),
         "other_submitted": app(
-            open_call, sz_school, OTHER_SUBMITTED, ApplicationStatus.SUBMITTED, users["other_applicant"]
+            open_call, sz_school, OTHER_SUBMITTED, ApplicationStatus.SUBMITTED, users["applicant_sz1"]
         ),
         "nanjing": nanjing,
         "suzhou": suzhou,
@@ -155,8 +136,8 @@ def build(site_root) -> World:
     objects["own_file"], objects["other_file"] = _file(own, "own.pdf"), _file(other, "other.pdf")
     objects["own_draft_file"] = _file(objects["own_draft"], "own-draft.pdf")
     objects["other_draft_file"] = _file(objects["other_draft"], "other-draft.pdf")
-    objects["own_assignment"] = ReviewAssignment.objects.create(application=own, reviewer=users["reviewer"])
-    objects["other_assignment"] = ReviewAssignment.objects.create(application=other, reviewer=users["reviewer2"])
+    objects["own_assignment"] = ReviewAssignment.objects.create(application=own, reviewer=users["reviewer_seu"])
+    objects["other_assignment"] = ReviewAssignment.objects.create(application=other, reviewer=users["reviewer_prov"])
     objects["own_list"] = RecommendationList.objects.create(call=round_call, organization=nanjing, submitted_at=now)
     objects["other_list"] = RecommendationList.objects.create(call=round_call, organization=suzhou, submitted_at=now)
     for key in ("own", "other"):
@@ -189,7 +170,8 @@ def build(site_root) -> World:
     # The round's history: one log entry per application, with its project's name as the label.
     for key in ("own", "other", "own_draft"):
         log(objects[key], "wagtail_awards.status", user=users["province"], data={"from": "a", "to": "b"})
-    return World(objects=objects, users=users)
+    world.extra.update(objects)
+    return world
 
 
 # What a request gives
@@ -247,7 +229,7 @@ class Row:
 
 
 def o(world, name):
-    return world.objects[name]
+    return world.extra[name]
 
 
 def refreshed(obj):
@@ -368,7 +350,7 @@ ROWS = {
     "review: assign a reviewer": Row(
         method="post",
         url=lambda w, t: reverse("wagtail_awards_admin:assign", args=[o(w, t).pk]),
-        data=lambda w, t: {"reviewer": w.users["reviewer2" if t == "own" else "reviewer"].pk},
+        data=lambda w, t: {"reviewer": w.users["reviewer_prov" if t == "own" else "reviewer_seu"].pk},
         done=lambda w, t: ReviewAssignment.objects.filter(application=o(w, t)).count() == 2,
     ),
     "review: scores": Row(
@@ -667,14 +649,14 @@ def test_every_row_has_expectations_and_every_expectation_a_row():
 
 @pytest.mark.parametrize("row_name", list(ROWS))
 def test_permission_matrix(site_root, row_name):
-    world = build(site_root)
+    world = with_objects(site_root)
     row, want = ROWS[row_name], expected(row_name)
     failures = []
     for role in ROLES:
         for target in ("own", "other"):
             client = Client()
             if role != "anonymous":
-                client.force_login(world.users[role])
+                client.force_login(world.users[ROLE_USERS[role]])
             with transaction.atomic():
                 got = row.outcome(client, world, target)
                 transaction.set_rollback(True)

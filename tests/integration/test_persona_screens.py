@@ -19,11 +19,18 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import local, make_application, make_user
-from tests.integration.application_world import build, complete_data, save_url, summary_name
-from tests.integration.review_world import build_round
-from tests.publicity_factories import make_publicity
-from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page, verify_voter
+from tests.builders import (
+    DEADLINE,
+    add_vote,
+    build_world,
+    complete_data,
+    local,
+    make_application,
+    make_publicity,
+    make_user,
+    post_vote,
+    summary_name,
+)
 from wagtail_awards import page_cache
 from wagtail_awards.enums import Role
 from wagtail_awards.models import Application, CallPage, Objection, RecommendationList, ReviewAssignment
@@ -43,13 +50,13 @@ def text(response):
 @pytest.fixture
 def applied(site_root):
     """The application world with one submitted application answering the editor's 项目简介 field."""
-    world = build(site_root)
+    world = build_world(site_root, deadline=DEADLINE)
     with time_machine.travel(local(2021, 10, 1, 10), tick=False):
         from django.test import Client
 
         client = Client()
-        client.force_login(world.users["a"])
-        assert client.post(save_url(world), complete_data(action="submit")).status_code == 302
+        client.force_login(world.users["applicant"])
+        assert client.post(world.save_url, complete_data(action="submit")).status_code == 302
     world.application = Application.objects.get()
     return world
 
@@ -73,19 +80,19 @@ def test_editor_defined_fields_show_by_their_label_on_every_screen_and_export(cl
 
 
 def test_the_reviewing_unit_starts_as_the_province_union(client, site_root):
-    world = build(site_root)
-    client.force_login(world.users["a"])
+    world = build_world(site_root, deadline=DEADLINE)
+    client.force_login(world.users["applicant"])
     with time_machine.travel(local(2021, 10, 1, 10), tick=False):
-        form = client.get(world.page.url).content.decode()
+        form = client.get(world.form_page.url).content.decode()
     assert re.search(r'name="reviewing_unit"[^>]*value="江苏省教育科技工会"', form)
 
 
 @pytest.fixture
 def two_rounds(site_root):
     """Last year's round in review (with the reviewer's work) and this year's call open for applications."""
-    world = build_round(site_root, year=2025)
+    world = build_world(site_root, stage="review", year=2025)
     now = timezone.now()
-    from tests.factories import make_call
+    from tests.builders import make_call
 
     world.current = make_call(
         site_root, year=2026, application_opens=now - dt.timedelta(days=3), deadline=now + dt.timedelta(days=20)
@@ -228,7 +235,7 @@ def test_save_and_next_goes_to_the_next_project_to_score(client, scoring):
 
 
 def test_withdrawing_asks_first_and_changes_nothing_until_confirmed(client, applied):
-    client.force_login(applied.users["a"])
+    client.force_login(applied.users["applicant"])
     url = reverse("wagtail_awards:application_withdraw", args=[applied.application.pk])
     with time_machine.travel(local(2021, 10, 2, 10), tick=False):
         detail = client.get(reverse("wagtail_awards:application_detail", args=[applied.application.pk]))
@@ -243,10 +250,10 @@ def test_withdrawing_asks_first_and_changes_nothing_until_confirmed(client, appl
 
 
 def test_a_box_to_tick_says_tick_it(client, site_root):
-    world = build(site_root)
-    client.force_login(world.users["a"])
+    world = build_world(site_root, deadline=DEADLINE)
+    client.force_login(world.users["applicant"])
     with time_machine.travel(local(2021, 10, 1, 10), tick=False):
-        response = client.post(save_url(world), complete_data(action="submit", declaration=None))
+        response = client.post(world.save_url, complete_data(action="submit", declaration=None))
     assert "提交前必须勾选" in text(response)
 
 
@@ -254,22 +261,23 @@ def test_a_box_to_tick_says_tick_it(client, site_root):
 
 
 @pytest.fixture
-def ballot(site_root):
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 3)
-    page = make_voting_page(call, when="after")
-    return call, candidates, page
+def in_vote(site_root):
+    return build_world(site_root, stage="voting")
 
 
-def test_the_thanks_for_a_vote_are_on_the_voted_card_in_view(client, ballot):
+@pytest.fixture
+def ballot(in_vote):
+    """The world's call in its vote, its five shortlisted projects in reference order, its voting page."""
+    world = in_vote
+    candidates = [app for app in world.apps.values() if app.status == "recommended"]
+    assert [app.reference for app in candidates] == ["R001", "R002", "R003", "R004", "R005"]
+    return world.call, candidates, world.voting_page
+
+
+def test_the_thanks_for_a_vote_are_on_the_voted_card_in_view(client, ballot, in_vote):
     call, candidates, page = ballot
-    from tests.captcha_helpers import bound_challenge
-
-    client.force_login(verify_voter(make_user("voter")))
-    response = client.post(
-        reverse("wagtail_awards:vote", args=[call.pk, candidates[1].pk]),
-        {"captcha_0": bound_challenge(client, "vote")[0], "captcha_1": "passed", "next": page.url},
-    )
+    client.force_login(in_vote.users["voter"])
+    response = post_vote(client, call, candidates[1], next_url=page.url)
     assert response.status_code in (302, 303)
     assert response["Location"].endswith(f"#candidate-{candidates[1].pk}")
     html = client.get(response["Location"].split("#")[0]).content.decode()
@@ -351,7 +359,7 @@ def test_the_award_list_names_prizes_shows_words_finds_references_and_agrees_wit
 
 def test_a_recommender_sees_no_english_flag_in_the_application_list(client, site_root):
     """A checkbox answer reads 是/否 on the inspect screen (not True/False)."""
-    world = build(site_root)
+    world = build_world(site_root, deadline=DEADLINE)
     application = make_application(world.call, declaration=True, status="submitted")
     province = make_user("province-admin", is_superuser=True, is_staff=True)
     client.force_login(province)
@@ -364,7 +372,7 @@ def test_the_award_list_reads_a_fixed_number_of_queries_whatever_the_number_of_a
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.publicity_factories import make_award
+    from tests.builders import make_award
 
     call, _page, _awards = in_publicity
     client.force_login(make_user("province-admin", is_superuser=True, is_staff=True))

@@ -12,16 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from wagtail.contrib.forms.utils import get_field_clean_name
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import make_application, make_org, make_user
-from tests.integration.round_world import PDF, build_world
-from wagtail_awards.enums import Role
-from wagtail_awards.models import Award, CallPage, PublicityPage
+from tests.builders import PDF, bound_challenge, build_world, make_application
+from wagtail_awards.models import Award
 from wagtail_awards.services import voters
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +79,7 @@ def as_files(pairs):
 
 @pytest.fixture
 def world(site_root):
-    world = build_world(site_root)
-    unit = make_org("南京市第一中学工会", parent=world["nanjing"], city="南京")
-    world["applicant"] = make_user("applicant", org=unit, role=Role.APPLICANT)
-    world["unit"] = unit
-    return world
+    return build_world(site_root)
 
 
 @contextmanager
@@ -133,17 +125,17 @@ def assert_no_server_error(response):
 )
 def test_the_application_form_never_fails(client, world, fixed, answers, extra, materials, plan):
     with own_example():
-        client.force_login(world["applicant"])
+        client.force_login(world.users["applicant"])
         data = {**extra, **fixed}
         data[get_field_clean_name("项目简介")], data[get_field_clean_name("项目负责人")] = answers
         data["materials"] = as_files(materials)
         data[get_field_clean_name("实施方案")] = as_files(plan)
-        response = client.post(reverse("wagtail_awards:application_save", args=[world["form_page"].pk]), data)
+        response = client.post(reverse("wagtail_awards:application_save", args=[world.form_page.pk]), data)
         assert_no_server_error(response)
         # Whatever was saved can be shown again.
-        for application in world["call"].applications.filter(applicant=world["applicant"])[:3]:
+        for application in world.call.applications.filter(applicant=world.users["applicant"])[:3]:
             assert_no_server_error(client.get(reverse("wagtail_awards:application_detail", args=[application.pk])))
-            assert_no_server_error(client.get(f"{world['form_page'].url}?application={application.pk}"))
+            assert_no_server_error(client.get(f"{world.form_page.url}?application={application.pk}"))
 
 
 @EXAMPLES
@@ -152,21 +144,17 @@ def test_the_application_form_never_fails(client, world, fixed, answers, extra, 
 )
 def test_the_application_page_never_fails_on_its_query(client, world, query):
     with own_example():
-        client.force_login(world["applicant"])
-        assert_no_server_error(client.get(world["form_page"].url, query))
+        client.force_login(world.users["applicant"])
+        assert_no_server_error(client.get(world.form_page.url, query))
         assert_no_server_error(client.get(reverse("wagtail_awards:my_applications"), query))
 
 
 @pytest.fixture
-def voting(world, settings):
+def voting(site_root, settings):
+    """The world in its vote, open to any device without a limit per address."""
     settings.WAGTAIL_AWARDS_VOTERS = ["insecure_device"]
     settings.WAGTAIL_AWARDS_VOTE_IP_LIMIT = 0
-    now = timezone.now()
-    CallPage.objects.filter(pk=world["call"].pk).update(
-        voting_opens=now - dt.timedelta(hours=1), voting_closes=now + dt.timedelta(days=1)
-    )
-    world["candidate"] = make_application(world["call"], status="recommended", project_name="候选项目")
-    return world
+    return build_world(site_root, stage="voting")
 
 
 @EXAMPLES
@@ -186,8 +174,8 @@ def voting(world, settings):
 )
 def test_the_vote_never_fails(client, voting, data, extra, device, which):
     with own_example():
-        call = voting["call"]
-        application_id = {"candidate": voting["candidate"].pk, "other": voting["call"].pk, "missing": 999999}[which]
+        call = voting.call
+        application_id = {"candidate": voting.apps["nj1"].pk, "other": voting.call.pk, "missing": 999999}[which]
         data = {**extra, **data}
         if data.get("captcha_0") == "live":
             data["captcha_0"] = bound_challenge(client, "vote")[0]
@@ -199,15 +187,8 @@ def test_the_vote_never_fails(client, voting, data, extra, device, which):
 
 
 @pytest.fixture
-def publicity(world):
-    call = world["call"]
-    CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(hours=1))
-    page = PublicityPage(title="公示", slug="publicity")
-    call.add_child(instance=page)
-    page.save_revision().publish()
-    award = Award.objects.create(application=make_application(call, status="proposed"), prize_rank=1)
-    world.update(publicity_page=page, award=award)
-    return world
+def publicity(site_root):
+    return build_world(site_root, stage="publicity")
 
 
 @EXAMPLES
@@ -229,16 +210,16 @@ def test_an_objection_never_fails(client, publicity, fields, extra, evidence):
     with own_example():
         data = {**extra, **fields, "captcha_0": bound_challenge(client, "objection")[0]}
         if data.get("application") == "listed":
-            data["application"] = str(publicity["award"].application_id)
+            data["application"] = str(publicity.awards["nj1"].application_id)
         if evidence:
             data["file"] = as_files(evidence)
         # Both the page and the URL its form posts to (where the evidence is limited while it streams in).
-        response = client.post(publicity["publicity_page"].url, data)
+        response = client.post(publicity.publicity_page.url, data)
         assert_no_server_error(response)
         data["captcha_0"] = bound_challenge(client, "objection")[0]
-        response = client.post(reverse("wagtail_awards:objection", args=[publicity["publicity_page"].pk]), data)
+        response = client.post(reverse("wagtail_awards:objection", args=[publicity.publicity_page.pk]), data)
         assert_no_server_error(response)
-        assert_no_server_error(client.get(publicity["publicity_page"].url))
+        assert_no_server_error(client.get(publicity.publicity_page.url))
 
 
 @EXAMPLES
@@ -267,30 +248,30 @@ def test_registration_never_fails(client, world, fields, extra):
 
 
 def test_a_form_body_beyond_the_request_limit_is_refused_not_failed(client, world, settings):
-    client.force_login(world["applicant"])
+    client.force_login(world.users["applicant"])
     huge = "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10)
     response = client.post(
-        reverse("wagtail_awards:application_save", args=[world["form_page"].pk]),
+        reverse("wagtail_awards:application_save", args=[world.form_page.pk]),
         {"project_name": huge, "action": "save"},
     )
     assert response.status_code == 400
-    assert not world["call"].applications.exists()
+    assert not world.call.applications.exists()
 
 
 # The admin: list filters, search and ordering in the query string; object ids in the path
 
 
 @pytest.fixture
-def admin_world(world):
+def admin_rows(world):
     """Rows in every list of the app's admin, so filters, columns and links all render."""
     from wagtail_awards.models import CalendarException, Objection, PastAward
 
-    call = world["call"]
+    call = world.call
     award = Award.objects.create(application=make_application(call, status="proposed"), prize_rank=1, most_popular=True)
     Objection.objects.create(application=award.application, name="张", contact="1", content="异议")
     CalendarException.objects.create(day=dt.date(2026, 10, 10), is_working_day=True, note="调休")
     PastAward.objects.create(year=2020, project_name="往年项目", unit_name="某工会")
-    world["award"] = award
+    world.awards["award"] = award
     return world
 
 
@@ -326,11 +307,11 @@ hostile_values = st.one_of(
 @EXAMPLES
 @given(
     screen=st.sampled_from(ADMIN_LISTS),
-    role=st.sampled_from(["province", "recommender", "reviewer"]),
+    role=st.sampled_from(["province", "rec_nj", "reviewer_seu"]),
     data=st.data(),
 )
 @example(screen=ADMIN_LISTS[5], role="province", data=None)
-def test_admin_lists_never_fail_on_their_query(client, admin_world, screen, role, data):
+def test_admin_lists_never_fail_on_their_query(client, admin_rows, screen, role, data):
     name, keys = screen
     if data is None:  # the examples from the report: NUL in a filter and in the search on PostgreSQL
         query = {"status__exact": "\x00", "q": "a\x00", "application__call__title": "\x00"}
@@ -338,7 +319,7 @@ def test_admin_lists_never_fail_on_their_query(client, admin_world, screen, role
         key_names = st.one_of(st.sampled_from([*keys, "q", "o", "p"]), st.text(max_size=20))
         query = data.draw(st.dictionaries(key_names, hostile_values, max_size=4), label="query")
     with own_example():
-        client.force_login(admin_world[role])
+        client.force_login(admin_rows.users[role])
         response = client.get(reverse(name), query)
         assert_no_server_error(response)
         if response.status_code == 302 and "\x00" in "".join(query) + "".join(query.values()):
@@ -370,14 +351,14 @@ hostile_ids = st.one_of(
 
 
 @EXAMPLES
-@given(name=st.sampled_from(ADMIN_OBJECTS), pk=hostile_ids, role=st.sampled_from(["province", "recommender"]))
+@given(name=st.sampled_from(ADMIN_OBJECTS), pk=hostile_ids, role=st.sampled_from(["province", "rec_nj"]))
 @example(name="wagtail_awards_admin:vote_audit", pk="9" * 5000, role="province")
 @example(name="wagtail_awards_award_modeladmin_edit", pk="9" * 5000, role="province")
-def test_admin_object_screens_never_fail_on_their_id(client, admin_world, name, pk, role):
+def test_admin_object_screens_never_fail_on_their_id(client, admin_rows, name, pk, role):
     from urllib.parse import quote
 
     with own_example():
-        client.force_login(admin_world[role])
+        client.force_login(admin_rows.users[role])
         url = reverse(name, args=[1]).replace("/1/", f"/{quote(str(pk), safe='')}/", 1)
         assert_no_server_error(client.get(url))
         assert_no_server_error(client.post(url, {"reason": "x"}))
@@ -386,9 +367,9 @@ def test_admin_object_screens_never_fail_on_their_id(client, admin_world, name, 
 @EXAMPLES
 @given(org=hostile_values, call=st.one_of(st.none(), hostile_values))
 @example(org="9" * 5000, call=None)
-def test_submitting_a_list_never_fails_on_its_ids(client, admin_world, org, call):
+def test_submitting_a_list_never_fails_on_its_ids(client, admin_rows, org, call):
     """A 5,000-digit ``org`` on the submit-list screen answered 500."""
     with own_example():
-        client.force_login(admin_world["recommender"])
+        client.force_login(admin_rows.users["rec_nj"])
         data = {"org": org} if call is None else {"org": org, "call": call}
         assert_no_server_error(client.post(reverse("wagtail_awards_admin:submit_list"), data))

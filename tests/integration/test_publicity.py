@@ -8,9 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import local, make_org, make_user
-from tests.publicity_factories import make_award, make_publicity
+from tests.builders import bound_challenge, local, make_award, make_org, make_province_admin, make_publicity, make_user
 from wagtail_awards.enums import ApplicationStatus, AwardStatus, Role
 from wagtail_awards.models import Award, AwardsLogEntry, CalendarException, Objection
 from wagtail_awards.services import publicity
@@ -199,20 +197,11 @@ def test_finalise_command_is_idempotent_and_waits_for_the_end(in_publicity):
     assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
 
 
-def province_admin(site_root):
-    org = make_org("江苏省教育科技工会", kind="province")
-    user = make_user("province", org=org, role=Role.PROVINCE_ADMIN, is_staff=True)
-    from wagtail_awards.services.setup import ensure_role_groups
-
-    user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
-    return user
-
-
 @pytest.mark.django_db
 def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_list(client, in_publicity, site_root):
     call, page, awards = in_publicity
     cancelled = awards[1]
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
     url = reverse("wagtail_awards_admin:cancel_award", args=[cancelled.pk])
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         assert client.get(url).status_code == 200
@@ -244,10 +233,7 @@ def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_l
 def test_only_a_province_admin_may_cancel(client, in_publicity):
     _call, _page, awards = in_publicity
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
-    recommender = make_user("rec", org=make_org("南京市教育工会", kind="city"), role=Role.RECOMMENDER, is_staff=True)
-    from wagtail_awards.services.setup import ensure_role_groups
-
-    recommender.groups.add(ensure_role_groups()[Role.RECOMMENDER])
+    recommender = make_user("rec", org=make_org("南京市教育工会", kind="city"), role=Role.RECOMMENDER, group=True)
     client.force_login(recommender)
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         # Wagtail's admin turns PermissionDenied into a redirect to the dashboard with a message.
@@ -261,7 +247,7 @@ def test_only_a_province_admin_may_cancel(client, in_publicity):
 @pytest.mark.django_db
 def test_a_final_award_cannot_be_cancelled_here(client, in_publicity, site_root):
     _call, _page, awards = in_publicity
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     with time_machine.travel(local(2021, 10, 13, 10), tick=False):
         response = client.post(url, {"category": "false", "reason": "太迟"})
@@ -273,7 +259,7 @@ def test_a_final_award_cannot_be_cancelled_here(client, in_publicity, site_root)
 @pytest.mark.django_db
 def test_cancel_requires_a_reason(client, in_publicity, site_root):
     _call, _page, awards = in_publicity
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         response = client.post(url, {"category": "false", "reason": ""})
@@ -326,7 +312,7 @@ def test_subsidy_screen_and_xlsx(client, site_root):
     cancelled = make_award(call, rank=3)
     cancelled.status = AwardStatus.CANCELLED
     cancelled.save()
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
     url = reverse("wagtail_awards_admin:subsidies")
     response = client.get(url, {"call": call.pk})
     assert response.status_code == 200
@@ -355,7 +341,7 @@ def test_subsidy_screen_is_denied_to_others(client, site_root):
 def test_objection_admin_lists_and_edits_status_finding_reply(client, in_publicity, site_root):
     _call, _page, awards = in_publicity
     objection = Objection.objects.create(application=awards[0].application, name="甲", contact="1", content="内容")
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
     index = client.get(reverse("wagtail_awards_objection_modeladmin_index"))
     assert index.status_code == 200 and "甲" in index.content.decode()
     edit_url = reverse("wagtail_awards_objection_modeladmin_edit", args=[objection.pk])
@@ -371,7 +357,7 @@ def test_objection_admin_lists_and_edits_status_finding_reply(client, in_publici
 def test_objection_edit_is_logged(client, in_publicity, site_root):
     _call, _page, awards = in_publicity
     objection = Objection.objects.create(application=awards[0].application, name="甲", contact="1", content="内容")
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
     edit_url = reverse("wagtail_awards_objection_modeladmin_edit", args=[objection.pk])
     client.post(edit_url, {"status": "upheld", "finding": "属实。", "reply": ""})
     assert AwardsLogEntry.objects.filter(action="wagtail.edit", object_id=str(objection.pk)).exists()
@@ -389,7 +375,7 @@ def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root)
     client.force_login(make_user("staff", is_staff=True))
     denied = client.get(url)
     assert denied.status_code in (302, 403) and not getattr(denied, "streaming", False)
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
@@ -406,7 +392,7 @@ def test_admin_listing_queries_do_not_grow_with_the_number_of_projects(client, s
     from django.test.utils import CaptureQueriesContext
 
     call, _page, awards = make_publicity(site_root, projects=2)
-    client.force_login(province_admin(site_root))
+    client.force_login(make_province_admin("province"))
 
     def add(n):
         for _ in range(n):
@@ -437,7 +423,7 @@ def test_one_publicity_page_per_call_and_only_under_a_call(in_publicity, site_ro
 
 @pytest.mark.django_db
 def test_admin_preview_of_a_new_publicity_page(client, site_root):
-    from tests.factories import make_call
+    from tests.builders import make_call
 
     call = make_call(site_root, publicity_starts=local(2021, 9, 29, 9))
     admin = make_user("admin", is_superuser=True, is_staff=True)

@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.builders import local, make_publicity
 from tests.conftest import run_together
-from tests.factories import local
-from tests.publicity_factories import make_publicity
 from wagtail_awards.enums import AwardStatus
 from wagtail_awards.models import Award, AwardsLogEntry
 from wagtail_awards.services import publicity

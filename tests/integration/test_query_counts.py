@@ -11,9 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import local, make_org, make_user
-from tests.publicity_factories import make_publicity
-from tests.voting_helpers import make_voting_call, make_voting_page, verify_voter
+from tests.builders import (
+    local,
+    make_org,
+    make_publicity,
+    make_user,
+    make_voting_call,
+    make_voting_page,
+    verify_voter,
+)
 from wagtail_awards.enums import ApplicationStatus, Role
 from wagtail_awards.models import (
     Application,

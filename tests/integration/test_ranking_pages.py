@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.integration.review_world import build_round
+from tests.builders import build_world
 from tests.integration.test_review_queries import grow
 from wagtail_awards.models import Award
 from wagtail_awards.services import review
@@ -20,7 +20,7 @@ def ranks(html):
 
 
 def test_ranking_is_paged_and_prizes_are_saved_on_any_page(site_root, client):
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     grow(world, 120)
     client.force_login(world.users["province"])
     call = world.call
@@ -46,7 +46,7 @@ def test_ranking_is_paged_and_prizes_are_saved_on_any_page(site_root, client):
 
 
 def test_a_bad_page_number_shows_a_page(site_root, client):
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     grow(world, 10)
     client.force_login(world.users["province"])
     for bad in ("abc", "-3", "0", "999999", "9" * 30):

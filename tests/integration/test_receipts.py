@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.integration.application_world import BEFORE, build, complete_data, save_url
+from tests.builders import BEFORE, DEADLINE, build_world, complete_data
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application
 
@@ -28,23 +28,23 @@ class FailingBackend(BaseEmailBackend):
 
 @pytest.fixture
 def world(site_root):
-    return build(site_root)
+    return build_world(site_root, deadline=DEADLINE)
 
 
 @pytest.fixture
 def applicant(client, world):
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     return client
 
 
 def submit(client, world, capture, **data):
     with time_machine.travel(BEFORE, tick=False), capture(execute=True):
-        return client.post(save_url(world), complete_data(action="submit", **data))
+        return client.post(world.save_url, complete_data(action="submit", **data))
 
 
 def test_receipt_is_sent_only_after_the_submission_commits(applicant, world, django_capture_on_commit_callbacks):
     with time_machine.travel(BEFORE, tick=False), django_capture_on_commit_callbacks() as callbacks:
-        response = applicant.post(save_url(world), complete_data(action="submit"))
+        response = applicant.post(world.save_url, complete_data(action="submit"))
         assert response.status_code == 302
         assert mail.outbox == []  # nothing left before the transaction committed
     assert len(callbacks) == 1

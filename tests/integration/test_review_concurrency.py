@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.builders import build_world, make_application
 from tests.conftest import run_together
-from tests.factories import make_application
-from tests.integration.review_world import build_round
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, Recommendation
 from wagtail_awards.services import recommendation as rec
@@ -13,7 +12,7 @@ from wagtail_awards.services import recommendation as rec
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_parallel_recommendations_for_one_city_with_max_three_accept_exactly_three(site_root):
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     for n in range(50 - 3):
         make_application(
             world.call,

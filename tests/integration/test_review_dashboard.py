@@ -8,8 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.factories import make_call
-from tests.integration.review_world import build_round
+from tests.builders import build_world, make_call
 from wagtail_awards.enums import Role
 from wagtail_awards.services import recommendation as rec
 from wagtail_awards.services import review
@@ -25,7 +24,7 @@ def panel_text(client):
 
 
 def test_panel_counts_stages_cities_lists_and_reviews(site_root, client):
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     rec.decide(user=world.users["rec_nj"], application=world.apps["nj1"], decision="recommend")
     rec.decide(user=world.users["rec_nj"], application=world.apps["nj2"], decision="not_recommend")
     rec.submit(
@@ -52,9 +51,9 @@ def test_panel_counts_stages_cities_lists_and_reviews(site_root, client):
 
 
 def test_editors_without_a_round_role_get_no_panel(site_root, client):
-    from tests.factories import make_user
+    from tests.builders import make_user
 
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     editor = make_user("editor", is_superuser=False)
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.integration.review_world import build_round
+from tests.builders import build_world
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, Recommendation, ReviewAssignment, Score
 from wagtail_awards.services import recommendation as rec
@@ -108,7 +108,7 @@ def measure(world, client):
 
 
 def test_list_screens_do_not_grow_with_the_number_of_applications(site_root, client):
-    world = build_round(site_root)
+    world = build_world(site_root, stage="review")
     grow(world, 10)
     small = measure(world, client)
     grow(world, 40)

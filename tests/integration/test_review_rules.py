@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tests.integration.review_world import build_round
+from tests.builders import build_world
 from wagtail_awards.enums import ApplicationStatus, AwardStatus
 from wagtail_awards.models import Award, AwardsLogEntry, CallPage, CallPrizeLevel, RecommendationList, ReviewAssignment
 from wagtail_awards.services import recommendation as rec
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(site_root):
-    return build_round(site_root)
+    return build_world(site_root, stage="review")
 
 
 def reload(call):
@@ -230,7 +230,7 @@ def test_trimmed_mean_follows_the_call(world):
     CallPage.objects.filter(pk=world.call.pk).update(scoring_method="trimmed_mean")
     world.call = reload(world.call)
     names = ["r1", "r2", "r3", "r4", "r5"]
-    from tests.factories import make_user
+    from tests.builders import make_user
     from wagtail_awards.enums import Role
 
     for name, value in zip(names, [50, 70, 80, 90, 100], strict=True):

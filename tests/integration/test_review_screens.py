@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.integration.review_world import build_round
+from tests.builders import build_world
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, ApplicationFile, AwardsLogEntry, RecommendationList, ReviewAssignment
 from wagtail_awards.services import recommendation as rec
@@ -22,7 +22,7 @@ ADMIN = "/admin/awards/review/"
 
 @pytest.fixture
 def world(site_root):
-    return build_round(site_root)
+    return build_world(site_root, stage="review")
 
 
 def decide(client, app, decision="recommend", **extra):

@@ -11,9 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_application, make_org, make_user
-from tests.integration.round_world import PDF, build_world
-from wagtail_awards.enums import Role
+from tests.builders import PDF, build_world, make_application, make_user
 from wagtail_awards.models import ApplicationFile, Award, CallPage, Objection, PublicityPage, ReviewAssignment
 from wagtail_awards.services import recommendation as rec_rules
 
@@ -26,12 +24,10 @@ TOKEN = "Q" * 32
 @pytest.fixture
 def round_(site_root):
     world = build_world(site_root)
-    call = world["call"]
-    unit = make_org("南京市第一中学工会", parent=world["nanjing"], city="南京")
-    applicant = make_user("applicant", org=unit, role=Role.APPLICANT)
+    call, unit, applicant = world.call, world.orgs["nj1"], world.users["applicant"]
     now = timezone.now()
     submitted = make_application(
-        call, org=unit, applicant=applicant, recommending_organization=world["nanjing"], reference="2026-0001"
+        call, org=unit, applicant=applicant, recommending_organization=world.orgs["nanjing"], reference="2026-0001"
     )
     submitted.submitted_at = now
     submitted.save()
@@ -46,9 +42,9 @@ def round_(site_root):
         sha256="0" * 64,
     )
     candidate = make_application(
-        call, org=unit, applicant=applicant, recommending_organization=world["nanjing"], status="recommended"
+        call, org=unit, applicant=applicant, recommending_organization=world.orgs["nanjing"], status="recommended"
     )
-    assignment = ReviewAssignment.objects.create(application=candidate, reviewer=world["reviewer"])
+    assignment = ReviewAssignment.objects.create(application=candidate, reviewer=world.users["reviewer_seu"])
     award = Award.objects.create(application=make_application(call, status="proposed"), prize_rank=1)
     objection = Objection.objects.create(application=award.application, name="张", contact="1", content="异议")
     CallPage.objects.filter(pk=call.pk).update(
@@ -59,25 +55,17 @@ def round_(site_root):
     publicity_page = PublicityPage(title="公示", slug="publicity")
     call.add_child(instance=publicity_page)
     publicity_page.save_revision().publish()
-    rec_list = rec_rules.get_list(call=call, organization=world["nanjing"])
-    world.update(
-        applicant=applicant,
-        submitted=submitted,
-        draft=draft,
-        file=stored,
-        candidate=candidate,
-        assignment=assignment,
-        award=award,
-        objection=objection,
-        publicity_page=publicity_page,
-        rec_list=rec_list,
-    )
+    rec_list = rec_rules.get_list(call=call, organization=world.orgs["nanjing"])
+    world.apps.update(submitted=submitted, draft=draft, candidate=candidate)
+    world.awards["award"] = award
+    world.publicity_page = publicity_page
+    world.extra.update(file=stored, assignment=assignment, objection=objection, rec_list=rec_list)
     return world
 
 
 def endpoints(w):
     """(name, user key or None, url, data) of every POST the site and the app's admin screens take."""
-    call, form_page = w["call"], w["form_page"]
+    call, form_page = w.call, w.form_page
     save = reverse("wagtail_awards:application_save", args=[form_page.pk])
     review = "wagtail_awards_admin:"
     return [
@@ -87,39 +75,49 @@ def endpoints(w):
         ("password reset", None, reverse("wagtail_awards:password_reset"), {"email": "a@example.com"}),
         ("choose unit", "applicant", reverse("wagtail_awards:choose_unit"), {"unit-new_unit_name": "新单位"}),
         ("save draft", "applicant", save, {"action": "save", "project_name": "新项目"}),
-        ("submit", "applicant", save, {"action": "submit", "application": w["draft"].pk}),
-        ("upload", "applicant", save, {"application": w["draft"].pk, "materials": SimpleUploadedFile("a.pdf", PDF)}),
-        ("remove file", "applicant", save, {"application": w["draft"].pk, "remove_files": w["file"].pk}),
-        ("withdraw", "applicant", reverse("wagtail_awards:application_withdraw", args=[w["submitted"].pk]), {}),
+        ("submit", "applicant", save, {"action": "submit", "application": w.apps["draft"].pk}),
+        (
+            "upload",
+            "applicant",
+            save,
+            {"application": w.apps["draft"].pk, "materials": SimpleUploadedFile("a.pdf", PDF)},
+        ),
+        ("remove file", "applicant", save, {"application": w.apps["draft"].pk, "remove_files": w.extra["file"].pk}),
+        ("withdraw", "applicant", reverse("wagtail_awards:application_withdraw", args=[w.apps["submitted"].pk]), {}),
         ("form page", "applicant", form_page.url, {"project_name": "x"}),
-        ("vote", "voter", reverse("wagtail_awards:vote", args=[call.pk, w["candidate"].pk]), {"captcha_1": "passed"}),
-        ("objection", None, w["publicity_page"].url, {"application": w["award"].application_id, "name": "x"}),
+        (
+            "vote",
+            "voter",
+            reverse("wagtail_awards:vote", args=[call.pk, w.apps["candidate"].pk]),
+            {"captcha_1": "passed"},
+        ),
+        ("objection", None, w.publicity_page.url, {"application": w.awards["award"].application_id, "name": "x"}),
         (
             "objection form",
             None,
-            reverse("wagtail_awards:objection", args=[w["publicity_page"].pk]),
-            {"application": w["award"].application_id, "name": "x"},
+            reverse("wagtail_awards:objection", args=[w.publicity_page.pk]),
+            {"application": w.awards["award"].application_id, "name": "x"},
         ),
         ("admin login", None, reverse("wagtailadmin_login"), {"username": "province", "password": "pw"}),
-        ("recommend", "recommender", reverse(review + "decide", args=[w["candidate"].pk]), {"decision": "x"}),
-        ("submit list", "recommender", reverse(review + "submit_list"), {"org": w["nanjing"].pk, "call": call.pk}),
-        ("unlock list", "province", reverse(review + "unlock_list", args=[w["rec_list"].pk]), {"reason": "x"}),
-        ("assign", "province", reverse(review + "assign", args=[w["candidate"].pk]), {"reviewer": ""}),
+        ("recommend", "rec_nj", reverse(review + "decide", args=[w.apps["candidate"].pk]), {"decision": "x"}),
+        ("submit list", "rec_nj", reverse(review + "submit_list"), {"org": w.orgs["nanjing"].pk, "call": call.pk}),
+        ("unlock list", "province", reverse(review + "unlock_list", args=[w.extra["rec_list"].pk]), {"reason": "x"}),
+        ("assign", "province", reverse(review + "assign", args=[w.apps["candidate"].pk]), {"reviewer": ""}),
         ("auto assign", "province", reverse(review + "auto_assign"), {"k": "2", "call": call.pk}),
-        ("score", "reviewer", reverse(review + "score", args=[w["assignment"].pk]), {"comment": "x"}),
-        ("unassign", "province", reverse(review + "unassign", args=[w["assignment"].pk]), {}),
+        ("score", "reviewer_seu", reverse(review + "score", args=[w.extra["assignment"].pk]), {"comment": "x"}),
+        ("unassign", "province", reverse(review + "unassign", args=[w.extra["assignment"].pk]), {}),
         ("prizes", "province", reverse(review + "ranking"), {"call": call.pk}),
         (
             "cancel award",
             "province",
-            reverse("wagtail_awards_admin:cancel_award", args=[w["award"].pk]),
+            reverse("wagtail_awards_admin:cancel_award", args=[w.awards["award"].pk]),
             {"reason": "x"},
         ),
-        ("edit award", "province", reverse("wagtail_awards_award_modeladmin_edit", args=[w["award"].pk]), {}),
+        ("edit award", "province", reverse("wagtail_awards_award_modeladmin_edit", args=[w.awards["award"].pk]), {}),
         (
             "handle objection",
             "province",
-            reverse("wagtail_awards_objection_modeladmin_edit", args=[w["objection"].pk]),
+            reverse("wagtail_awards_objection_modeladmin_edit", args=[w.extra["objection"].pk]),
             {"status": "checking"},
         ),
         ("invalidate votes", "province", reverse("wagtail_awards_admin:vote_audit", args=[call.pk]), {"reason": "x"}),
@@ -131,7 +129,7 @@ def endpoints(w):
 def client_for(world, user_key, *, token):
     client = Client(enforce_csrf_checks=True)
     if user_key:
-        client.force_login(world[user_key])
+        client.force_login(world.users[user_key])
     if token:
         client.cookies["csrftoken"] = TOKEN
     return client
@@ -148,10 +146,10 @@ def test_every_form_refuses_a_post_without_a_csrf_token(round_):
 
 def test_a_wrong_csrf_token_is_refused_too(round_):
     client = client_for(round_, "applicant", token=True)
-    save = reverse("wagtail_awards:application_save", args=[round_["form_page"].pk])
+    save = reverse("wagtail_awards:application_save", args=[round_.form_page.pk])
     response = client.post(save, {"action": "save", "project_name": "x", "csrfmiddlewaretoken": "R" * 32})
     assert response.status_code == 403
-    assert not round_["call"].applications.filter(project_name="x").exists()
+    assert not round_.call.applications.filter(project_name="x").exists()
 
 
 # Security headers

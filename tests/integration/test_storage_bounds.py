@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.test import Client, override_settings
 
-from tests.integration.application_world import BEFORE, PDF, build, complete_data, save_url, upload
+from tests.builders import BEFORE, DEADLINE, PDF, build_world, complete_data, upload
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, ApplicationFile
 
@@ -21,17 +21,17 @@ def pdf(size):
 
 def post(client, world, **data):
     with time_machine.travel(BEFORE, tick=False):
-        return client.post(save_url(world), complete_data(**data))
+        return client.post(world.save_url, complete_data(**data))
 
 
 @pytest.fixture
 def world(site_root):
-    return build(site_root)
+    return build_world(site_root, deadline=DEADLINE)
 
 
 @pytest.fixture
 def applicant(client, world):
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     return client
 
 
@@ -42,7 +42,7 @@ def test_unit_storage_quota(applicant, world):
     assert first.status_code == 302
     # A colleague of the same unit, in another draft: the quota is the unit's, across its applications.
     colleague = Client()
-    colleague.force_login(world.users["a2"])
+    colleague.force_login(world.users["colleague"])
     response = post(colleague, world, token=str(uuid.uuid4()), materials=[upload("b.pdf", pdf(150 * KB))])
     assert response.status_code == 400
     html = response.content.decode()
@@ -51,7 +51,7 @@ def test_unit_storage_quota(applicant, world):
     assert ApplicationFile.objects.count() == 1 and Application.objects.count() == 1
     # Another unit has its own quota.
     other = Client()
-    other.force_login(world.users["b"])
+    other.force_login(world.users["applicant_nj2"])
     assert post(other, world, token=str(uuid.uuid4()), materials=[upload("c.pdf", pdf(200 * KB))]).status_code == 302
 
 

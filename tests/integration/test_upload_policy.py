@@ -9,10 +9,17 @@ from django.middleware.csrf import get_token
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import local
-from tests.integration.application_world import BEFORE, PDF, build, complete_data, save_url, upload
-from tests.publicity_factories import make_publicity
+from tests.builders import (
+    BEFORE,
+    DEADLINE,
+    PDF,
+    bound_challenge,
+    build_world,
+    complete_data,
+    local,
+    make_publicity,
+    upload,
+)
 from wagtail_awards.forms.publicity import MAX_EVIDENCE_SIZE
 from wagtail_awards.models import Application, ApplicationFile, Objection
 
@@ -62,7 +69,7 @@ def big(name, size, head=PDF):
 
 @pytest.fixture
 def world(site_root):
-    return build(site_root)
+    return build_world(site_root, deadline=DEADLINE)
 
 
 def test_anonymous_upload_writes_nothing(world):
@@ -70,7 +77,7 @@ def test_anonymous_upload_writes_nothing(world):
     client, token = csrf_client()
     with time_machine.travel(BEFORE, tick=False):
         response = client.post(
-            save_url(world),
+            world.save_url,
             {"csrfmiddlewaretoken": token, "junk": [big(f"{i}.pdf", 5 * MB) for i in range(6)]},
         )
     assert response.status_code == 302 and "/login/" in response["Location"]
@@ -82,18 +89,18 @@ def test_anonymous_files_anywhere_else_are_not_written(world):
     """Any URL (here the form page itself): the CSRF middleware reads the body, and the policy drops the files."""
     client, token = csrf_client()
     with time_machine.travel(BEFORE, tick=False):
-        response = client.post(world.page.url, {"csrfmiddlewaretoken": token, "x": big("x.pdf", 5 * MB)})
+        response = client.post(world.form_page.url, {"csrfmiddlewaretoken": token, "x": big("x.pdf", 5 * MB)})
     assert response.status_code in (302, 403, 405)
     assert written() == 0
 
 
 def test_unknown_file_fields_get_no_bytes_and_known_ones_are_kept(world):
     client = Client()
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     data = complete_data(materials=[upload("申报书.pdf", PDF + bytes(100 * 1024))])
     data["not_a_field"] = [big(f"{i}.pdf", 2 * MB) for i in range(3)]
     with time_machine.travel(BEFORE, tick=False):
-        response = client.post(save_url(world), data)
+        response = client.post(world.save_url, data)
     assert response.status_code == 302
     # The file of the form's field was kept whole (the dropped ones after it did not close it) …
     stored = ApplicationFile.objects.get()
@@ -105,19 +112,19 @@ def test_unknown_file_fields_get_no_bytes_and_known_ones_are_kept(world):
 @override_settings(WAGTAIL_AWARDS_MAX_REQUEST_SIZE=3 * MB)
 def test_body_over_the_total_cap_is_refused_before_it_is_read(world):
     client = Client()
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     with time_machine.travel(BEFORE, tick=False):
-        response = client.post(save_url(world), complete_data(materials=[big(f"{i}.pdf", MB // 2) for i in range(8)]))
+        response = client.post(world.save_url, complete_data(materials=[big(f"{i}.pdf", MB // 2) for i in range(8)]))
     assert response.status_code == 413
     html = response.content.decode()
-    assert "一次发送的内容超过 3 MB" in html and world.page.url in html
+    assert "一次发送的内容超过 3 MB" in html and world.form_page.url in html
     assert written() == 0 and not Application.objects.exists()
 
 
 @override_settings(WAGTAIL_AWARDS_MAX_REQUEST_SIZE=3 * MB)
 def test_body_over_the_total_cap_on_any_other_url_is_not_read(world):
     client, token = csrf_client()
-    client.force_login(world.users["a"])
+    client.force_login(world.users["applicant"])
     response = client.post(
         reverse("wagtail_awards:my_applications"), {"csrfmiddlewaretoken": token, "x": big("x.pdf", 4 * MB)}
     )
@@ -133,7 +140,7 @@ def test_files_of_one_request_stop_at_the_total_cap(world):
     from wagtail_awards.uploads import LimitedUploadHandler, RefusedUpload
 
     request = RequestFactory().post("/", {"a": big("a.pdf", 2 * MB), "b": big("b.pdf", 2 * MB)})
-    request.user = world.users["a"]
+    request.user = world.users["applicant"]
     handler = LimitedUploadHandler(request, limits={"a": 3 * MB, "b": 3 * MB}, max_total=3 * MB)
     handler.handle_raw_input = lambda *args, **kwargs: None  # as if the length were not declared
     request.upload_handlers = [handler, *request.upload_handlers[1:]]

@@ -9,8 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import local
-from tests.voting_helpers import make_candidates, make_province_admin, make_voting_call
+from tests.builders import local, make_candidates, make_province_admin, make_voting_call
 from wagtail_awards.models import Vote, VoteBurst, VoteHour, VoteRollup, VoteTally
 from wagtail_awards.rules.voting import HOURS_PER_PAGE, ROLLUP_GRACE, VoteRefused, hour_start
 from wagtail_awards.services import voting

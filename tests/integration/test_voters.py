@@ -9,13 +9,16 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import make_application, make_org, make_user
-from tests.voting_helpers import (
+from tests.builders import (
+    bound_challenge,
+    make_application,
     make_candidates,
+    make_org,
     make_province_admin,
+    make_user,
     make_voting_call,
     make_voting_page,
+    post_vote,
     verify_voter,
 )
 from wagtail_awards import checks
@@ -35,15 +38,6 @@ def call(site_root):
     call = make_voting_call(site_root)
     make_voting_page(call)
     return call
-
-
-def post_vote(client, call, candidate, **extra):
-    key, _answer = bound_challenge(client, "vote")
-    return client.post(
-        reverse("wagtail_awards:vote", args=[call.pk, candidate.pk]),
-        {"captcha_0": key, "captcha_1": "passed", "next": "/"},
-        **extra,
-    )
 
 
 @pytest.fixture

@@ -10,9 +10,18 @@ from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import make_application, make_user
-from tests.voting_helpers import add_vote, make_candidates, make_voting_call, make_voting_page, verify_voter
+from tests.builders import (
+    add_vote,
+    bound_challenge,
+    make_application,
+    make_candidates,
+    make_province_admin,
+    make_user,
+    make_voting_call,
+    make_voting_page,
+    post_vote,
+    verify_voter,
+)
 from wagtail_awards.captcha import consume_captcha
 from wagtail_awards.models import AwardsLogEntry, Vote, VoterDay
 from wagtail_awards.rules.voting import MostPopularError
@@ -40,17 +49,8 @@ def voter(client):
     return user
 
 
-def vote_url(call, application, next_url="/"):
+def confirmation_url(call, application, next_url="/"):
     return reverse("wagtail_awards:vote", args=[call.pk, application.pk]) + f"?next={next_url}"
-
-
-def post_vote(client, call, application, *, answer="passed", next_url="/", **extra):
-    key, _answer = bound_challenge(client, "vote")
-    return client.post(
-        reverse("wagtail_awards:vote", args=[call.pk, application.pk]),
-        {"captcha_0": key, "captcha_1": answer, "next": next_url},
-        **extra,
-    )
 
 
 # Candidates and the page
@@ -73,7 +73,7 @@ def test_page_lists_candidates_without_per_visitor_content(client, call):
     assert response.status_code == 200
     for candidate in candidates:
         assert candidate.project_name in html
-        assert vote_url(call, candidate, "") in html.replace("&amp;", "&")
+        assert confirmation_url(call, candidate, "") in html.replace("&amp;", "&")
     assert "已撤销项目" not in html
     # Cacheable: no CSRF token, no captcha created, no cookie set.
     assert 'csrfmiddlewaretoken" value=""' in html
@@ -130,7 +130,7 @@ def test_challenge_asks_anonymous_to_log_in_by_default(client):
 def test_vote_then_redirect_and_tally_moves(client, call, voter):
     candidates = make_candidates(call, 2)
     page = make_voting_page(call)
-    confirm = client.get(vote_url(call, candidates[0], page.url))
+    confirm = client.get(confirmation_url(call, candidates[0], page.url))
     assert confirm.status_code == 200 and "captcha_1" in confirm.content.decode()
     response = post_vote(client, call, candidates[0], next_url=page.url)
     assert response.status_code == 303
@@ -210,12 +210,12 @@ def test_one_vote_per_candidate_per_day(client, call, voter):
 def test_not_a_candidate_is_404(client, call, voter):
     cancelled = make_application(call, status="cancelled")
     assert post_vote(client, call, cancelled).status_code == 404
-    assert client.get(vote_url(call, cancelled)).status_code == 404
+    assert client.get(confirmation_url(call, cancelled)).status_code == 404
 
 
 @override_settings(WAGTAIL_AWARDS_VOTES_PER_DAY=2)
 def test_daily_limit_with_frozen_time(client, site_root, voter):
-    from tests.factories import local
+    from tests.builders import local
 
     call = make_voting_call(site_root, opens=local(2030, 11, 15, 9), closes=local(2030, 11, 21, 23, 59, 59))
     a, b, c = make_candidates(call, 3)
@@ -235,7 +235,7 @@ def test_daily_limit_with_frozen_time(client, site_root, voter):
 
 
 def test_window_boundaries_with_frozen_time(client, site_root, voter):
-    from tests.factories import local
+    from tests.builders import local
 
     opens, closes = local(2030, 11, 15, 9), local(2030, 11, 21, 23, 59, 59)
     call = make_voting_call(site_root, opens=opens, closes=closes)
@@ -303,19 +303,15 @@ def test_junk_attempts_from_one_address_do_not_block_another_voter_there(client,
         junk = {"captcha_0": f"{n:040x}", "captcha_1": "1", "next": "/"}
         assert client.post(url, junk, REMOTE_ADDR="10.9.9.9").status_code == 400
     wrong_key, _answer = bound_challenge(client, "vote")
-    assert post_vote_with(client, url, wrong_key, "wrong", REMOTE_ADDR="10.9.9.9").status_code == 400
+    assert post_vote(client, call, candidate, key=wrong_key, answer="wrong", REMOTE_ADDR="10.9.9.9").status_code == 400
     # The junk came from this very visitor; it is not blocked either, nor is a neighbour on the same address.
     key, answer = bound_challenge(client, "vote")
-    assert post_vote_with(client, url, key, answer, REMOTE_ADDR="10.9.9.9").status_code == 303
+    assert post_vote(client, call, candidate, key=key, answer=answer, REMOTE_ADDR="10.9.9.9").status_code == 303
     neighbour = type(client)()
     neighbour.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(uuid.uuid4().hex)
     key, answer = bound_challenge(neighbour, "vote")
-    assert post_vote_with(neighbour, url, key, answer, REMOTE_ADDR="10.9.9.9").status_code == 303
+    assert post_vote(neighbour, call, candidate, key=key, answer=answer, REMOTE_ADDR="10.9.9.9").status_code == 303
     assert Vote.objects.count() == 2
-
-
-def post_vote_with(client, url, key, answer, **extra):
-    return client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}, **extra)
 
 
 def test_unsafe_next_is_ignored(client, call, voter):
@@ -329,14 +325,7 @@ def test_unsafe_next_is_ignored(client, call, voter):
 
 @pytest.fixture
 def province_admin(client):
-    from tests.factories import make_org
-    from wagtail_awards.enums import OrganizationKind, Role
-    from wagtail_awards.services.setup import ensure_role_groups
-
-    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
-    user = make_user("province-admin", org=province, role=Role.PROVINCE_ADMIN)
-    user.groups.add(ensure_role_groups()[Role.PROVINCE_ADMIN])
-    return user
+    return make_province_admin("province-admin")
 
 
 def test_audit_denied_without_permission(client, call):
@@ -398,10 +387,12 @@ def test_new_questions_are_rate_limited_per_ip(client, call, voter):
     url = reverse("wagtail_awards:vote_challenge")
     for _ in range(3):
         assert client.get(url).status_code == 200
-    assert client.get(vote_url(call, candidate)).status_code == 200  # the fourth question, on the confirmation page
+    assert (
+        client.get(confirmation_url(call, candidate)).status_code == 200
+    )  # the fourth question, on the confirmation page
     limited = client.get(url)
     assert limited.status_code == 429 and "请稍后再试" in limited.json()["error"]
-    confirm = client.get(vote_url(call, candidate))
+    confirm = client.get(confirmation_url(call, candidate))
     assert confirm.status_code == 429 and "captcha_1" not in confirm.content.decode()
     assert CaptchaStore.objects.count() == 4
 

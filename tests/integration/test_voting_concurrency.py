@@ -11,8 +11,8 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests.builders import make_candidates, make_voting_call, make_voting_page
 from tests.conftest import run_together
-from tests.voting_helpers import make_candidates, make_voting_call, make_voting_page
 from wagtail_awards.captcha import new_challenge
 from wagtail_awards.models import Vote
 from wagtail_awards.services import voters, voting
@@ -117,7 +117,7 @@ def test_daily_cap_holds_under_concurrency(site_root):
     WAGTAIL_AWARDS_VOTERS=["voting_code"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0, WAGTAIL_AWARDS_VOTES_PER_DAY=3
 )
 def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_root):
-    from tests.factories import make_org
+    from tests.builders import make_org
     from wagtail_awards.models import VotingCode
 
     call = make_voting_call(site_root)

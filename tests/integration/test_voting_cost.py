@@ -14,10 +14,16 @@ from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.captcha_helpers import bound_challenge
-from tests.factories import make_org, make_user
+from tests.builders import (
+    bound_challenge,
+    make_candidates,
+    make_org,
+    make_user,
+    make_voting_call,
+    post_vote,
+    verify_voter,
+)
 from tests.redis_helpers import redis_cache, round_trips
-from tests.voting_helpers import make_candidates, make_voting_call, verify_voter
 from wagtail_awards import throttle
 from wagtail_awards.models import EligibleVoter, Vote, VotingCode
 from wagtail_awards.rules.voters import Need, Voter
@@ -35,20 +41,10 @@ def clear_cache():
     cache.clear()
 
 
-def vote(client, call, candidate, *, answer="passed", **extra):
-    key, _answer = bound_challenge(client, "vote")
-    return client.post(
-        reverse("wagtail_awards:vote", args=[call.pk, candidate.pk]),
-        {"captcha_0": key, "captcha_1": answer, "next": "/"},
-        **extra,
-    )
-
-
 def ready_vote(client, call, candidate):
     """A vote whose question is bound already, as a callable that sends it (so that only the POST is counted)."""
     key, _answer = bound_challenge(client, "vote")
-    url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
-    return lambda: client.post(url, {"captcha_0": key, "captcha_1": "passed", "next": "/"})
+    return lambda: post_vote(client, call, candidate, key=key)
 
 
 def queries_of(action):
@@ -163,7 +159,7 @@ def test_a_session_of_a_changed_password_is_no_voter(site_root):
     user.save()
     _request, (who, _sql) = identify_with_session(client)
     assert who == Need("login")
-    response = vote(client, call, candidate)
+    response = post_vote(client, call, candidate)
     assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
     assert not Vote.objects.exists()
 
@@ -197,7 +193,7 @@ def test_wrong_answers_do_not_use_up_the_attempts(site_root):
     candidates = make_candidates(call, 4)
     client = device_client()
     for _ in range(5):
-        assert vote(client, call, candidates[0], answer="wrong").status_code == 400
+        assert post_vote(client, call, candidates[0], answer="wrong").status_code == 400
     for candidate in candidates[:2]:
         key, answer = bound_challenge(client, "vote")
         url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
@@ -222,8 +218,8 @@ def test_a_vote_outside_its_window_does_not_use_up_the_attempts(site_root):
     candidates = make_candidates(call, 3)
     client = device_client()
     for _ in range(4):
-        assert vote(client, closed, late).status_code == 403
-    assert [vote(client, call, candidate).status_code for candidate in candidates] == [303, 303, 429]
+        assert post_vote(client, closed, late).status_code == 403
+    assert [post_vote(client, call, candidate).status_code for candidate in candidates] == [303, 303, 429]
 
 
 # On Redis (production): a code or device vote's attempt and session in one round trip
@@ -263,7 +259,7 @@ def test_on_redis_a_signed_in_voter_with_a_device_cookie_counts_as_the_account(s
     client = account_client()
     device = uuid.uuid4().hex
     client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
-    assert vote(client, call, candidate).status_code == 303
+    assert post_vote(client, call, candidate).status_code == 303
     voter_key = Vote.objects.get().voter_key
     assert voter_key.startswith("e:")
     assert attempts_of(redis, voter_key) == 1 and attempts_of(redis, f"d:{device}") == 0
@@ -280,7 +276,7 @@ def test_on_redis_attempts_that_do_not_count_are_given_back(site_root, redis):
     url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
     # Junk (no question of this visitor), a wrong answer, and a session Redis does not know (expired).
     assert client.post(url, {"captcha_0": "0" * 40, "captcha_1": "1", "next": "/"}).status_code == 400
-    assert vote(client, call, candidate, answer="wrong").status_code == 400
+    assert post_vote(client, call, candidate, answer="wrong").status_code == 400
     key, answer = bound_challenge(client, "vote")
     stranger = device_client()
     stranger.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.captcha_helpers import bound_challenge
+from tests.builders import bound_challenge
 from wagtail_awards.enums import DeadlineState
 from wagtail_awards.models import CallPage, Vote, VotingPage
 from wagtail_awards.services import voting

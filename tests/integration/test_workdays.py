@@ -37,7 +37,7 @@ def test_a_year_the_library_does_not_know_is_covered_by_exceptions():
 
 @pytest.mark.django_db
 def test_publicity_end_on_the_call_uses_exceptions(call_page):
-    from tests.factories import local
+    from tests.builders import local
 
     call_page.publicity_starts = local(2021, 9, 29, 9)
     call_page.publicity_working_days = 5

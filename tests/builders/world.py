@@ -1,0 +1,179 @@
+"""One world for the integration and browser tests: the province union, two city unions and a university union,
+their units, one person per role and a call at a given stage.
+
+``build_world(site_root, stage=...)`` builds it in one shape whatever the stage; the stage sets the call's dates
+and what exists of the round so far:
+
+- ``applying``: applications open (from yesterday to five days ahead, or until ``deadline``), the form page;
+- ``review``: applications closed two days ago, recommendation open five more days, review fifteen; six
+  applications (five submitted three days ago, one draft);
+- ``voting``: the same applications shortlisted (the draft stays a draft), the review still on, the vote open from
+  yesterday to tomorrow, the voting page;
+- ``publicity``: the same applications proposed for a prize (nj1 first prize and most popular, the others third,
+  of the three prize levels of ``calls.PUBLICITY_PRIZES``), the review and the vote over, the publicity running
+  since yesterday, its page.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
+from wagtail_awards.models import CallPage
+from wagtail_awards.services.setup import ensure_role_groups
+
+from .applications import make_application, save_url
+from .calls import (
+    ONE_PRIZE,
+    PUBLICITY_PRIZES,
+    local,
+    make_award,
+    make_call,
+    make_form_page,
+    make_publicity_page,
+    make_voting_page,
+)
+from .people import make_org, make_user, verify_voter
+
+STAGES = ("applying", "review", "voting", "publicity")
+
+#: A deadline for tests that freeze time: 2021-10-19 23:59:59 Asia/Shanghai, the last accepted instant.
+DEADLINE = local(2021, 10, 19, 23, 59, 59)
+#: An instant before ``DEADLINE`` with applications open.
+BEFORE = local(2021, 10, 10, 10, 0)
+
+#: key: (name, kind, parent key, city)
+ORGANISATIONS = {
+    "province": ("江苏省教育科技工会", OrganizationKind.PROVINCE, None, ""),
+    "nanjing": ("南京市教育工会", OrganizationKind.CITY, "province", "南京"),
+    "suzhou": ("苏州市教育工会", OrganizationKind.CITY, "province", "苏州"),
+    "seu": ("东南大学工会", OrganizationKind.UNIVERSITY, "province", "南京"),
+    "nj1": ("南京市第一中学工会", OrganizationKind.GRASSROOTS, "nanjing", "南京"),
+    "nj2": ("南京市金陵中学工会", OrganizationKind.GRASSROOTS, "nanjing", "南京"),
+    "sz1": ("苏州中学工会", OrganizationKind.GRASSROOTS, "suzhou", "苏州"),
+    "seu1": ("东南大学机械学院分工会", OrganizationKind.GRASSROOTS, "seu", "南京"),
+}
+
+#: username (also the key in ``World.users`` and the first name): (organisation key, role, e-mail)
+PEOPLE = {
+    "province": ("province", Role.PROVINCE_ADMIN, ""),
+    "rec_nj": ("nanjing", Role.RECOMMENDER, ""),
+    "rec_sz": ("suzhou", Role.RECOMMENDER, ""),
+    "rec_seu": ("seu", Role.RECOMMENDER, ""),
+    "reviewer_seu": ("seu", Role.REVIEWER, ""),
+    "reviewer_sz": ("suzhou", Role.REVIEWER, ""),
+    "reviewer_prov": ("province", Role.REVIEWER, ""),
+    "applicant": ("nj1", Role.APPLICANT, "a@example.com"),
+    "colleague": ("nj1", Role.APPLICANT, ""),
+    "applicant_nj2": ("nj2", Role.APPLICANT, ""),
+    "applicant_sz1": ("sz1", Role.APPLICANT, ""),
+}
+
+#: key: (unit, recommending union, project name, status in the review stage)
+APPLICATIONS = {
+    "nj1": ("nj1", "nanjing", "书香校园", "submitted"),
+    "nj2": ("nj2", "nanjing", "教工之家", "submitted"),
+    "nj3": ("nj1", "nanjing", "青年教师成长营", "submitted"),
+    "sz1": ("sz1", "suzhou", "苏式工会服务", "submitted"),
+    "seu1": ("seu1", "seu", "暖心驿站", "submitted"),
+    "draft": ("nj2", "nanjing", "草稿项目", "draft"),
+}
+
+
+@dataclass
+class World:
+    stage: str
+    call: CallPage
+    orgs: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    apps: dict = field(default_factory=dict)
+    awards: dict = field(default_factory=dict)
+    form_page: object = None
+    voting_page: object = None
+    publicity_page: object = None
+    #: What a test adds on top, by name (a stored file, an assignment, an objection, …).
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def save_url(self):
+        """Where the form page's browser posts (applying stage)."""
+        return save_url(self.form_page)
+
+
+def _call_dates(stage, now, deadline):
+    """The call's dates at ``stage``, in the round's order: applications, recommendation, review, vote, publicity."""
+    if stage == "applying":
+        if deadline:
+            return {"deadline": deadline}
+        return {"deadline": now + dt.timedelta(days=5), "application_opens": now - dt.timedelta(days=1)}
+    if stage == "review":
+        days = {"deadline": -2, "recommendation_deadline": 5, "review_deadline": 15}
+    elif stage == "voting":
+        days = {"deadline": -20, "recommendation_deadline": -10, "review_deadline": 5, "voting_opens": -1}
+        days["voting_closes"] = 1
+    else:
+        days = {"deadline": -40, "recommendation_deadline": -30, "review_deadline": -20, "voting_opens": -12}
+        days.update(voting_closes=-8, publicity_starts=-1)
+    return {name: now + dt.timedelta(days=count) for name, count in days.items()}
+
+
+def build_world(site_root, *, stage="applying", now=None, deadline=None, year=None) -> World:
+    """The world at ``stage`` (one of ``STAGES``), its dates counted from ``now`` (default: the current time);
+    in the applying stage, ``deadline`` fixes the last instant instead (and the call's year to its year)."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
+    now = now or timezone.now()
+    year = year or (deadline.year if deadline else 2025)
+    prizes = PUBLICITY_PRIZES if stage == "publicity" else ONE_PRIZE
+    call = make_call(
+        site_root,
+        year=year,
+        most_popular_label="最受教职工欢迎项目",
+        prize_levels=prizes,
+        **_call_dates(stage, now, deadline),
+    )
+    world = World(stage=stage, call=call)
+    for key, (name, kind, parent, city) in ORGANISATIONS.items():
+        world.orgs[key] = make_org(name, kind, world.orgs.get(parent), city)
+    groups = ensure_role_groups()
+    for username, (org, role, email) in PEOPLE.items():
+        user = make_user(username, org=world.orgs[org], role=role, first_name=username, email=email)
+        if role in groups:
+            user.groups.add(groups[role])
+        world.users[username] = user
+    world.users["voter"] = verify_voter(make_user("voter", first_name="voter"))
+    world.users["nobody"] = make_user("nobody")
+    if stage == "applying":
+        world.form_page = make_form_page(call)
+    else:
+        _applications(world, now)
+    if stage == "voting":
+        world.voting_page = make_voting_page(call)
+    if stage == "publicity":
+        world.publicity_page = make_publicity_page(call)
+        for key, application in world.apps.items():
+            if application.status == ApplicationStatus.PROPOSED:
+                world.awards[key] = make_award(
+                    call, application=application, rank=1 if key == "nj1" else 3, most_popular=key == "nj1"
+                )
+    # A fresh instance: the one made keeps its child rows (criteria, prizes) in memory.
+    world.call = CallPage.objects.get(pk=call.pk)
+    return world
+
+
+def _applications(world, now):
+    shortlisted = {"voting": ApplicationStatus.RECOMMENDED, "publicity": ApplicationStatus.PROPOSED}
+    for key, (org, recommending, name, status) in APPLICATIONS.items():
+        if status == "submitted":
+            status = shortlisted.get(world.stage, status)
+        world.apps[key] = make_application(
+            world.call,
+            org=world.orgs[org],
+            applicant=world.users["applicant"],
+            recommending_organization=world.orgs[recommending],
+            project_name=name,
+            reference=f"R{len(world.apps) + 1:03d}",
+            status=status,
+            submitted_at=now - dt.timedelta(days=3),
+        )
