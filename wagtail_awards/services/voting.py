@@ -101,8 +101,15 @@ def _tallied_until(call_id):
 
 
 def _live_votes(call_id):
-    """The call's valid votes not in its tallies yet."""
-    return Vote.objects.filter(call_id=call_id, valid=True, created_at__gte=_tallied_until(call_id))
+    """The call's valid votes not in its tallies yet.
+
+    The boundary is read in the same statement (the counters and the votes since it, from one snapshot), and also
+    given as a value read just before: a lower bound that lets the planner see how few votes that is (a boundary
+    moved on in between only narrows the range further).
+    """
+    votes = Vote.objects.filter(call_id=call_id, valid=True, created_at__gte=_tallied_until(call_id))
+    read = VoteRollup.objects.filter(call_id=call_id).values_list("tallied_until", flat=True).first()
+    return votes.filter(created_at__gte=read) if read is not None else votes
 
 
 def tallies(*, call) -> dict[int, int]:
