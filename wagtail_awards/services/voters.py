@@ -147,8 +147,17 @@ def qr_svg(url: str) -> str:
 
 def remembered_code(request) -> int | None:
     """The id of the voting code this browser entered (from its signed cookie), or ``None``."""
-    value = request.get_signed_cookie(CODE_COOKIE, default=None, salt=CODE_SALT)
+    value = _unsigned(request, CODE_COOKIE, CODE_SALT)
     return int(value) if value and value.isdigit() else None
+
+
+def _unsigned(request, name, salt):
+    """The value of the signed cookie ``name``, or ``None``; checked once a request (a vote asks twice)."""
+    raw = request.COOKIES.get(name)
+    checked = request.__dict__.setdefault("_awards_signed_cookies", {})
+    if (name, raw) not in checked:
+        checked[(name, raw)] = request.get_signed_cookie(name, default=None, salt=salt)
+    return checked[(name, raw)]
 
 
 def remember_code(response, code, *, request=None):
@@ -165,7 +174,7 @@ def _set_signed(response, name, value, salt, *, request=None):
 
 def device_of(request) -> str | None:
     """The device id of a validly signed device cookie, or ``None`` (a missing, unsigned or forged one)."""
-    value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT)
+    value = _unsigned(request, DEVICE_COOKIE, DEVICE_SALT)
     try:
         return uuid.UUID(value).hex if value else None
     except ValueError:
