@@ -60,7 +60,6 @@ def main():
     serving.setup_django()
     from django.conf import settings
     from django.core.cache import caches
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -68,9 +67,7 @@ def main():
     settings.CACHES["default"]["KEY_PREFIX"] = "profile"
     settings.ALLOWED_HOSTS.append("testserver")
     print("Preparing the database (demo) …", flush=True)
-    serving.reset_database()
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
+    serving.load_demo()
     pages = {"plain": "/", **serving.demo_pages(args.candidates)}
     reader = serving.verified_voters(1, prefix="profile-reader")[0]
     client = Client()

@@ -56,6 +56,21 @@ def reset_database():
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def load_demo(*, clear_cache: bool = False):
+    """A fresh database (:func:`reset_database`) with the static files collected and the demo loaded; the shared
+    cache flushed too with ``clear_cache``."""
+    import io
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    reset_database()
+    if clear_cache:
+        cache.clear()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
+
+
 def session_cookie(user) -> str:
     """A signed-in session of ``user`` in the configured session store, as a ``Cookie`` header part."""
     from importlib import import_module

@@ -29,7 +29,6 @@ voter mode that accepted votes = stored votes = tallied votes = the tallies the 
 
 import argparse
 import datetime as dt
-import io
 import os
 import re
 import secrets
@@ -482,15 +481,11 @@ def main():
     # Static files, uploads and the bench's data files live there, for this process and the servers it starts.
     os.environ["WAGTAIL_AWARDS_VAR_DIR"] = str(workdir)
     serving.setup_django()
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.utils import timezone
 
     print("Preparing the database (demo, bench calls, votes, projects) …", flush=True)
-    serving.reset_database()
-    cache.clear()
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
+    serving.load_demo(clear_cache=True)
     from django.contrib.auth import get_user_model
 
     from wagtail_awards.models import CallIndexPage

@@ -23,7 +23,6 @@ Prints each check and exits non-zero when one fails. ``--quick`` (CI) sends fewe
 
 import argparse
 import html.parser
-import io
 import json
 import os
 import re
@@ -391,12 +390,9 @@ def main():
     failures = Failures()
     try:
         serving.setup_django()
-        from django.core.management import call_command
 
         print("Preparing the database (demo) …", flush=True)
-        serving.reset_database()
-        call_command("collectstatic", interactive=False, verbosity=0)
-        call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
+        serving.load_demo()
         voters = {"WAGTAIL_AWARDS_VOTERS": "verified_account,voting_code"}
         servers = [serving.start_gunicorn(port, workers=args.workers, env=voters) for port in args.ports]
         print(f"Two servers on :{args.ports[0]} and :{args.ports[1]}, Redis on :{args.redis_port}", flush=True)

@@ -131,9 +131,7 @@ def main():
     modes = ",".join(mode.env["WAGTAIL_AWARDS_VOTERS"] for mode in throughput.VOTER_MODES)
     os.environ["WAGTAIL_AWARDS_VOTERS"] = modes
     serving.setup_django()
-    from django.core.cache import cache
     from django.core.handlers.wsgi import WSGIHandler
-    from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -141,10 +139,7 @@ def main():
     from wagtail_awards.models import CallIndexPage
 
     print("Preparing the database (demo, bench calls, votes) …", flush=True)
-    serving.reset_database()
-    cache.clear()
-    call_command("collectstatic", interactive=False, verbosity=0)
-    call_command("load_awards_demo", verbosity=0, stdout=io.StringIO())
+    serving.load_demo(clear_cache=True)
     now = timezone.now()
     index = CallIndexPage.objects.first()
     runs = []
