@@ -9,11 +9,13 @@ The clock moves between stages by changing the call's dates in the database, nev
 """
 
 import datetime as dt
+import os
 import re
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Site
 
@@ -359,8 +361,13 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     item = public.locator(f'[data-award="{target.pk}"]').first
     assert item.get_attribute("data-award-status") == "cancelled" and "错报" in item.inner_text()
 
-    # 10. The period ends: the list is final, and the subsidies follow the prizes (never two standards).
+    # 10. The period ends: the list waits for the finalising job, then it is final, and the subsidies follow the
+    # prizes (never two standards).
     set_dates(call, publicity_starts=timezone.now() - dt.timedelta(days=30))
+    public.goto(base + publicity_page.url)
+    assert "最终名单确认后发布" in public.locator("[data-awaiting-final]").inner_text()
+    assert public.locator("[data-objection-form]").count() == 0
+    call_command("awards_finalise", stdout=open(os.devnull, "w"))
     public.goto(base + publicity_page.url)
     results = public.locator("[data-results-published]")
     assert "书香教工" in results.inner_text() and "教工心理健康驿站" in results.inner_text()

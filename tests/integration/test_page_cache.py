@@ -140,6 +140,26 @@ def test_cached_publicity_page_holds_no_token_and_makes_no_question(client, site
         assert not hit(client.get(f"{page.url}?objection=1"))
 
 
+def test_a_cached_publicity_page_shows_the_final_list_once_the_awards_are_made_final(client, site_root):
+    """After the period a kept page says the list waits for confirmation; ``awards_finalise`` purges it."""
+    from django.core.management import call_command
+
+    _call, page, awards = make_publicity(site_root)
+    with time_machine.travel(local(2021, 10, 12, 9), tick=False):
+        waiting = client.get(page.url)
+        kept = client.get(page.url)
+        call_command("awards_finalise", stdout=open("/dev/null", "w"))
+        final = client.get(page.url)
+        final_kept = client.get(page.url)
+    assert hit(kept) and "data-awaiting-final" in kept.content.decode()
+    assert "data-awaiting-final" in waiting.content.decode() and "data-results-published" not in kept.content.decode()
+    assert not hit(final) and "data-results-published" in final.content.decode()
+    assert "data-awaiting-final" not in final.content.decode()
+    assert hit(final_kept) and final_kept.content == final.content
+    for award in awards:
+        assert award.application.project_name in final.content.decode()
+
+
 def test_objection_with_a_question_from_the_challenge_endpoint(client, site_root):
     call, page, awards = make_publicity(site_root)
     with time_machine.travel(local(2021, 9, 29, 10), tick=False):

@@ -167,15 +167,44 @@ def test_a_cancelled_project_cannot_receive_objections(client, in_publicity):
     assert not Objection.objects.exists()
 
 
+def finalise():
+    call_command("awards_finalise", stdout=open("/dev/null", "w"))
+
+
+def writes(queries):
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
 @pytest.mark.django_db
 def test_page_finalises_on_read_and_shows_results(client, in_publicity):
+    """After the period a GET writes nothing: it lists the awards with a notice that the final list comes once
+    confirmed, and takes no objections; ``awards_finalise`` makes them final and the page shows the results."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     call, page, awards = in_publicity
     with time_machine.travel(local(2021, 10, 12, 8), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            waiting = client.get(page.url)
+            client.get(page.url)
+    assert writes(queries) == []
+    assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
+    assert set(Award.objects.values_list("application__status", flat=True)) != {ApplicationStatus.AWARDED}
+    assert not AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").exists()
+    html = waiting.content.decode()
+    assert "data-awaiting-final" in html and "data-results-published" not in html
+    assert "公示期已结束，最终名单确认后发布。" in text_of(waiting)
+    assert "data-objection-form" not in html and 'id="objection"' not in html
+    for award in awards:
+        assert award.application.project_name in text_of(waiting)
+
+    with time_machine.travel(local(2021, 10, 12, 8, 5), tick=False):
+        finalise()
         response = client.get(page.url)
         client.get(page.url)  # a second read changes nothing
     html = response.content.decode()
-    assert "data-results-published" in html
-    assert "最终名单" in text_of(response) or "结果" in text_of(response)
+    assert "data-results-published" in html and "data-awaiting-final" not in html
+    assert "最终名单" in text_of(response)
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}
     assert set(Award.objects.values_list("application__status", flat=True)) == {ApplicationStatus.AWARDED}
     assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
@@ -188,11 +217,11 @@ def test_page_finalises_on_read_and_shows_results(client, in_publicity):
 def test_finalise_command_is_idempotent_and_waits_for_the_end(in_publicity):
     call, _page, awards = in_publicity
     with time_machine.travel(local(2021, 10, 11, 23, 59, 59), tick=False):
-        call_command("awards_finalise", stdout=open("/dev/null", "w"))
+        finalise()
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
     with time_machine.travel(local(2021, 10, 12, 1), tick=False):
-        call_command("awards_finalise", stdout=open("/dev/null", "w"))
-        call_command("awards_finalise", stdout=open("/dev/null", "w"))
+        finalise()
+        finalise()
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}
     assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
 
@@ -219,7 +248,11 @@ def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_l
     assert "错报" in text_of(during)
 
     with time_machine.travel(local(2021, 10, 12, 10), tick=False):
+        waiting = client.get(page.url)
+        finalise()
         after = client.get(page.url)
+    assert "data-awaiting-final" in waiting.content.decode()
+    assert f'data-award="{cancelled.application_id}"' not in waiting.content.decode()
     html = after.content.decode()
     assert "data-results-published" in html
     assert f'data-award="{cancelled.application_id}"' not in html
@@ -250,10 +283,37 @@ def test_a_final_award_cannot_be_cancelled_here(client, in_publicity, site_root)
     client.force_login(make_province_admin("province"))
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     with time_machine.travel(local(2021, 10, 13, 10), tick=False):
+        finalise()
         response = client.post(url, {"category": "false", "reason": "太迟"})
     assert response.status_code == 200
+    assert "只能撤销拟获奖项目。" in text_of(response)
     awards[0].refresh_from_db()
     assert awards[0].status == AwardStatus.FINAL
+
+
+@pytest.mark.django_db
+def test_an_award_cannot_be_cancelled_after_the_period_before_it_is_final(client, in_publicity, site_root):
+    """Between the end of the period and ``awards_finalise`` the award is still proposed but no longer cancellable;
+    neither the cancel screen's GET nor the refused POST writes anything."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _call, _page, awards = in_publicity
+    client.force_login(make_province_admin("province"))
+    url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
+    refused = "公示期已结束，不能再撤销该奖项。"
+    with time_machine.travel(local(2021, 10, 12, 9), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            shown = client.get(url)
+            response = client.post(url, {"category": "false", "reason": "太迟"})
+    assert shown.status_code == 200 and response.status_code == 200
+    assert refused in text_of(shown) and "<form" not in shown.content.decode().split("awards-admin-cancel")[1]
+    assert refused in text_of(response)
+    assert [sql for sql in writes(queries) if "wagtail_awards_" in sql] == []
+    awards[0].refresh_from_db()
+    assert awards[0].status == AwardStatus.PROPOSED and awards[0].cancel_reason == ""
+    assert awards[0].application.status != ApplicationStatus.CANCELLED
+    assert not AwardsLogEntry.objects.exists()
 
 
 @pytest.mark.django_db
@@ -291,13 +351,18 @@ def test_query_count_does_not_grow_with_the_number_of_projects(client, site_root
         with time_machine.travel(local(2021, 10, 8, 10), tick=False):
             client.get(page.url)
     with time_machine.travel(local(2021, 10, 13, 10), tick=False):
-        client.get(page.url)  # finalises
+        client.get(page.url)  # the period has ended, the awards are not final yet: reading writes nothing
+        waiting_small = count()
+        for _ in range(20):
+            make_award(call)
+        waiting_large = count()
+        finalise()
         after_small = count()
         for _ in range(20):
             make_award(call)
-        # new proposed awards after the end are finalised on read; the next read is the steady state
-        client.get(page.url)
+        finalise()
         after_large = count()
+    assert waiting_large == waiting_small
     assert after_large == after_small
 
 
@@ -465,8 +530,8 @@ def test_the_page_keeps_its_privacy_although_its_view_serves_it(client, in_publi
 
 @pytest.mark.django_db
 def test_a_preview_after_the_period_shows_the_final_list_without_writing(client, in_publicity):
-    """A preview runs the page model alone: it lists the awards as the published list, and makes none final (only
-    serving the page does, or ``awards_finalise``)."""
+    """A preview runs the page model alone: it lists the awards, and makes none final (serving the page does not
+    either; only ``awards_finalise``)."""
     call, page, awards = in_publicity
     admin = make_user("admin", is_superuser=True, is_staff=True)
     client.force_login(admin)
@@ -478,4 +543,7 @@ def test_a_preview_after_the_period_shows_the_final_list_without_writing(client,
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
     with time_machine.travel(local(2021, 10, 20, 10), tick=False):
         client.get(page.url)
+    assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
+    with time_machine.travel(local(2021, 10, 20, 10), tick=False):
+        finalise()
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}
