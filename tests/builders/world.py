@@ -120,12 +120,14 @@ def _call_dates(stage, now, deadline):
             return {"deadline": deadline}
         return {"deadline": now + dt.timedelta(days=5), "application_opens": now - dt.timedelta(days=1)}
     if stage == "review":
-        days = {"deadline": -2, "recommendation_deadline": 5, "review_deadline": 15}
+        days = {"application_opens": -30, "deadline": -2, "recommendation_deadline": 5, "review_deadline": 15}
     elif stage == "voting":
-        days = {"deadline": -20, "recommendation_deadline": -10, "review_deadline": 5, "voting_opens": -1}
+        days = {"application_opens": -50, "deadline": -20, "recommendation_deadline": -10, "review_deadline": 5}
+        days["voting_opens"] = -1
         days["voting_closes"] = 1
     else:
-        days = {"deadline": -40, "recommendation_deadline": -30, "review_deadline": -20, "voting_opens": -12}
+        days = {"application_opens": -70, "deadline": -40, "recommendation_deadline": -30, "review_deadline": -20}
+        days["voting_opens"] = -12
         days.update(voting_closes=-8, publicity_starts=-1)
     return {name: now + dt.timedelta(days=count) for name, count in days.items()}
 
