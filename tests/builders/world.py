@@ -16,7 +16,8 @@ and what exists of the round so far:
 What a test needs on top:
 
 - ``now``: a fixed instant for tests that move the clock (the dates are counted from it); a date given by name
-  (``voting_opens=…``, ``publicity_starts=…``, any ``CallPage`` date) replaces the stage's one;
+  (``voting_opens=…``, ``publicity_starts=…``, any ``CallPage`` date) replaces the stage's one, and so does any
+  other field of the call (``title=…``, ``slug=…``);
 - ``projects``: a number of numbered projects (``p1``, ``p2``, …) instead of the six named applications: in the
   voting stage candidates 候选项目1, 候选项目2, …; in the publicity stage proposed awards of ranks 1, 2, 3, 3, …
   (the first also most popular); none with ``projects=0``;
@@ -129,7 +130,8 @@ def _call_dates(stage, now, deadline):
         days = {"application_opens": -70, "deadline": -40, "recommendation_deadline": -30, "review_deadline": -20}
         days["voting_opens"] = -12
         days.update(voting_closes=-8, publicity_starts=-1)
-    return {name: now + dt.timedelta(days=count) for name, count in days.items()}
+    dates = {name: now + dt.timedelta(days=count) for name, count in days.items()}
+    return {**dates, "deadline": deadline} if deadline else dates
 
 
 def build_world(
@@ -146,8 +148,8 @@ def build_world(
     **dates,
 ) -> World:
     """The world at ``stage`` (one of ``STAGES``), its dates counted from ``now`` (default: the current time);
-    in the applying stage, ``deadline`` fixes the last instant instead (and the call's year to its year). The
-    other arguments are in the module's docstring."""
+    ``deadline`` fixes the applications' last instant instead (and the call's year to its year). The other
+    arguments are in the module's docstring."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
     now = now or timezone.now()
