@@ -22,6 +22,7 @@ What a test needs on top:
   voting stage candidates 候选项目1, 候选项目2, …; in the publicity stage proposed awards of ranks 1, 2, 3, 3, …
   (the first also most popular); none with ``projects=0``;
 - ``tallies``: when the voting page shows the tallies (``during``, ``after``, ``never``);
+- ``prizes``: the prize levels as (rank, name, count, subsidy) instead of the stage's;
 - ``publish=False``: the call is a draft, not live, and without pages (an editor publishes it);
 - ``beside=world``: a second call (of another ``year``) in the same world: its organisations and people.
 """
@@ -30,6 +31,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
@@ -144,6 +146,7 @@ def build_world(
     projects=None,
     tallies="during",
     publish=True,
+    prizes=None,
     beside=None,
     **dates,
 ) -> World:
@@ -154,7 +157,7 @@ def build_world(
         raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
     now = now or timezone.now()
     year = year or (deadline.year if deadline else 2025)
-    prizes = PUBLICITY_PRIZES if stage == "publicity" else ONE_PRIZE
+    prizes = prizes or (PUBLICITY_PRIZES if stage == "publicity" else ONE_PRIZE)
     call = make_call(
         site_root,
         year=year,
@@ -202,6 +205,10 @@ def _people(world):
         world.users[username] = user
     world.users["voter"] = verify_voter(make_user("voter", first_name="voter"))
     world.users["nobody"] = make_user("nobody")
+    # Wagtail's page editor (its "Editors" group), who writes and publishes the notices.
+    editor = make_user("page_editor", first_name="page_editor", email="page_editor@example.com")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    world.users["editor"] = editor
 
 
 def _numbered_projects(world, count):
