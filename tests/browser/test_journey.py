@@ -49,7 +49,7 @@ def set_dates(call, **dates):
     CallPage.objects.filter(pk=call.pk).update(**dates)
 
 
-def build_round():
+def draft_round():
     """The world's province, cities, units and people, and its call waiting as a draft with its application form;
     three more units of Nanjing with a project each, submitted earlier, and three members of staff who vote."""
     index = make_site()
@@ -142,7 +142,7 @@ def publish_in_editor(page, base, wagtail_page):
 
 def test_a_whole_round(migrated_live_server, browser, tmp_path):
     base = migrated_live_server.url
-    world, call, form_page = build_round()
+    world, call, form_page = draft_round()
     editor_name, city_name, province_name = (world.users[key].username for key in ("editor", "rec_nj", "province"))
     pdf = tmp_path / "项目申报书.pdf"
     pdf.write_bytes(PDF)
