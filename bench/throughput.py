@@ -348,6 +348,15 @@ def captchas(sessions, *, now):
     for session in {id(s): s for s in sessions}.values():
         session.save()
     CaptchaStore.objects.bulk_create(stores, batch_size=5000)
+    from django.core.cache import cache
+
+    from wagtail_awards.services.captcha import answer_cache_key, answers_in_shared_cache
+
+    if answers_in_shared_cache():  # as the vote endpoint keeps them on Redis
+        answers = {answer_cache_key(s.hashkey): s.response for s in stores}
+        keys = list(answers)
+        for start in range(0, len(keys), 5000):
+            cache.set_many({key: answers[key] for key in keys[start : start + 5000]}, timeout=3 * 3600)
     return [(s.hashkey, s.response) for s in stores]
 
 

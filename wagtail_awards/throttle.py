@@ -14,9 +14,39 @@ def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = 
     ``session``: a visitor's session not loaded yet; when it is kept in the same Redis (the cache session engine),
     it is read in the same round trip.
     """
-    if limit <= 0:
-        return True
-    return _count(_key(scope, key, window=window, now=now), timeout=window + 60, session=session) <= limit
+    return allow_and_take(scope, key, limit=limit, window=window, now=now, session=session)[0]
+
+
+def allow_and_take(
+    scope: str, key: str, *, limit: int, window: int, now: float | None = None, session=None, take: str | None = None
+) -> tuple[bool, object]:
+    """:func:`allow`, and on Redis also read and delete the shared cache's entry ``take`` in the same round trip:
+    ``(within, value)``, ``value`` ``None`` when there was none. Redis' ``GETDEL`` gives an entry to exactly one of
+    several concurrent callers, on any server. ``take`` is for Redis only (see :func:`shared_redis`)."""
+    client = shared_redis()
+    if take is not None and client is None:
+        raise ValueError("taking an entry in the attempt's round trip needs the shared cache on Redis")
+    if client is None:
+        if limit <= 0:
+            return True, None
+        return _count(_key(scope, key, window=window, now=now), timeout=window + 60) <= limit, None
+    counter = cache.make_key(_key(scope, key, window=window, now=now)) if limit > 0 else None
+    preload = _preloadable(session)
+    if counter is None and not preload and take is None:
+        return True, None
+    with client.pipeline(transaction=True) as pipe:
+        if preload:
+            pipe.get(cache.make_key(session.cache_key))
+        if take is not None:
+            pipe.getdel(cache.make_key(take))
+        if counter is not None:
+            pipe.set(counter, 0, ex=window + 60, nx=True)
+            pipe.incr(counter)
+        replies = pipe.execute()
+    if preload:
+        _fill(session, replies.pop(0))
+    taken = _decode(replies.pop(0)) if take is not None else None
+    return (counter is None or replies[-1] <= limit), taken
 
 
 def give_back(scope: str, key: str, *, limit: int, window: int, now: float | None = None) -> None:
@@ -30,20 +60,8 @@ def give_back(scope: str, key: str, *, limit: int, window: int, now: float | Non
         pass
 
 
-def _count(cache_key: str, *, timeout: int, session=None) -> int:
-    client = _redis_client()
-    if client is not None:
-        raw_key = cache.make_key(cache_key)
-        preload = _preloadable(session)
-        with client.pipeline(transaction=True) as pipe:
-            if preload:
-                pipe.get(cache.make_key(session.cache_key))
-            pipe.set(raw_key, 0, ex=timeout, nx=True)
-            pipe.incr(raw_key)
-            *stored, _created, count = pipe.execute()
-        if preload:
-            _fill(session, stored[0])
-        return count
+def _count(cache_key: str, *, timeout: int) -> int:
+    """Count one on ``cache_key`` with the cache's own ``add`` and ``incr`` (a cache other than Redis)."""
     cache.add(cache_key, 0, timeout=timeout)
     try:
         return cache.incr(cache_key)
@@ -65,18 +83,23 @@ def _preloadable(session) -> bool:
     )
 
 
+def _decode(stored):
+    """A value as the shared cache stored it (django-redis' serialisation), ``None`` when missing or unreadable."""
+    try:
+        return cache.client.decode(stored) if stored is not None else None
+    except Exception:  # noqa: BLE001 - unreadable data: as if there were none
+        return None
+
+
 def _fill(session, stored) -> None:
     """Load ``session`` with what its cache key held, as its own ``load()`` would have."""
-    try:
-        data = cache.client.decode(stored) if stored is not None else None
-    except Exception:  # noqa: BLE001 - unreadable session data: a new session, as ``load()`` treats it
-        data = None
+    data = _decode(stored)
     if data is None:
         session._session_key = None  # expired or unknown: a new, empty session (``load()`` does the same)
     session._session_cache = data if data is not None else {}
 
 
-def _redis_client():
+def shared_redis():
     """The Redis client of the shared cache when it is django-redis' (whose integers are stored as Redis integers),
     else ``None``."""
     client = getattr(cache, "client", None)

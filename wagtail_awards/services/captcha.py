@@ -22,6 +22,7 @@ import secrets
 from captcha.conf import settings as captcha_settings
 from captcha.models import CaptchaStore
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.urls import reverse
@@ -148,20 +149,58 @@ def consume_captcha(
 
 
 def burn_captcha(*, key: str) -> None:
-    """Delete the challenge ``key`` whatever its answer (after a failed or refused attempt)."""
+    """Delete the challenge ``key`` whatever its answer (after a failed or refused attempt), and its answer in the
+    shared cache where votes' answers are kept there."""
     if key and key.isalnum() and len(key) <= 64:
         CaptchaStore.objects.filter(hashkey=key).delete()
+        cached = answer_cache_key(key)
+        if cached is not None and answers_in_shared_cache():
+            cache.delete(cached)
 
 
 def new_challenge(*, purpose: str, session) -> str:
     """A new challenge's key, bound to ``purpose`` and ``session`` (one database row, to be consumed or to expire).
 
-    Not limited: use :func:`issue_challenge` for anything a client can ask for.
+    Not limited: use :func:`issue_challenge` for anything a client can ask for. A vote's answer is also kept in the
+    shared cache when it is Redis (:func:`answers_in_shared_cache`).
     """
     challenge, response = captcha_settings.get_challenge()()
     key = bound_key(purpose=purpose, session=session)
     CaptchaStore.objects.create(challenge=challenge, response=response, hashkey=key)
+    if purpose == VOTE and answers_in_shared_cache():
+        cache.set(answer_cache_key(key), response, timeout=60 * int(captcha_settings.CAPTCHA_TIMEOUT))
     return key
+
+
+# Votes' questions in the shared cache
+#
+# On Redis a vote takes its question's answer from the shared cache (Redis' GETDEL: exactly one of several concurrent
+# requests, on any server, gets it) in the same round trip that counts its attempt and reads its session; the vote's
+# statement then does not touch the question table. The database row stays for the image and audio and expires.
+
+
+def answers_in_shared_cache() -> bool:
+    """Whether vote questions' answers are kept (and taken) in the shared cache: it is Redis, through django-redis."""
+    return throttle.shared_redis() is not None
+
+
+def answer_cache_key(key: str) -> str | None:
+    """The shared cache's key of the answer to the vote question ``key``; ``None`` for a key the app never makes."""
+    key = (key or "").strip()
+    if len(key) != _NONCE_HEX + _TAG_HEX or not key.isalnum():
+        return None
+    return f"wagtail_awards:captcha:{key}"
+
+
+def solves(*, answer: str, stored) -> bool:
+    """Whether ``answer`` (as given) solves a question whose stored answer is ``stored`` (``None``: no live question,
+    or it was taken already). With ``CAPTCHA_TEST_MODE`` the answer ``"passed"`` solves any live question."""
+    if not isinstance(stored, str):
+        return False
+    answer = (answer or "").strip().lower()
+    if captcha_settings.CAPTCHA_TEST_MODE and answer == TEST_MODE_ANSWER:
+        return True
+    return bool(answer) and constant_time_compare(answer, stored)
 
 
 def challenge_allowed(request, *, now=None) -> bool:

@@ -17,6 +17,7 @@ the few votes since the last roll-up, read through the ``(call, created_at)`` in
 
 import contextlib
 import datetime as dt
+import functools
 from collections import Counter
 
 from captcha.conf import settings as captcha_settings
@@ -64,7 +65,7 @@ from ..rules.voting import (
     voting_state,
 )
 from ..rules.workdays import local_tz
-from .captcha import TEST_MODE_ANSWER, burn_captcha, consume_captcha
+from .captcha import TEST_MODE_ANSWER, answer_cache_key, burn_captcha, consume_captcha
 from .transitions import move
 
 
@@ -205,36 +206,48 @@ def _count_tally_sql(table):
     )
 
 
-def _single_statement_vote_sql(*, check_answer: bool):
+@functools.cache
+def _single_statement_vote_sql(*, check_answer: bool, with_captcha: bool = True, with_code: bool = True):
     """The whole vote as one PostgreSQL statement (data-modifying CTEs), so it is one round trip and one commit.
 
     Each step runs only if the one before it produced a row: the candidate in its window, the voting code (if
     any) live and of the call, the captcha deleted, the voter's slot taken, the vote inserted, the candidate's
-    tally counted. A failed constraint (daily cap, one
-    vote per candidate and day) fails the statement, which undoes every step.
+    tally counted. A failed constraint (daily cap, one vote per candidate and day) fails the statement, which undoes
+    every step. Without ``with_captcha`` (the question was taken from the shared cache already) or ``with_code``
+    (no voting code votes) the statement does not name their tables at all: a database connection opens only the
+    tables a vote touches.
     """
     q = connection.ops.quote_name
     application, call = q(Application._meta.db_table), q(CallPage._meta.db_table)
     captcha, counter, vote = q(CaptchaStore._meta.db_table), q(VoterDay._meta.db_table), q(Vote._meta.db_table)
     tally, code = q(VoteTally._meta.db_table), q(VotingCode._meta.db_table)
     answer = " AND response = %(answer)s" if check_answer else ""
+    entitled = (
+        f"""SELECT 1 WHERE %(code)s::bigint IS NULL OR EXISTS (
+                SELECT 1 FROM {code} WHERE id = %(code)s AND call_id = %(call)s AND NOT revoked
+            )"""
+        if with_code
+        else "SELECT 1"
+    )
+    solved = (
+        f"""), solved AS (
+            DELETE FROM {captcha}
+            WHERE hashkey = %(key)s AND expiration > %(now)s{answer}
+              AND EXISTS (SELECT 1 FROM candidate) AND EXISTS (SELECT 1 FROM entitled)
+            RETURNING 1"""
+        if with_captcha
+        else ""
+    )
+    passed = " AND EXISTS (SELECT 1 FROM solved)" if with_captcha else ""
     return f"""
         WITH candidate AS (
             SELECT a.id FROM {application} a JOIN {call} c ON c.page_ptr_id = a.call_id
             WHERE a.id = %(application)s AND a.call_id = %(call)s AND a.status = ANY(%(statuses)s)
               AND c.voting_opens <= %(now)s AND c.voting_closes >= %(now)s
         ), entitled AS (
-            SELECT 1 WHERE %(code)s::bigint IS NULL OR EXISTS (
-                SELECT 1 FROM {code} WHERE id = %(code)s AND call_id = %(call)s AND NOT revoked
-            )
-        ), solved AS (
-            DELETE FROM {captcha}
-            WHERE %(has_captcha)s AND hashkey = %(key)s AND expiration > %(now)s{answer}
-              AND EXISTS (SELECT 1 FROM candidate) AND EXISTS (SELECT 1 FROM entitled)
-            RETURNING 1
-        ), passed AS (
-            SELECT 1 FROM candidate
-            WHERE EXISTS (SELECT 1 FROM entitled) AND (NOT %(has_captcha)s OR EXISTS (SELECT 1 FROM solved))
+            {entitled}
+        {solved}), passed AS (
+            SELECT 1 FROM candidate WHERE EXISTS (SELECT 1 FROM entitled){passed}
         ), slot AS (
             INSERT INTO {counter} (call_id, voter_key, day, votes, cap)
             SELECT %(call)s, %(voter_key)s, %(day)s, 1, %(cap)s WHERE EXISTS (SELECT 1 FROM passed)
@@ -303,7 +316,6 @@ def cast_vote(
                 "call": call_id,
                 "statuses": [str(status) for status in CANDIDATE_STATUSES],
                 "now": now,
-                "has_captcha": captcha_key is not None,
                 "key": captcha_key or "",
                 "answer": answer,
                 "voter_key": voter_key,
@@ -318,7 +330,10 @@ def cast_vote(
             # failed constraint from breaking it.
             scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
             with scope, connection.cursor() as cursor:
-                cursor.execute(_single_statement_vote_sql(check_answer=check_answer), params)
+                sql = _single_statement_vote_sql(
+                    check_answer=check_answer, with_captcha=captcha_key is not None, with_code=code_id is not None
+                )
+                cursor.execute(sql, params)
                 in_window, entitled, passed, vote_id = cursor.fetchone()
             if not in_window:
                 raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
@@ -368,6 +383,20 @@ def cast_vote(
         if captcha_key is not None:
             burn_captcha(key=captcha_key)
         raise
+
+
+def count_attempt(
+    *, key: str, now: dt.datetime, limit: int, window: int, session=None, captcha_key: str | None = None
+) -> tuple[bool, object]:
+    """:func:`within_rate_limit`, and with ``captcha_key`` (only where :func:`answers_in_shared_cache`) the vote
+    question's answer taken from the shared cache in the same round trip: ``(within, answer)``, the answer ``None``
+    when the question is not live or was taken already (by this or a concurrent request, on any server)."""
+    take = answer_cache_key(captcha_key) if captcha_key is not None else None
+    if captcha_key is not None and take is None:  # not a key the app makes: nothing to take
+        return within_rate_limit(key=key, now=now, limit=limit, window=window, session=session), None
+    return throttle.allow_and_take(
+        VOTE_RATE, key, limit=limit, window=window, now=now.timestamp(), session=session, take=take
+    )
 
 
 def within_rate_limit(*, key: str, now: dt.datetime, limit: int, window: int, session=None) -> bool:

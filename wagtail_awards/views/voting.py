@@ -110,13 +110,17 @@ def challenge(request):
 
 class _Attempt:
     """A vote's attempt counted before its voter is known for sure: for the voter its cookies name, with the session
-    read in the same round trip to the shared cache. The vote keeps it (``kept``) when that is its voter."""
+    read (and, where questions are kept in the shared cache, the question's answer taken) in the same round trip.
+    The vote keeps it (``kept``) when that is its voter."""
 
     def __init__(self, key, now, *, request):
         self.key, self.now, self.kept = key, now, False
         limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
         session = getattr(request, "session", None)
-        self.within = voting.within_rate_limit(key=key, now=now, limit=limit, window=window, session=session)
+        self.captcha_key = request.POST.get("captcha_0", "") if captcha.answers_in_shared_cache() else None
+        self.within, self.answer = voting.count_attempt(
+            key=key, now=now, limit=limit, window=window, session=session, captcha_key=self.captcha_key
+        )
 
     def give_back(self):
         limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
@@ -195,23 +199,34 @@ def _vote(request, call_id, application_id, *, now, early):
     attempts = _attempts_key(who.key, address)
     limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
     # The attempt is counted up front (one round trip to the shared cache); it is given back below unless the
-    # captcha was solved. Concurrent attempts therefore never pass the limit together.
+    # captcha was solved. Concurrent attempts therefore never pass the limit together. Where questions are kept in
+    # the shared cache, the answer is taken in that round trip (or the early attempt's) and checked here.
+    in_cache = captcha.answers_in_shared_cache()
+    taken = early is not None and early.captcha_key is not None
     if early is not None and early.key == attempts:
         early.kept = True  # counted already, for this very voter
-        within = early.within
+        within, answer = early.within, early.answer
     else:
-        within = voting.within_rate_limit(key=attempts, now=now, limit=limit, window=window)
+        take = captcha_key if in_cache and not taken else None
+        within, answer = voting.count_attempt(key=attempts, now=now, limit=limit, window=window, captcha_key=take)
+        if taken:
+            answer = early.answer
     if not within:
         burn_captcha(key=captcha_key)
         refusal = VoteRefused("rate_limited")
         return _confirm(
             request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=429
         )
+    if in_cache and not captcha.solves(answer=captcha_answer, stored=answer):
+        voting.give_back_attempt(key=attempts, now=now, limit=limit, window=window)
+        form = VoteForm(request=request)
+        return _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
     try:
         voting.cast_vote(
             call_id=call_id,
             application_id=application_id,
-            captcha_key=captcha_key,
+            # Where the answer was checked above, the question is used up already: the vote's statement skips it.
+            captcha_key=None if in_cache else captcha_key,
             captcha_answer=captcha_answer,
             voter_key=who.key,
             user=request.user if who.user_id else None,
