@@ -1,6 +1,7 @@
 """Tallies as counters and the audit's rolled-up hours and bursts: the same figures as counting every vote."""
 
 import datetime as dt
+import io
 from collections import Counter
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from tests.builders import build_world, local, make_candidates
 from wagtail_awards.models import Vote, VoteBurst, VoteHour, VoteRollup, VoteTally
-from wagtail_awards.rules.voting import HOURS_PER_PAGE, ROLLUP_GRACE, VoteRefused, hour_start
+from wagtail_awards.rules.voting import HOURS_PER_PAGE, ROLLUP_GRACE, TALLY_GRACE, VoteRefused, hour_start
 from wagtail_awards.services import voting
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def stored_votes(call, spec):
     for vote, (_c, _v, _ip, at) in zip(created, spec, strict=True):
         vote.created_at = at
     Vote.objects.bulk_update(created, ["created_at"])
-    voting.recount_tallies(call=call)
+    voting.recount_tallies(call=call, now=max(NOW, timezone.now()))
 
 
 def expected_hours(call):
@@ -87,7 +88,7 @@ def audited_hours(call):
         page += 1
 
 
-def test_tallies_are_kept_by_the_vote_and_by_invalidation(call):
+def test_tallies_are_rolled_up_and_kept_by_invalidation(call):
     a, b, c = make_candidates(call, 3)
     at = local(2030, 11, 20, 10)
     for n in range(5):
@@ -96,9 +97,16 @@ def test_tallies_are_kept_by_the_vote_and_by_invalidation(call):
         cast(call, b, f"u:{n}", at)
     with pytest.raises(VoteRefused):
         cast(call, a, "u:0", at)  # refused: counted nowhere
+    # A vote writes no counter: the votes since the last roll-up are counted live.
+    assert counters(call) == {}
+    assert voting.tallies(call=call) == {a.pk: 5, b.pk: 3}
+    # Rolled up (cron): the counters hold them, the tallies say the same, and rolling up again adds nothing.
+    voting.roll_up_tallies(call_id=call.pk, now=NOW)
+    voting.roll_up_tallies(call_id=call.pk, now=NOW)
     assert counters(call) == counted_from_votes(call) == {a.pk: (5, 0), b.pk: (3, 0)}
     assert voting.tallies(call=call) == {a.pk: 5, b.pk: 3}
 
+    # Invalidation of rolled-up votes moves them on the counters at once.
     changed = voting.invalidate_votes(
         call=call, votes=voting.select_votes(call=call, voter_key="u:1"), reason="重复", user=None
     )
@@ -106,15 +114,57 @@ def test_tallies_are_kept_by_the_vote_and_by_invalidation(call):
     assert counters(call) == counted_from_votes(call) == {a.pk: (4, 1), b.pk: (2, 1)}
     standing = voting.standing(call=call)
     assert (standing.leaders, standing.top, standing.total, standing.invalid) == ([a.pk], 4, 6, 2)
+
+    # Votes since the roll-up (live), one of them invalidated before it is rolled up: counted once, valid or not.
+    later = NOW + dt.timedelta(minutes=5)
+    for n in range(5, 8):
+        cast(call, c, f"u:{n}", later)
+    cast(call, b, "u:9", later)
+    voting.invalidate_votes(call=call, votes=voting.select_votes(call=call, voter_key="u:9"), reason="重复", user=None)
+    assert voting.tallies(call=call) == {a.pk: 4, b.pk: 2, c.pk: 3}
+    assert voting.standing(call=call).invalid == 3
+    voting.roll_up_tallies(call_id=call.pk, now=later + dt.timedelta(minutes=2))
+    assert counters(call) == counted_from_votes(call) == {a.pk: (4, 1), b.pk: (2, 2), c.pk: (3, 0)}
+    assert voting.tallies(call=call) == {a.pk: 4, b.pk: 2, c.pk: 3}
+
     # A project that is no longer a candidate keeps its counter but is not tallied.
     a.status = "cancelled"
     a.save(update_fields=["status"])
-    assert voting.tallies(call=call) == {b.pk: 2}
-    assert voting.standing(call=call).leaders == [b.pk]
+    assert voting.tallies(call=call) == {c.pk: 3, b.pk: 2}
+    assert voting.standing(call=call).leaders == [c.pk]
     # The counters rebuilt from the votes say the same.
     VoteTally.objects.filter(call=call).update(votes=0, invalid=0)
-    voting.recount_tallies(call=call)
+    voting.recount_tallies(call=call, now=later + dt.timedelta(minutes=2))
     assert counters(call) == counted_from_votes(call)
+
+
+def test_a_vote_cast_within_the_grace_is_counted_live_until_a_later_roll_up(call):
+    (a,) = make_candidates(call, 1)
+    cast(call, a, "u:0", NOW)
+    # Rolled up at once: the vote is younger than the grace, so it stays live (a vote still on its way is not missed).
+    voting.roll_up_tallies(call_id=call.pk, now=NOW + TALLY_GRACE / 2)
+    assert counters(call) == {}
+    assert voting.tallies(call=call) == {a.pk: 1}
+    assert [c.vote_count for c in voting.ranked_candidates(call=call)] == [1]
+    voting.roll_up_tallies(call_id=call.pk, now=NOW + 2 * TALLY_GRACE)
+    assert counters(call) == {a.pk: (1, 0)}
+    assert voting.tallies(call=call) == {a.pk: 1}
+    assert [c.vote_count for c in voting.ranked_candidates(call=call)] == [1]
+
+
+def test_the_cron_command_rolls_the_tallies_up(site_root):
+    world = build_world(site_root, stage="voting")
+    a = world.apps["nj1"]
+    Vote.objects.create(
+        call=world.call,
+        application=a,
+        voter_key="u:0",
+        day=timezone.localdate(),
+        created_at=timezone.now() - 2 * TALLY_GRACE,
+    )
+    call_command("awards_rollup_votes", stdout=io.StringIO())
+    assert counters(world.call) == {a.pk: (1, 0)}
+    assert voting.tallies(call=world.call) == {a.pk: 1}
 
 
 def test_roll_up_gives_the_figures_of_every_vote_and_reads_the_rest_live(call):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -33,7 +34,7 @@ class Vote(models.Model):
     day = models.DateField(_("day"))
     ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True)
     user_agent_hash = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     valid = models.BooleanField(_("valid"), default=True)
     invalid_reason = models.CharField(_("reason for invalidation"), max_length=200, blank=True)
 
@@ -85,8 +86,10 @@ class VoterDay(models.Model):
 class VoteTally(models.Model):
     """One candidate's valid and invalidated votes, so that tallies cost one row per candidate, not a count of votes.
 
-    Kept by the vote's own statement (``services.voting.cast_vote``) and by invalidation, in the same transaction as
-    the votes they count; ``services.voting.recount_tallies`` rebuilds them from the votes.
+    ``votes`` counts the valid votes cast before the call's :attr:`VoteRollup.tallied_until` (added on a schedule by
+    ``services.voting.roll_up_tallies``; the votes since are counted live, through the ``(call, created_at)`` index);
+    ``invalid`` counts every invalidated vote. Kept by invalidation in the same transaction as the votes it changes;
+    ``services.voting.recount_tallies`` rebuilds them from the votes.
     """
 
     call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
@@ -112,6 +115,9 @@ class VoteRollup(models.Model):
     # Votes before this instant (the start of an hour) are rolled up; none yet when empty.
     rolled_until = models.DateTimeField(_("rolled up until"), null=True, blank=True)
     burst_threshold = models.PositiveIntegerField(_("burst threshold"))
+    # Valid votes cast before this instant are in the call's ``VoteTally`` rows; the ones since are counted live.
+    # Empty: none are (every vote is counted live).
+    tallied_until = models.DateTimeField(_("tallied until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vote roll-up")

@@ -93,6 +93,13 @@ def voting_day(now: dt.datetime) -> dt.date:
 LEADERS = 20
 
 
+def standing_of(tallies: dict[int, int], *, invalid: int) -> "Standing":
+    """The :class:`Standing` of a vote whose valid votes per candidate are ``tallies``."""
+    leaders = most_popular(tallies)
+    top = tallies[leaders[0]] if leaders else 0
+    return Standing(leaders=leaders[:LEADERS], top=top, total=sum(tallies.values()), invalid=invalid)
+
+
 @dataclass(frozen=True)
 class Standing:
     """The state of a vote from its counters: the leading candidates' ids (several on a tie, at most
@@ -131,6 +138,16 @@ class Ballot:
 
 #: How long after an hour ends its votes are rolled up.
 ROLLUP_GRACE = dt.timedelta(minutes=10)
+
+
+#: Votes are added to their candidates' tallies this long after they were cast (a vote's time is taken by its app
+#: server just before its statement: the grace covers the statement and the app servers' clocks drifting apart).
+TALLY_GRACE = dt.timedelta(minutes=1)
+
+
+def tally_boundary(now: dt.datetime) -> dt.datetime:
+    """Votes cast before this instant may be added to the tallies at ``now``."""
+    return now - TALLY_GRACE
 
 
 #: Hours of the audit's per-hour table on one page; bursts on one page.

@@ -9,9 +9,10 @@ Limits are kept by the database, not by checks that race: one vote per voter, ca
 constraint on ``Vote``; the daily cap is one conditional upsert on the voter's ``VoterDay`` row in the same
 transaction as the vote.
 
-Tallies do not grow with the votes: each candidate's ``VoteTally`` row is kept by the vote's own statement and by
-invalidation. The audit's hourly and burst figures come from ``VoteHour`` and ``VoteBurst``, rolled up per whole
-hour by :func:`roll_up_votes` (from cron through ``manage.py awards_rollup_votes``, and on opening the audit), plus
+Tallies do not grow with the votes: each candidate's ``VoteTally`` row counts its votes up to a minute ago, rolled up
+by :func:`roll_up_tallies` on a schedule (and kept by invalidation), and the votes since are counted live. The
+audit's hourly and burst figures come from ``VoteHour`` and ``VoteBurst``, rolled up per whole hour by
+:func:`roll_up_votes` (from cron through ``manage.py awards_rollup_votes``, and on opening the audit), plus
 the few votes since the last roll-up, read through the ``(call, created_at)`` index.
 """
 
@@ -23,12 +24,14 @@ from collections import Counter
 from captcha.conf import settings as captcha_settings
 from captcha.models import CaptchaStore
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncHour
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from .. import throttle
+from ..conf import awards_settings
 from ..enums import ApplicationStatus, DeadlineState
 from ..models import (
     Application,
@@ -47,7 +50,6 @@ from ..rules.voting import (
     BURSTS_PER_PAGE,
     CANDIDATE_STATUSES,
     HOURS_PER_PAGE,
-    LEADERS,
     TALLIES_AFTER,
     VOTE_RATE,
     AuditBursts,
@@ -60,7 +62,9 @@ from ..rules.voting import (
     hour_start,
     most_popular,
     rollup_boundary,
+    standing_of,
     tallies_visible,
+    tally_boundary,
     voting_day,
     voting_state,
 )
@@ -78,48 +82,92 @@ def candidates(*, call):
     )
 
 
-def tallies(*, call) -> dict[int, int]:
-    """Valid votes per candidate (only candidates with at least one vote appear), from the counters in one query."""
-    rows = VoteTally.objects.filter(call=call, votes__gt=0, application__status__in=CANDIDATE_STATUSES).values_list(
-        "application_id", "votes"
+# Tallies: each candidate's VoteTally row counts its valid votes cast before the call's ``tallied_until``, added on
+# a schedule by roll_up_tallies (cron, ``manage.py awards_rollup_votes``); the votes since are counted live through
+# the ``(call, created_at)`` index. A vote therefore writes no shared counter row (no queue on a popular candidate),
+# and every read of the tallies is one statement (one snapshot: a roll-up between two reads cannot count a vote
+# twice or miss it), whose cost grows with the candidates and the votes of the last minutes, not with all votes.
+
+
+def _far_past():
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _tallied_until(call_id):
+    """The call's ``tallied_until`` as a subquery (the far past when nothing is tallied yet)."""
+    return Coalesce(
+        Subquery(VoteRollup.objects.filter(call_id=call_id).values("tallied_until")[:1]), Value(_far_past())
     )
-    return dict(rows)
+
+
+def _live_votes(call_id):
+    """The call's valid votes not in its tallies yet.
+
+    The boundary is read in the same statement (the counters and the votes since it, from one snapshot), and also
+    given as a value read just before: a lower bound that lets the planner see how few votes that is (a boundary
+    moved on in between only narrows the range further).
+    """
+    votes = Vote.objects.filter(call_id=call_id, valid=True, created_at__gte=_tallied_until(call_id))
+    read = VoteRollup.objects.filter(call_id=call_id).values_list("tallied_until", flat=True).first()
+    return votes.filter(created_at__gte=read) if read is not None else votes
+
+
+def tallies(*, call) -> dict[int, int]:
+    """Valid votes per candidate (only candidates with at least one vote appear): the counters and the votes since
+    they were rolled up, in one statement."""
+    counted = VoteTally.objects.filter(call=call, votes__gt=0, application__status__in=CANDIDATE_STATUSES)
+    live = (
+        _live_votes(call.pk)
+        .filter(application__status__in=CANDIDATE_STATUSES)
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+        .order_by()
+    )
+    found = Counter()
+    for application_id, n in counted.values_list("application_id", "votes").order_by().union(live, all=True):
+        found[application_id] += n
+    return {pk: n for pk, n in found.items() if n > 0}
 
 
 def standing(*, call) -> Standing:
-    """The call's :class:`Standing`: three queries on the counters whatever the number of candidates and votes."""
-    counted = VoteTally.objects.filter(call=call, application__status__in=CANDIDATE_STATUSES)
-    figures = counted.aggregate(top=Max("votes"), total=Sum("votes"))
-    top = figures["top"] or 0
-    ids = []
-    if top > 0:
-        ids = list(
-            counted.filter(votes=top).order_by("application_id").values_list("application_id", flat=True)[:LEADERS]
-        )
-    return Standing(leaders=ids, top=top, total=figures["total"] or 0, invalid=invalid_count(call=call))
+    """The call's :class:`Standing`: two queries whatever the number of candidates and votes."""
+    return standing_of(tallies(call=call), invalid=invalid_count(call=call))
 
 
 def ranked_candidates(*, call):
     """The call's candidates, most valid votes first (each with ``vote_count``), as a queryset to paginate."""
+    live = (
+        _live_votes(call.pk)
+        .filter(application=OuterRef("pk"))
+        .values("application")
+        .annotate(n=Count("pk"))
+        .values("n")
+        .order_by()
+    )
     return (
         candidates(call=call)
-        .annotate(vote_count=Coalesce("vote_tally__votes", 0))
+        .annotate(vote_count=Coalesce("vote_tally__votes", 0) + Coalesce(Subquery(live[:1]), 0))
         .order_by("-vote_count", "reference", "pk")
     )
 
 
-def recount_tallies(*, call) -> None:
-    """Rebuild the call's ``VoteTally`` rows from its votes (after votes were written other than by casting).
+def recount_tallies(*, call, now: dt.datetime | None = None) -> None:
+    """Rebuild the call's ``VoteTally`` rows from its votes (after votes were written other than by casting): valid
+    votes cast before :func:`~wagtail_awards.rules.voting.tally_boundary` and every invalidated vote.
 
     Reads every vote of the call once; for repairs, imports and demo data, never on a request.
     """
+    until = tally_boundary(now or timezone.now())
+    valid = Q(valid=True, created_at__lt=until)
     rows = (
         Vote.objects.filter(call=call)
         .values("application_id")
-        .annotate(n_valid=Count("pk", filter=Q(valid=True)), n_invalid=Count("pk", filter=Q(valid=False)))
+        .annotate(n_valid=Count("pk", filter=valid), n_invalid=Count("pk", filter=Q(valid=False)))
         .order_by()
     )
     with transaction.atomic():
+        state = _locked_rollup(call.pk)
         VoteTally.objects.filter(call=call).delete()
         VoteTally.objects.bulk_create(
             [
@@ -130,19 +178,62 @@ def recount_tallies(*, call) -> None:
             ],
             batch_size=1000,
         )
+        state.tallied_until = until
+        state.save(update_fields=["tallied_until"])
+
+
+def _locked_rollup(call_id):
+    """The call's ``VoteRollup`` row, created if needed, locked until the end of the transaction."""
+    VoteRollup.objects.get_or_create(
+        call_id=call_id, defaults={"rolled_until": None, "burst_threshold": awards_settings.VOTE_BURST}
+    )
+    return VoteRollup.objects.select_for_update().get(call_id=call_id)
+
+
+def roll_up_tallies(*, call_id: int, now: dt.datetime) -> dt.datetime:
+    """Add the call's valid votes cast since its tallies were last rolled up (up to
+    :func:`~wagtail_awards.rules.voting.tally_boundary`) to its ``VoteTally`` rows; returns the new boundary.
+
+    Reads only those votes (the ``(call, created_at)`` index). Concurrent calls wait for each other (the roll-up row
+    is locked), so a vote is never added twice. Side effects: ``VoteTally`` and ``VoteRollup.tallied_until``.
+    """
+    until = tally_boundary(now)
+    with transaction.atomic():
+        state = _locked_rollup(call_id)
+        since = state.tallied_until
+        if since is not None and since >= until:
+            return since
+        votes = Vote.objects.filter(call_id=call_id, valid=True, created_at__lt=until)
+        if since is not None:
+            votes = votes.filter(created_at__gte=since)
+        added = dict(
+            votes.values("application_id").annotate(n=Count("pk")).values_list("application_id", "n").order_by()
+        )
+        existing = set(VoteTally.objects.filter(application_id__in=added).values_list("application_id", flat=True))
+        for application_id, n in added.items():
+            if application_id in existing:
+                VoteTally.objects.filter(application_id=application_id).update(votes=F("votes") + n)
+        VoteTally.objects.bulk_create(
+            [
+                VoteTally(call_id=call_id, application_id=application_id, votes=n, invalid=0)
+                for application_id, n in added.items()
+                if application_id not in existing
+            ]
+        )
+        state.tallied_until = until
+        state.save(update_fields=["tallied_until"])
+    return until
 
 
 def board(*, call, now: dt.datetime, when: str = TALLIES_AFTER) -> Board:
-    """The voting board of ``call`` at ``now``; one query (candidates with their counters) whatever the numbers."""
+    """The voting board of ``call`` at ``now``; two queries (the candidates, their tallies) whatever the numbers."""
     state = voting_state(now=now, opens=call.voting_opens, closes=call.voting_closes)
     show = tallies_visible(state=state, when=when)
-    items = list(candidates(call=call).select_related("vote_tally") if show else candidates(call=call))
-    counts = {}
+    items = list(candidates(call=call))
+    counts = tallies(call=call) if show else {}
     for item in items:
-        tally = getattr(item, "vote_tally", None) if show else None
-        item.vote_count = tally.votes if tally is not None else 0
-        if item.vote_count:
-            counts[item.pk] = item.vote_count
+        item.vote_count = counts.get(item.pk, 0)
+    counts = {item.pk: item.vote_count for item in items if item.vote_count}
     total = sum(counts.values())
     for item in items:
         item.vote_share = round(100 * item.vote_count / total) if total else 0
@@ -198,29 +289,22 @@ def _count_vote_sql(table):
     )
 
 
-def _count_tally_sql(table):
-    # The candidate's counter: created with the first vote, one more with each (the transaction's row lock).
-    return (
-        f"INSERT INTO {table} (call_id, application_id, votes, invalid) VALUES (%s, %s, 1, 0) "
-        f"ON CONFLICT (application_id) DO UPDATE SET votes = {table}.votes + 1"
-    )
-
-
 @functools.cache
 def _single_statement_vote_sql(*, check_answer: bool, with_captcha: bool = True, with_code: bool = True):
     """The whole vote as one PostgreSQL statement (data-modifying CTEs), so it is one round trip and one commit.
 
     Each step runs only if the one before it produced a row: the candidate in its window, the voting code (if
-    any) live and of the call, the captcha deleted, the voter's slot taken, the vote inserted, the candidate's
-    tally counted. A failed constraint (daily cap, one vote per candidate and day) fails the statement, which undoes
-    every step. Without ``with_captcha`` (the question was taken from the shared cache already) or ``with_code``
+    any) live and of the call, the captcha deleted, the voter's slot taken, the vote inserted (the tallies count it
+    from there: no counter row is written). A failed constraint (daily cap, one vote per candidate and day) fails
+        the statement, which undoes every step. Without ``with_captcha`` (the question was taken from the shared cache
+    already) or ``with_code``
     (no voting code votes) the statement does not name their tables at all: a database connection opens only the
     tables a vote touches.
     """
     q = connection.ops.quote_name
     application, call = q(Application._meta.db_table), q(CallPage._meta.db_table)
     captcha, counter, vote = q(CaptchaStore._meta.db_table), q(VoterDay._meta.db_table), q(Vote._meta.db_table)
-    tally, code = q(VoteTally._meta.db_table), q(VotingCode._meta.db_table)
+    code = q(VotingCode._meta.db_table)
     answer = " AND response = %(answer)s" if check_answer else ""
     entitled = (
         f"""SELECT 1 WHERE %(code)s::bigint IS NULL OR EXISTS (
@@ -260,10 +344,6 @@ def _single_statement_vote_sql(*, check_answer: bool, with_captcha: bool = True,
             SELECT %(call)s, %(application)s, %(voter_id)s, %(voter_key)s, %(day)s, %(ip_hash)s, %(ua_hash)s,
                    %(now)s, TRUE, '' WHERE EXISTS (SELECT 1 FROM slot)
             RETURNING id
-        ), counted AS (
-            INSERT INTO {tally} (call_id, application_id, votes, invalid)
-            SELECT %(call)s, %(application)s, 1, 0 WHERE EXISTS (SELECT 1 FROM inserted)
-            ON CONFLICT (application_id) DO UPDATE SET votes = {tally}.votes + 1
         )
         SELECT EXISTS (SELECT 1 FROM candidate), EXISTS (SELECT 1 FROM entitled), EXISTS (SELECT 1 FROM passed),
                (SELECT id FROM inserted)
@@ -301,7 +381,7 @@ def cast_vote(
     the same day, and past ``per_day`` votes in the call that day.
 
     Side effects, all or nothing: consumes the captcha, takes a slot on the voter's ``VoterDay`` row, inserts the
-    ``Vote`` and counts it on the candidate's ``VoteTally``. On PostgreSQL this is one statement (one round trip,
+    ``Vote`` (counted in the tallies from there). On PostgreSQL this is one statement (one round trip,
     one commit); elsewhere one transaction. The limits are the database's constraints, so concurrent requests cannot
     overshoot them. A refused vote's captcha is deleted all the same.
     """
@@ -368,11 +448,8 @@ def cast_vote(
                 day=day,
                 ip_hash=ip_hash,
                 user_agent_hash=user_agent_hash,
+                created_at=now,
             )
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _count_tally_sql(connection.ops.quote_name(VoteTally._meta.db_table)), [call_id, application_id]
-                )
         return vote.pk
     except IntegrityError as exc:
         if captcha_key is not None:
@@ -585,23 +662,27 @@ def select_votes(*, call, ip_hash: str = "", voter_key: str = "", hour: dt.datet
 def invalidate_votes(*, call, votes, reason: str, user) -> int:
     """Mark ``votes`` (a queryset of the call's votes) invalid with ``reason``; returns how many changed.
 
-    Side effects, in one transaction: updates the votes, moves them from valid to invalidated on their candidates'
-    ``VoteTally`` (tallies follow at once), rolls their hours up again when they were rolled up already, and writes
-    a ``wagtail_awards.invalidate_votes`` log entry on the call with the count, the reason and the selection (an
+    Side effects, in one transaction: updates the votes, counts them as invalidated on their candidates' ``VoteTally``
+    and takes the ones already rolled up into it off its valid votes (tallies follow at once), rolls their hours up
+        again when they were rolled up already, and writes a ``wagtail_awards.invalidate_votes`` log entry on the call
+    with the count, the reason and the selection (an
     ``AwardsLogEntry``, not the page's history: only province administrators see the vote's entries).
     """
     with transaction.atomic():
-        rollup = VoteRollup.objects.select_for_update().filter(call=call).first()
+        rollup = _locked_rollup(call.pk)
         chosen = list(
             votes.filter(call=call, valid=True).select_for_update().values_list("pk", "application_id", "created_at")
         )
         ids = [pk for pk, _application, _time in chosen]
         changed = Vote.objects.filter(pk__in=ids, valid=True).update(valid=False, invalid_reason=reason[:200])
-        for application_id, n in Counter(application for _pk, application, _time in chosen).items():
+        tallied_until = rollup.tallied_until
+        for application_id, times in _by_application(chosen).items():
+            tallied = sum(1 for time in times if tallied_until is not None and time < tallied_until)
+            VoteTally.objects.get_or_create(application_id=application_id, defaults={"call": call})
             VoteTally.objects.filter(application_id=application_id).update(
-                votes=F("votes") - n, invalid=F("invalid") + n
+                votes=F("votes") - tallied, invalid=F("invalid") + len(times)
             )
-        if rollup is not None and rollup.rolled_until is not None:
+        if rollup.rolled_until is not None:
             _reroll_hours(
                 call_id=call.pk,
                 hours=[hour_start(time) for _pk, _application, time in chosen if time < rollup.rolled_until],
@@ -615,6 +696,14 @@ def invalidate_votes(*, call, votes, reason: str, user) -> int:
                 data={"count": changed, "reason": reason, "votes": ids[:1000]},
             )
     return changed
+
+
+def _by_application(chosen):
+    """``{application_id: [created_at, …]}`` of ``(pk, application_id, created_at)`` rows."""
+    found = {}
+    for _pk, application_id, time in chosen:
+        found.setdefault(application_id, []).append(time)
+    return found
 
 
 def invalid_count(*, call) -> int:

@@ -1,6 +1,8 @@
-"""Roll up the votes of every call whose vote has opened, per whole hour, for the vote audit (run it from cron).
+"""Roll up the votes of every call whose vote has opened: into its tallies (the votes up to a minute ago) and, per
+whole hour, for the vote audit. Run it from cron every minute while a vote is open.
 
-The audit rolls up what is pending when it is opened as well; running this every few minutes keeps that work small.
+Tallies count the votes since the last roll-up live, and the audit rolls up what is pending when it is opened:
+running this often keeps that work small.
 Running it again changes nothing. ``--recount`` also rebuilds each call's tallies from its votes, and ``--rebuild``
 rolls every hour up again (both read all the votes: for repairs after votes were changed outside the app).
 """
@@ -10,11 +12,11 @@ from django.utils import timezone
 
 from wagtail_awards.conf import awards_settings
 from wagtail_awards.models import CallPage, VoteRollup
-from wagtail_awards.services.voting import recount_tallies, roll_up_votes
+from wagtail_awards.services.voting import recount_tallies, roll_up_tallies, roll_up_votes
 
 
 class Command(BaseCommand):
-    help = "Roll up the votes of calls whose vote has opened, per whole hour, for the vote audit (idempotent)."
+    help = "Roll up the votes of calls whose vote has opened into their tallies and, per hour, for the audit."
 
     def add_arguments(self, parser):
         parser.add_argument("--recount", action="store_true", help="Rebuild the tallies from the votes as well.")
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         now = timezone.now()
         for call in CallPage.objects.filter(voting_opens__lte=now).order_by("pk"):
             if recount:
-                recount_tallies(call=call)
+                recount_tallies(call=call, now=now)
+            else:
+                roll_up_tallies(call_id=call.pk, now=now)
             if rebuild:
                 VoteRollup.objects.filter(call=call).update(rolled_until=None)
             until = roll_up_votes(call_id=call.pk, now=now, threshold=awards_settings.VOTE_BURST)
