@@ -22,13 +22,24 @@ from .conf import awards_settings
 
 
 def client_address(request) -> str:
-    """The address of the client that sent ``request``, as text ("" when there is none)."""
+    """The address of the client that sent ``request``, as text ("" when there is none); worked out once a request
+    (for the same headers and settings)."""
     peer = (request.META.get("REMOTE_ADDR") or "").strip()
     count = int(awards_settings.TRUSTED_PROXY_COUNT or 0)
     proxies = list(awards_settings.TRUSTED_PROXIES or ())
     if not count and not proxies:
         return peer
     forwarded = request.META.get(awards_settings.FORWARDED_FOR_HEADER) or ""
+    key = (peer, forwarded, count, tuple(proxies))
+    known = getattr(request, "_awards_client_address", None)
+    if known is not None and known[0] == key:
+        return known[1]
+    address = _client_address(peer, forwarded, count, proxies)
+    request._awards_client_address = (key, address)
+    return address
+
+
+def _client_address(peer, forwarded, count, proxies):
     header = "HTTP_X_AWARDS_CLIENT_CHAIN"
     chain = ", ".join(part for part in (forwarded.strip(), peer) if part)
     address, _routable = get_client_ip(

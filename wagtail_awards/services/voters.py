@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponse
 from django.utils.crypto import constant_time_compare
@@ -147,8 +147,17 @@ def qr_svg(url: str) -> str:
 
 def remembered_code(request) -> int | None:
     """The id of the voting code this browser entered (from its signed cookie), or ``None``."""
-    value = request.get_signed_cookie(CODE_COOKIE, default=None, salt=CODE_SALT)
+    value = _unsigned(request, CODE_COOKIE, CODE_SALT)
     return int(value) if value and value.isdigit() else None
+
+
+def _unsigned(request, name, salt):
+    """The value of the signed cookie ``name``, or ``None``; checked once a request (a vote asks twice)."""
+    raw = request.COOKIES.get(name)
+    checked = request.__dict__.setdefault("_awards_signed_cookies", {})
+    if (name, raw) not in checked:
+        checked[(name, raw)] = request.get_signed_cookie(name, default=None, salt=salt)
+    return checked[(name, raw)]
 
 
 def remember_code(response, code, *, request=None):
@@ -165,7 +174,7 @@ def _set_signed(response, name, value, salt, *, request=None):
 
 def device_of(request) -> str | None:
     """The device id of a validly signed device cookie, or ``None`` (a missing, unsigned or forged one)."""
-    value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT)
+    value = _unsigned(request, DEVICE_COOKIE, DEVICE_SALT)
     try:
         return uuid.UUID(value).hex if value else None
     except ValueError:
@@ -215,19 +224,64 @@ def _load_account(request) -> None:
     if type(backend).get_user is not ModelBackend.get_user:
         return
     User = auth.get_user_model()
-    users = User._default_manager.select_related("awards_verified_email")
-    if awards_settings.VOTER_ROLL:
-        # The roll's entry for the account's address, if any; identify() checks it is exactly the verified address.
-        roll = EligibleVoter.objects.filter(email__iexact=OuterRef(User.get_email_field_name())).values("email")
-        users = users.annotate(_awards_roll_email=Subquery(roll[:1]))
     try:
-        user = users.get(pk=User._meta.pk.to_python(user_id))
-    except (User.DoesNotExist, ValidationError, ValueError):
+        user = _account(User, User._meta.pk.to_python(user_id))
+    except (ValidationError, ValueError):
+        return
+    if user is None:
         return
     if not (backend.user_can_authenticate(user) and hasattr(user, "get_session_auth_hash")):
         return
     if constant_time_compare(session_hash, user.get_session_auth_hash()):
         request._cached_user = user
+
+
+#: The account query of each database and voter roll setting, compiled once: ``(sql, params, pk position, fields)``.
+_ACCOUNT_QUERIES = {}
+
+
+#: A stand-in primary key, replaced by the real one in the compiled query's parameters.
+_SOME_PK = 987654321
+
+
+def _account_query(User, using):
+    """The SQL of the user with its verified address (and its roll entry, with the roll), compiled by the ORM once
+    (for this database and setting) and run with each user's pk: the vote's one query, without building it again."""
+    key = (using, User._meta.label, awards_settings.VOTER_ROLL)
+    if key not in _ACCOUNT_QUERIES:
+        fields = [field.attname for field in User._meta.concrete_fields]
+        users = User._default_manager.filter(pk=_SOME_PK)
+        extra = ["awards_verified_email__id", "awards_verified_email__email"]
+        if awards_settings.VOTER_ROLL:
+            # The roll's entry for the account's address, if any; identify() checks it is exactly the verified address.
+            roll = EligibleVoter.objects.filter(email__iexact=OuterRef(User.get_email_field_name())).values("email")
+            users = users.annotate(_awards_roll_email=Subquery(roll[:1]))
+            extra.append("_awards_roll_email")
+        sql, params = users.values_list(*fields, *extra).query.get_compiler(using).as_sql()
+        _ACCOUNT_QUERIES[key] = (sql, list(params), params.index(_SOME_PK), fields)
+    return _ACCOUNT_QUERIES[key]
+
+
+def _account(User, pk):
+    """The user ``pk`` as the ORM would load it with ``select_related("awards_verified_email")`` (and the roll's
+    entry as ``_awards_roll_email``), or ``None``."""
+    using = router.db_for_read(User)
+    sql, params, position, fields = _account_query(User, using)
+    params = list(params)
+    params[position] = pk
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user = User.from_db(using, fields, row[: len(fields)])
+    record_id, record_email, *roll = row[len(fields) :]
+    VerifiedEmail = User.awards_verified_email.related.related_model
+    record = VerifiedEmail.from_db(using, ["id", "email"], [record_id, record_email]) if record_id else None
+    User.awards_verified_email.related.set_cached_value(user, record)
+    if roll:
+        user._awards_roll_email = roll[0]
+    return user
 
 
 def _code_voter(request) -> Voter | None:
