@@ -128,9 +128,10 @@ def site_root(db):
 
 @pytest.fixture
 def call_page(site_root):
-    from tests.builders import make_call
+    """The world's 2021 call, its applications open from 22 September to 19 October, 23:59:59."""
+    from tests.builders import DEADLINE, build_world
 
-    return make_call(site_root)
+    return build_world(site_root, deadline=DEADLINE).call
 
 
 @pytest.fixture(autouse=True)

@@ -9,16 +9,17 @@ The clock moves between stages by changing the call's dates in the database, nev
 """
 
 import datetime as dt
+import os
 import re
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Site
 
-from tests.builders import make_application, make_call, make_org, make_site, make_user, make_voting_page, verify_voter
-from wagtail_awards.enums import OrganizationKind, Role
+from tests.builders import build_world, make_application, make_org, make_site, make_user, make_voting_page, verify_voter
+from wagtail_awards.enums import Role
 from wagtail_awards.models import (
     Application,
     ApplicationFormField,
@@ -29,11 +30,13 @@ from wagtail_awards.models import (
     PublicityPage,
     Vote,
 )
-from wagtail_awards.services.setup import ensure_role_groups
 
 from .conftest import register_and_confirm, screenshot
 
+#: The password of the people who register through the site.
 PASSWORD = "Journey-2026-pw"
+#: The password of the world's people (the builders' ``make_user``).
+WORLD_PASSWORD = "pw"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -46,29 +49,29 @@ def set_dates(call, **dates):
     CallPage.objects.filter(pk=call.pk).update(**dates)
 
 
-def build_round():
-    """The province, two cities and a university with their units and people; a call waiting as a draft."""
+def draft_round():
+    """The world's province, cities, units and people, and its call waiting as a draft with its application form;
+    three more units of Nanjing with a project each, submitted earlier, and three members of staff who vote."""
     index = make_site()
     Site.objects.filter(is_default_site=True).update(site_name="江苏省教育科技工会")
     now = timezone.now()
-    call = make_call(
+    world = build_world(
         index,
+        stage="applying",
+        publish=False,
         year=2026,
         title="关于开展2026年度基层工会服务教职工优质项目申报工作的通知",
         slug="2026",
-        application_opens=now - dt.timedelta(days=1),
+        now=now,
         deadline=now + dt.timedelta(days=10),
         recommendation_deadline=now + dt.timedelta(days=20),
         review_deadline=now + dt.timedelta(days=30),
         voting_opens=now + dt.timedelta(days=31),
         voting_closes=now + dt.timedelta(days=35),
         publicity_starts=now + dt.timedelta(days=40),
-        most_popular_label="最受教职工欢迎项目",
-        most_popular_subsidy=Decimal(8000),
-        prize_levels=((1, "一等奖", 1, 10000), (2, "二等奖", 2, 6000)),
-        publish=False,
-        live=False,
+        prizes=((1, "一等奖", 1, 10000), (2, "二等奖", 2, 6000)),
     )
+    call = world.call
     form_page = ApplicationFormPage(
         title="在线申报", slug="apply", materials_extensions="pdf, docx", materials_max_size_mb=5, live=False
     )
@@ -79,40 +82,24 @@ def build_round():
     call.add_child(instance=form_page)
     form_page.save_revision()
 
-    province = make_org("江苏省教育科技工会", OrganizationKind.PROVINCE)
-    nanjing = make_org("南京市教育工会", OrganizationKind.CITY, province, "南京")
-    suzhou = make_org("苏州市教育工会", OrganizationKind.CITY, province, "苏州")
-    seu = make_org("东南大学工会", OrganizationKind.UNIVERSITY, province, "南京")
+    # The editor publishes (a moderator too); the units register into 琅琊路小学 and 金陵中学 through the site.
+    world.users["editor"].groups.add(Group.objects.get(name="Moderators"))
+    nanjing = world.orgs["nanjing"]
     units = {
         "langya": make_org("南京市琅琊路小学工会", parent=nanjing, city="南京"),
-        "jinling": make_org("南京市金陵中学工会", parent=nanjing, city="南京"),
         "no13": make_org("南京市第十三中学工会", parent=nanjing, city="南京"),
-        "no1": make_org("南京市第一中学工会", parent=nanjing, city="南京"),
+        "no1": world.orgs["nj1"],
         "no29": make_org("南京市第二十九中学工会", parent=nanjing, city="南京"),
     }
-    groups = ensure_role_groups()
-
-    def person(username, name, org=None, role=None):
-        user = make_user(username, org=org, role=role, password=PASSWORD, first_name=name)
-        if role in groups:
-            user.groups.add(groups[role])
-        return user
-
-    editor = person("editor", "省教科工会编辑")
-    editor.groups.add(Group.objects.get(name="Moderators"))
-    person("province", "省教科工会管理员", province, Role.PROVINCE_ADMIN)
-    person("nanjing", "南京市教育工会", nanjing, Role.RECOMMENDER)
-    person("expert-seu", "王教授", seu, Role.REVIEWER)
-    person("expert-sz", "陈老师", suzhou, Role.REVIEWER)
     for username, name in (("voter1", "赵老师"), ("voter2", "钱老师"), ("voter3", "孙老师")):
-        person(username, name)
+        make_user(username, first_name=name, password=WORLD_PASSWORD)
     # Three more applications of Nanjing, submitted earlier by their units.
     background = (("no13", "教工心理健康驿站"), ("no1", "青年教师成长营"), ("no29", "教工运动俱乐部"))
     for number, (key, project) in enumerate(background, start=1):
         make_application(
             call,
             org=units[key],
-            applicant=person(f"applicant-{key}", units[key].name, units[key], Role.APPLICANT),
+            applicant=make_user(f"applicant-{key}", org=units[key], role=Role.APPLICANT, first_name=units[key].name),
             recommending_organization=nanjing,
             project_name=project,
             theme="暖心聚力",
@@ -120,7 +107,7 @@ def build_round():
             reference=f"2026-{number:04d}",
             submitted_at=now - dt.timedelta(hours=2),
         )
-    return CallPage.objects.get(pk=call.pk), ApplicationFormPage.objects.get(pk=form_page.pk)
+    return world, CallPage.objects.get(pk=call.pk), ApplicationFormPage.objects.get(pk=form_page.pk)
 
 
 def new_person(browser):
@@ -133,7 +120,7 @@ def new_person(browser):
 def admin_login(page, base, username):
     page.goto(base + "/admin/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", WORLD_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/admin/")
 
@@ -141,7 +128,7 @@ def admin_login(page, base, username):
 def site_login(page, base, username):
     page.goto(base + "/awards/accounts/login/")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_label("密码").fill(WORLD_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
 
@@ -155,13 +142,14 @@ def publish_in_editor(page, base, wagtail_page):
 
 def test_a_whole_round(migrated_live_server, browser, tmp_path):
     base = migrated_live_server.url
-    call, form_page = build_round()
+    world, call, form_page = draft_round()
+    editor_name, city_name, province_name = (world.users[key].username for key in ("editor", "rec_nj", "province"))
     pdf = tmp_path / "项目申报书.pdf"
     pdf.write_bytes(PDF)
 
     # 1. The editor publishes the notice and its application form in the page editor.
     editor = new_person(browser)
-    admin_login(editor, base, "editor")
+    admin_login(editor, base, editor_name)
     publish_in_editor(editor, base, call)
     publish_in_editor(editor, base, form_page)
     assert CallPage.objects.get(pk=call.pk).live and ApplicationFormPage.objects.get(pk=form_page.pk).live
@@ -176,7 +164,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     register_in_browser(first, base, call, "langya", "南京市琅琊路小学工会")
     register_in_browser(second, base, call, "jinling", "南京市金陵中学工会")
     city = new_person(browser)
-    admin_login(city, base, "nanjing")
+    admin_login(city, base, city_name)
     city.goto(base + "/admin/wagtail_awards/membership/?status=pending")
     for unit in ("南京市琅琊路小学工会", "南京市金陵中学工会"):
         city.locator("tr", has_text=unit).get_by_role("link", name="批准").click()
@@ -216,7 +204,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     # 3. The city union recommends within its quota (2–3) and submits its list once.
     set_dates(call, recommendation_deadline=now + dt.timedelta(days=1), review_deadline=now + dt.timedelta(days=2))
     city = new_person(browser)
-    admin_login(city, base, "nanjing")
+    admin_login(city, base, city_name)
     city.goto(f"{base}/admin/awards/review/recommend/?call={call.pk}")
     assert "初审推荐" in city.title()
     for project, comment in (
@@ -240,7 +228,7 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
 
     # 4. The province administrator assigns two reviewers to every recommended project.
     province = new_person(browser)
-    admin_login(province, base, "province")
+    admin_login(province, base, province_name)
     province.goto(f"{base}/admin/awards/review/assignments/?call={call.pk}")
     province.locator(".awards-review__auto input[name=k]").fill("2")
     province.locator(".awards-review__auto button[type=submit]").click()
@@ -249,12 +237,20 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
         assert application.review_assignments.count() == 2
     shot(province, "assignments")
 
-    # 5. The reviewers score their projects.
+    # 5. The reviewers score the projects assigned to them (the world's three: a university's, a city's and the
+    # province's); every project has two, and each reviewer completes all of theirs.
     marks = {"“书香教工”读书会": 92, "教工心理健康驿站": 85, "青年教师成长营": 78}
-    for username, strictness in (("expert-seu", 0), ("expert-sz", 3)):
+    reviewed = {project: 0 for project in marks}
+    for key, strictness in (("reviewer_seu", 0), ("reviewer_sz", 3), ("reviewer_prov", 1)):
+        reviewer = world.users[key]
+        mine = Application.objects.filter(call=call, review_assignments__reviewer=reviewer)
+        assigned = [project for project in marks if mine.filter(project_name=project).exists()]
+        if not assigned:
+            continue
         expert = new_person(browser)
-        admin_login(expert, base, username)
-        for project, mark in marks.items():
+        admin_login(expert, base, reviewer.username)
+        for project in assigned:
+            mark = marks[project]
             expert.goto(f"{base}/admin/awards/review/scores/?call={call.pk}")
             expert.locator("tr", has_text=project).locator("a.button").click()
             expert.wait_for_selector(".awards-review__criterion input")
@@ -263,12 +259,14 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
             for i in range(4):
                 inputs.nth(i).fill(str(mark - i - strictness))
             expert.locator("textarea[name=comment]").fill(f"{project}：材料翔实。")
-            if project == "“书香教工”读书会" and username == "expert-seu":
+            if project == "“书香教工”读书会" and not any(reviewed.values()):
                 shot(expert, "score")
             expert.get_by_role("button", name="保存评分").click()
             expert.wait_for_selector(".messages .success")
-        assert "已完成评审 3 / 3 份" in expert.locator("main").inner_text()
+            reviewed[project] += 1
+        assert f"已完成评审 {len(assigned)} / {len(assigned)} 份" in expert.locator("main").inner_text()
         expert.context.close()
+    assert reviewed == {project: 2 for project in marks}
 
     # 6. The administrator sets the prizes by rank: one first prize, two second prizes.
     province.goto(f"{base}/admin/awards/review/ranking/?call={call.pk}")
@@ -359,8 +357,13 @@ def test_a_whole_round(migrated_live_server, browser, tmp_path):
     item = public.locator(f'[data-award="{target.pk}"]').first
     assert item.get_attribute("data-award-status") == "cancelled" and "错报" in item.inner_text()
 
-    # 10. The period ends: the list is final, and the subsidies follow the prizes (never two standards).
+    # 10. The period ends: the list waits for the finalising job, then it is final, and the subsidies follow the
+    # prizes (never two standards).
     set_dates(call, publicity_starts=timezone.now() - dt.timedelta(days=30))
+    public.goto(base + publicity_page.url)
+    assert "最终名单确认后发布" in public.locator("[data-awaiting-final]").inner_text()
+    assert public.locator("[data-objection-form]").count() == 0
+    call_command("awards_finalise", stdout=open(os.devnull, "w"))
     public.goto(base + publicity_page.url)
     results = public.locator("[data-results-published]")
     assert "书香教工" in results.inner_text() and "教工心理健康驿站" in results.inner_text()

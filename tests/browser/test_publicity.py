@@ -2,8 +2,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.builders import make_org, make_publicity, make_site, make_user
-from wagtail_awards.enums import AwardStatus, Role
+from tests.builders import build_world, make_site
+from wagtail_awards.enums import AwardStatus
 from wagtail_awards.models import Award, Objection
 
 from .conftest import axe_violations, horizontal_overflow, screenshot
@@ -11,10 +11,11 @@ from .conftest import axe_violations, horizontal_overflow, screenshot
 
 def test_objection_then_cancellation_shows_on_the_publicity_page(migrated_live_server, page):
     index = make_site()
-    call, publicity_page, awards = make_publicity(index, starts=timezone.now() - dt.timedelta(hours=1))
-    target = awards[1]
-    org = make_org("江苏省教育科技工会", kind="province")
-    make_user("province", org=org, role=Role.PROVINCE_ADMIN, password="pw", is_staff=True, is_superuser=True)
+    # The publicity started an hour ago; the province administrator "province" signs in with the password "pw".
+    world = build_world(
+        index, stage="publicity", year=2021, projects=3, publicity_starts=timezone.now() - dt.timedelta(hours=1)
+    )
+    publicity_page, target = world.publicity_page, world.awards["p2"]
     url = migrated_live_server.url + publicity_page.url
 
     # The countdown is on the page and JavaScript refines it.

@@ -12,18 +12,33 @@ and what exists of the round so far:
 - ``publicity``: the same applications proposed for a prize (nj1 first prize and most popular, the others third,
   of the three prize levels of ``calls.PUBLICITY_PRIZES``), the review and the vote over, the publicity running
   since yesterday, its page.
+
+What a test needs on top:
+
+- ``now``: a fixed instant for tests that move the clock (the dates are counted from it); a date given by name
+  (``voting_opens=…``, ``publicity_starts=…``, any ``CallPage`` date) replaces the stage's one, and so does any
+  other field of the call (``title=…``, ``slug=…``);
+- ``projects``: a number of numbered projects (``p1``, ``p2``, …) instead of the six named applications: in the
+  voting stage candidates 候选项目1, 候选项目2, …; in the publicity stage proposed awards of ranks 1, 2, 3, 3, …
+  (the first also most popular); none with ``projects=0``;
+- ``tallies``: when the voting page shows the tallies (``during``, ``after``, ``never``);
+- ``prizes``: the prize levels as (rank, name, count, subsidy) instead of the stage's;
+- ``publish=False``: the call is a draft, not live, and without pages (an editor publishes it);
+- ``beside=world``: a second call (of another ``year``) in the same world: its organisations and people.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from wagtail_awards.enums import ApplicationStatus, OrganizationKind, Role
 from wagtail_awards.models import CallPage
 from wagtail_awards.services.setup import ensure_role_groups
 
-from .applications import make_application, save_url
+from .applications import make_application, make_candidates, save_url
 from .calls import (
     ONE_PRIZE,
     PUBLICITY_PRIZES,
@@ -108,32 +123,78 @@ def _call_dates(stage, now, deadline):
             return {"deadline": deadline}
         return {"deadline": now + dt.timedelta(days=5), "application_opens": now - dt.timedelta(days=1)}
     if stage == "review":
-        days = {"deadline": -2, "recommendation_deadline": 5, "review_deadline": 15}
+        days = {"application_opens": -30, "deadline": -2, "recommendation_deadline": 5, "review_deadline": 15}
     elif stage == "voting":
-        days = {"deadline": -20, "recommendation_deadline": -10, "review_deadline": 5, "voting_opens": -1}
+        days = {"application_opens": -50, "deadline": -20, "recommendation_deadline": -10, "review_deadline": 5}
+        days["voting_opens"] = -1
         days["voting_closes"] = 1
     else:
-        days = {"deadline": -40, "recommendation_deadline": -30, "review_deadline": -20, "voting_opens": -12}
+        days = {"application_opens": -70, "deadline": -40, "recommendation_deadline": -30, "review_deadline": -20}
+        days["voting_opens"] = -12
         days.update(voting_closes=-8, publicity_starts=-1)
-    return {name: now + dt.timedelta(days=count) for name, count in days.items()}
+    dates = {name: now + dt.timedelta(days=count) for name, count in days.items()}
+    return {**dates, "deadline": deadline} if deadline else dates
 
 
-def build_world(site_root, *, stage="applying", now=None, deadline=None, year=None) -> World:
+def build_world(
+    site_root,
+    *,
+    stage="applying",
+    now=None,
+    deadline=None,
+    year=None,
+    projects=None,
+    tallies="during",
+    publish=True,
+    prizes=None,
+    beside=None,
+    **dates,
+) -> World:
     """The world at ``stage`` (one of ``STAGES``), its dates counted from ``now`` (default: the current time);
-    in the applying stage, ``deadline`` fixes the last instant instead (and the call's year to its year)."""
+    ``deadline`` fixes the applications' last instant instead (and the call's year to its year). The other
+    arguments are in the module's docstring."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
     now = now or timezone.now()
     year = year or (deadline.year if deadline else 2025)
-    prizes = PUBLICITY_PRIZES if stage == "publicity" else ONE_PRIZE
+    prizes = prizes or (PUBLICITY_PRIZES if stage == "publicity" else ONE_PRIZE)
     call = make_call(
         site_root,
         year=year,
         most_popular_label="最受教职工欢迎项目",
+        most_popular_subsidy=Decimal(8000),
         prize_levels=prizes,
-        **_call_dates(stage, now, deadline),
+        publish=publish,
+        **({} if publish else {"live": False}),
+        **{**_call_dates(stage, now, deadline), **dates},
     )
     world = World(stage=stage, call=call)
+    if beside is not None:
+        world.orgs, world.users = beside.orgs, beside.users
+    else:
+        _people(world)
+    if publish and stage == "applying":
+        world.form_page = make_form_page(call)
+    elif publish and projects is None:
+        _applications(world, now)
+    elif publish:
+        _numbered_projects(world, projects)
+    if publish and stage == "voting":
+        world.voting_page = make_voting_page(call, when=tallies)
+    if publish and stage == "publicity":
+        world.publicity_page = make_publicity_page(call)
+        if projects is None:
+            for key, application in world.apps.items():
+                if application.status == ApplicationStatus.PROPOSED:
+                    world.awards[key] = make_award(
+                        call, application=application, rank=1 if key == "nj1" else 3, most_popular=key == "nj1"
+                    )
+    # A fresh instance: the one made keeps its child rows (criteria, prizes) in memory.
+    world.call = CallPage.objects.get(pk=call.pk)
+    return world
+
+
+def _people(world):
     for key, (name, kind, parent, city) in ORGANISATIONS.items():
         world.orgs[key] = make_org(name, kind, world.orgs.get(parent), city)
     groups = ensure_role_groups()
@@ -144,22 +205,23 @@ def build_world(site_root, *, stage="applying", now=None, deadline=None, year=No
         world.users[username] = user
     world.users["voter"] = verify_voter(make_user("voter", first_name="voter"))
     world.users["nobody"] = make_user("nobody")
-    if stage == "applying":
-        world.form_page = make_form_page(call)
-    else:
-        _applications(world, now)
-    if stage == "voting":
-        world.voting_page = make_voting_page(call)
-    if stage == "publicity":
-        world.publicity_page = make_publicity_page(call)
-        for key, application in world.apps.items():
-            if application.status == ApplicationStatus.PROPOSED:
-                world.awards[key] = make_award(
-                    call, application=application, rank=1 if key == "nj1" else 3, most_popular=key == "nj1"
-                )
-    # A fresh instance: the one made keeps its child rows (criteria, prizes) in memory.
-    world.call = CallPage.objects.get(pk=call.pk)
-    return world
+    # Wagtail's page editor (its "Editors" group), who writes and publishes the notices.
+    editor = make_user("page_editor", first_name="page_editor", email="page_editor@example.com")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    world.users["editor"] = editor
+
+
+def _numbered_projects(world, count):
+    """``count`` projects p1, p2, …: candidates in the voting stage, proposed awards of ranks 1, 2, 3, 3, … (the
+    first also most popular) in the publicity stage, submitted applications before."""
+    if world.stage == "publicity":
+        for number in range(1, count + 1):
+            award = make_award(world.call, rank=min(number, 3), most_popular=number == 1)
+            world.apps[f"p{number}"], world.awards[f"p{number}"] = award.application, award
+        return
+    status = "recommended" if world.stage == "voting" else "submitted"
+    for number, application in enumerate(make_candidates(world.call, count, status=status), start=1):
+        world.apps[f"p{number}"] = application
 
 
 def _applications(world, now):

@@ -62,15 +62,15 @@ def test_rate_limits_and_vote_hashes_see_the_client_not_the_proxy(client, site_r
     from django.core.cache import cache
     from django.urls import reverse
 
-    from tests.builders import bound_challenge, make_candidates, make_user, make_voting_call, verify_voter
+    from tests.builders import bound_challenge, build_world
     from wagtail_awards.addresses import client_hash
     from wagtail_awards.models import Vote
 
     cache.clear()
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 2)
+    world = build_world(site_root, stage="voting", projects=2)
+    call, candidates = world.call, list(world.apps.values())
     url = reverse("wagtail_awards:vote_challenge")
-    client.force_login(verify_voter(make_user("voter")))
+    client.force_login(world.users["voter"])
     for address in ("203.0.113.1", "203.0.113.2"):
         # Two questions per address and window (the limit is 1 vote): a third from one address is refused.
         assert client.get(url, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=address).status_code == 200

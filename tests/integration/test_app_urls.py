@@ -7,8 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.builders import make_call
-from wagtail_awards.models import ApplicationFormPage, VotingPage
+from tests.builders import build_world
+from wagtail_awards.models import VotingPage
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,9 @@ def publish(parent, page):
 
 
 def test_pages_under_the_apps_prefix_are_served(client, site_root, django_user_model):
-    awards = make_call(site_root, slug="awards", title="Awards of the year")
+    world = build_world(site_root, slug="awards", title="Awards of the year")  # its form page: /awards/apply/
+    awards = world.call
     assert awards.url == "/awards/"
-    publish(awards, ApplicationFormPage(title="Apply here", slug="apply"))
     body = json.dumps(
         [{"type": "voting", "value": {"call": awards.pk, "heading": "", "intro": "", "show_tallies": "after"}}]
     )
@@ -39,5 +39,5 @@ def test_pages_under_the_apps_prefix_are_served(client, site_root, django_user_m
     assert response.status_code == 302 and response["Location"].startswith(reverse("wagtail_awards:login"))
     assert client.get(response["Location"]).status_code == 200
     client.force_login(django_user_model.objects.create_user("someone", password="x"))
-    assert "Apply here" in client.get("/awards/apply/").content.decode()
+    assert world.form_page.title in client.get("/awards/apply/").content.decode()
     assert client.get(reverse("wagtail_awards:my_applications")).status_code == 200

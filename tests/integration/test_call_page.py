@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from tests.builders import local, make_call
+from tests.builders import DEADLINE, build_world, local
 from wagtail_awards.enums import Stage
 
 
@@ -57,11 +57,12 @@ def test_countdown_shows_time_left(client, call_page):
 
 @pytest.mark.django_db
 def test_timeline_marks_the_current_stage(client, site_root):
-    call = make_call(
+    call = build_world(
         site_root,
+        deadline=DEADLINE,
         recommendation_deadline=local(2021, 10, 29, 23, 59),
         review_deadline=local(2021, 11, 12, 23, 59),
-    )
+    ).call
     with time_machine.travel(local(2021, 11, 1), tick=False):
         html = client.get(call.url).content.decode()
     current = re.findall(r'data-stage="(\w+)" aria-current="step"', html)
@@ -71,8 +72,8 @@ def test_timeline_marks_the_current_stage(client, site_root):
 
 @pytest.mark.django_db
 def test_index_lists_calls_newest_first(client, site_root):
-    make_call(site_root, year=2021)
-    make_call(site_root, year=2024)
+    world = build_world(site_root, deadline=DEADLINE)
+    build_world(site_root, deadline=local(2024, 10, 19, 23, 59, 59), beside=world)
     html = client.get(site_root.url).content.decode()
     assert html.index("Call 2024") < html.index("Call 2021")
 

@@ -5,11 +5,13 @@ carry the escaped payload and never the raw one.
 """
 
 import datetime as dt
+import os
 from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -266,4 +268,6 @@ def test_every_user_text_is_escaped_wherever_it_is_shown(world):
     # The final list, after the period (the cancelled project is no longer listed).
     CallPage.objects.filter(pk=call.pk).update(publicity_starts=timezone.now() - dt.timedelta(days=30))
     assert CallPage.objects.get(pk=call.pk).publicity_countdown(now=timezone.now()).has_ended
+    read(public, publicity_page.url)
+    call_command("awards_finalise", stdout=open(os.devnull, "w"))
     read(public, publicity_page.url)

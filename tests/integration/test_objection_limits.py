@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.builders import bound_challenge, local, make_publicity
+from tests.builders import bound_challenge, build_world, local
 from wagtail_awards.models import Objection
 from wagtail_awards.rules.publicity import normalise_objection, objection_fingerprint
 
@@ -17,7 +17,10 @@ OPEN = local(2021, 10, 8, 10)
 
 @pytest.fixture
 def in_publicity(site_root):
-    return make_publicity(site_root)
+    """The 2021 round in publicity from 29 September 2021, 09:00, with three proposed awards."""
+    starts = local(2021, 9, 29, 9)
+    world = build_world(site_root, stage="publicity", now=starts, year=2021, projects=3, publicity_starts=starts)
+    return world.call, world.publicity_page, list(world.awards.values())
 
 
 def objection(client, application, content, **extra):

@@ -12,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from tests.builders import local, make_candidates, make_publicity, make_user, make_voting_call, make_voting_page
+from tests.builders import build_world, local, make_user
 from wagtail_awards.models import Objection
 from wagtail_awards.services import voting
 
 pytestmark = pytest.mark.django_db
+
+#: The 2021 round's publicity starts on 29 September 2021, 09:00 (five working days, to 11 October).
+STARTS = local(2021, 9, 29, 9)
 
 CACHED = override_settings(
     MIDDLEWARE=["wagtail_awards.middleware.PublicPageCacheMiddleware", *settings.MIDDLEWARE],
@@ -37,9 +40,8 @@ def hit(response):
 
 
 def test_voting_page_is_served_from_the_cache_without_a_query(client, site_root, django_assert_num_queries):
-    call = make_voting_call(site_root)
-    make_candidates(call, 3)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=3)
+    page = world.voting_page
     first = client.get(page.url)
     assert first.status_code == 200 and not hit(first)
     assert "s-maxage=" in first["Cache-Control"]
@@ -49,12 +51,9 @@ def test_voting_page_is_served_from_the_cache_without_a_query(client, site_root,
 
 
 def test_tallies_on_a_cached_page_are_at_most_the_stated_seconds_old(client, site_root):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
-    page = make_voting_page(call, when="during")
     start = local(2030, 1, 1, 12)
-    call.voting_opens, call.voting_closes = start - dt.timedelta(days=1), start + dt.timedelta(days=1)
-    call.save_revision().publish()
+    world = build_world(site_root, stage="voting", now=start, projects=1, tallies="during")  # open a day either side
+    call, page, (candidate,) = world.call, world.voting_page, world.apps.values()
     with time_machine.travel(start, tick=False):
         assert 'data-vote-count="0"' in client.get(page.url).content.decode()
         voting.cast_vote(call_id=call.pk, application_id=candidate.pk, voter_key="u:1", now=start, per_day=3)
@@ -66,9 +65,8 @@ def test_tallies_on_a_cached_page_are_at_most_the_stated_seconds_old(client, sit
 
 def test_a_cached_page_expires_when_voting_closes(client, site_root):
     closes = local(2030, 1, 1, 12)
-    call = make_voting_call(site_root, opens=closes - dt.timedelta(days=2), closes=closes)
-    make_candidates(call, 1)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", now=closes - dt.timedelta(days=1), projects=1)
+    call, page = world.call, world.voting_page
     closes = call.voting_closes  # the last instant of the closing minute
     with time_machine.travel(closes - dt.timedelta(seconds=5), tick=False):
         assert "data-vote-link" in client.get(page.url).content.decode()
@@ -78,8 +76,8 @@ def test_a_cached_page_expires_when_voting_closes(client, site_root):
 
 
 def test_publishing_purges_the_cache(client, site_root):
-    call = make_voting_call(site_root)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=0)
+    page = world.voting_page
     client.get(page.url)
     assert hit(client.get(page.url))
     page.title = "网络投票（更新）"
@@ -89,8 +87,8 @@ def test_publishing_purges_the_cache(client, site_root):
 
 
 def test_a_page_made_private_is_no_longer_served_from_the_cache(client, site_root):
-    call = make_voting_call(site_root)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=0)
+    page = world.voting_page
     client.get(page.url)
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     response = client.get(page.url)
@@ -98,8 +96,8 @@ def test_a_page_made_private_is_no_longer_served_from_the_cache(client, site_roo
 
 
 def test_signed_in_visitors_and_pending_messages_bypass_the_cache(client, site_root):
-    call = make_voting_call(site_root)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=0)
+    page = world.voting_page
     client.get(page.url)
     user = make_user("voter-name", first_name="王老师")
     client.force_login(user)
@@ -114,9 +112,8 @@ def test_signed_in_visitors_and_pending_messages_bypass_the_cache(client, site_r
 
 
 def test_query_strings_are_rendered_not_cached(client, site_root):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=1)
+    page, (candidate,) = world.voting_page, world.apps.values()
     for _ in range(2):
         assert not hit(client.get(f"{page.url}?voted={candidate.pk}"))
     assert not hit(client.get(page.url))
@@ -124,7 +121,8 @@ def test_query_strings_are_rendered_not_cached(client, site_root):
 
 
 def test_cached_publicity_page_holds_no_token_and_makes_no_question(client, site_root):
-    call, page, awards = make_publicity(site_root)
+    world = build_world(site_root, stage="publicity", now=STARTS, year=2021, projects=3, publicity_starts=STARTS)
+    page = world.publicity_page
     with time_machine.travel(local(2021, 9, 29, 10), tick=False):
         before = CaptchaStore.objects.count()
         first = client.get(page.url)
@@ -140,8 +138,30 @@ def test_cached_publicity_page_holds_no_token_and_makes_no_question(client, site
         assert not hit(client.get(f"{page.url}?objection=1"))
 
 
+def test_a_cached_publicity_page_shows_the_final_list_once_the_awards_are_made_final(client, site_root):
+    """After the period a kept page says the list waits for confirmation; ``awards_finalise`` purges it."""
+    from django.core.management import call_command
+
+    world = build_world(site_root, stage="publicity", now=STARTS, year=2021, projects=3, publicity_starts=STARTS)
+    page, awards = world.publicity_page, list(world.awards.values())
+    with time_machine.travel(local(2021, 10, 12, 9), tick=False):
+        waiting = client.get(page.url)
+        kept = client.get(page.url)
+        call_command("awards_finalise", stdout=open("/dev/null", "w"))
+        final = client.get(page.url)
+        final_kept = client.get(page.url)
+    assert hit(kept) and "data-awaiting-final" in kept.content.decode()
+    assert "data-awaiting-final" in waiting.content.decode() and "data-results-published" not in kept.content.decode()
+    assert not hit(final) and "data-results-published" in final.content.decode()
+    assert "data-awaiting-final" not in final.content.decode()
+    assert hit(final_kept) and final_kept.content == final.content
+    for award in awards:
+        assert award.application.project_name in final.content.decode()
+
+
 def test_objection_with_a_question_from_the_challenge_endpoint(client, site_root):
-    call, page, awards = make_publicity(site_root)
+    world = build_world(site_root, stage="publicity", now=STARTS, year=2021, projects=3, publicity_starts=STARTS)
+    page, awards = world.publicity_page, list(world.awards.values())
     with time_machine.travel(local(2021, 9, 29, 10), tick=False):
         challenge = client.get(reverse("wagtail_awards:objection_challenge"))
         assert "no-cache" in challenge["Cache-Control"] or "max-age=0" in challenge["Cache-Control"]
@@ -199,10 +219,8 @@ def test_only_public_responses_without_cookies_are_kept(rf):
 def test_signed_in_visitors_get_the_content_of_their_kind(client, site_root):
     from wagtail_awards.models import ApplicationFormPage
 
-    call = make_voting_call(site_root, application_deadline=local(2099, 1, 1), application_opens=local(2000, 1, 1))
-    form_page = ApplicationFormPage(title="在线申报", slug="apply")
-    call.add_child(instance=form_page)
-    form_page.save_revision().publish()
+    call = build_world(site_root).call  # applications open, its form page published
+    assert ApplicationFormPage.objects.child_of(call).live().exists()
     my_applications = reverse("wagtail_awards:my_applications")
     assert my_applications not in client.get(call.url).content.decode()
     client.force_login(make_user("applicant-kind"))
@@ -214,8 +232,8 @@ def test_signed_in_visitors_get_the_content_of_their_kind(client, site_root):
 def test_publishing_shows_at_once_to_signed_in_visitors(client, site_root):
     from wagtail_awards.models import CallTheme
 
-    call = make_voting_call(site_root)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=0)
+    call, page = world.call, world.voting_page
     client.force_login(make_user("reader"))
     assert "新主题" not in client.get(call.url).content.decode()
     call.title = "更新后的通知"
@@ -231,9 +249,8 @@ def test_publishing_shows_at_once_to_signed_in_visitors(client, site_root):
 
 
 def test_tallies_for_signed_in_visitors_are_at_most_the_stated_seconds_old(client, site_root):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
-    page = make_voting_page(call, when="during")
+    world = build_world(site_root, stage="voting", projects=1, tallies="during")
+    call, page, (candidate,) = world.call, world.voting_page, world.apps.values()
     client.force_login(make_user("watcher"))
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -247,7 +264,8 @@ def test_tallies_for_signed_in_visitors_are_at_most_the_stated_seconds_old(clien
 
 
 def test_objection_errors_are_rendered_with_caching_on(client, site_root):
-    call, page, awards = make_publicity(site_root)
+    world = build_world(site_root, stage="publicity", now=STARTS, year=2021, projects=3, publicity_starts=STARTS)
+    page, awards = world.publicity_page, list(world.awards.values())
     with time_machine.travel(local(2021, 9, 29, 10), tick=False):
         client.get(page.url)
         response = client.post(page.url, {"application": awards[0].application.pk, "name": "", "captcha_0": "x"})
@@ -261,8 +279,8 @@ def test_privacy_given_to_a_page_kept_for_signed_in_visitors_applies_at_once(cli
     the page (or a page above it) to a group purges it, so the next visit is refused."""
     from django.contrib.auth.models import Group
 
-    call = make_voting_call(site_root)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=0)
+    call, page = world.call, world.voting_page
     client.force_login(make_user("outsider", first_name="局外人"))
     assert client.get(page.url).status_code == 200
     assert client.get(page.url).status_code == 200  # from the kept page object
@@ -305,9 +323,8 @@ def test_a_page_for_a_signed_in_visitor_reads_the_shared_cache_in_three_round_tr
     from django.core.cache import caches
 
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    call = make_voting_call(site_root)
-    make_candidates(call, 3)
-    page = make_voting_page(call)
+    world = build_world(site_root, stage="voting", projects=3)
+    page = world.voting_page
     client.force_login(make_user("counted-reader", first_name="计数读者"))
     for _ in range(2):  # the rows kept, then their names learned
         client.get(page.url)

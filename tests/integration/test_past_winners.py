@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.builders import PDF, build_world, make_application, make_call
+from tests.builders import PDF, build_world, local, make_application
 from wagtail_awards.enums import ApplicationStatus
 from wagtail_awards.models import Application, ApplicationFormPage, PastAward
 
@@ -70,7 +70,7 @@ def world(site_root):
     cancelled one of 南京市第一中学工会, and an imported award of 2019."""
     world = build_world(site_root, year=2026)
     school, other = world.orgs["nj2"], world.orgs["nj1"]
-    old = make_call(site_root, year=2021)
+    old = build_world(site_root, stage="review", now=local(2021, 10, 21, 10), year=2021, projects=0, beside=world).call
     make_application(old, org=school, project_name="教职工心理关爱驿站", status=ApplicationStatus.AWARDED)
     make_application(old, org=other, project_name="被撤销的项目", status=ApplicationStatus.CANCELLED)
     PastAward.objects.create(year=2019, project_name="教工书屋", unit_name="南京市金陵中學工會", prize="一等奖")

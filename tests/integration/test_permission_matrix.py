@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from tests.builders import World, add_vote, build_world, make_application, make_call, make_user
+from tests.builders import World, add_vote, build_world, make_application, make_user
 from wagtail_awards.enums import ApplicationStatus, MembershipStatus, Role
 from wagtail_awards.models import (
     Application,
@@ -27,7 +27,6 @@ from wagtail_awards.models import (
     ApplicationFormPage,
     Award,
     CalendarException,
-    CallPage,
     EligibleVoter,
     Membership,
     Objection,
@@ -81,13 +80,16 @@ def with_objects(site_root) -> World:
     own and an other object of every kind: own ones of 南京市金陵中学工会 under the Nanjing union, other ones of
     苏州中学工会 under the Suzhou union."""
     now = timezone.now()
-    world = build_world(site_root, stage="review", now=now, year=2025)
-    CallPage.objects.filter(pk=world.call.pk).update(
+    world = build_world(
+        site_root,
+        stage="review",
+        now=now,
+        year=2025,
         voting_opens=now - dt.timedelta(days=1),
         voting_closes=now + dt.timedelta(days=1),
         publicity_starts=now - dt.timedelta(hours=1),
     )
-    round_call = CallPage.objects.get(pk=world.call.pk)
+    round_call = world.call
     nanjing, suzhou, school, sz_school = (world.orgs[key] for key in ("nanjing", "suzhou", "nj2", "sz1"))
     users = world.users
     for username, status in (("pending", MembershipStatus.PENDING), ("removed", MembershipStatus.REMOVED)):
@@ -96,12 +98,9 @@ def with_objects(site_root) -> World:
     users["editor"] = make_user("editor", email="editor@example.com")
     users["editor"].groups.add(Group.objects.get(name="Editors"))
 
-    open_call = make_call(
-        site_root, year=2026, application_opens=now - dt.timedelta(days=1), deadline=now + dt.timedelta(days=3)
-    )
-    form_page = ApplicationFormPage(title="在线申报", slug="apply", materials_extensions="pdf")
-    open_call.add_child(instance=form_page)
-    form_page.save_revision().publish()
+    # A call open for applications (from yesterday to five days ahead), its form page published.
+    opening = build_world(site_root, year=2026, now=now, beside=world)
+    open_call, form_page = opening.call, opening.form_page
 
     def app(call, org, name, status, applicant):
         return make_application(

@@ -26,7 +26,6 @@ from tests.builders import (
     complete_data,
     local,
     make_application,
-    make_publicity,
     make_user,
     post_vote,
     summary_name,
@@ -91,12 +90,15 @@ def two_rounds(site_root):
     """Last year's round in review (with the reviewer's work) and this year's call open for applications."""
     world = build_world(site_root, stage="review", year=2025)
     now = timezone.now()
-    from tests.builders import make_call
-
-    world.current = make_call(
-        site_root, year=2026, application_opens=now - dt.timedelta(days=3), deadline=now + dt.timedelta(days=20)
-    )
-    make_call(site_root, year=2027, slug="draft-copy").unpublish()  # a copy in progress
+    world.current = build_world(
+        site_root,
+        year=2026,
+        now=now,
+        application_opens=now - dt.timedelta(days=3),
+        deadline=now + dt.timedelta(days=20),
+        beside=world,
+    ).call
+    build_world(site_root, year=2027, slug="draft-copy", publish=False, beside=world)  # a copy in progress
     return world
 
 
@@ -312,7 +314,10 @@ def test_the_captcha_question_writes_times_as_a_multiplication_sign():
 
 @pytest.fixture
 def in_publicity(site_root):
-    return make_publicity(site_root)
+    """The 2021 round in publicity from 29 September 2021, 09:00, with three proposed awards."""
+    starts = local(2021, 9, 29, 9)
+    world = build_world(site_root, stage="publicity", now=starts, year=2021, projects=3, publicity_starts=starts)
+    return world.call, world.publicity_page, list(world.awards.values())
 
 
 def test_an_objection_is_confirmed_and_its_text_is_in_the_admin(client, in_publicity):

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.builders import bound_challenge, local, make_award, make_org, make_province_admin, make_publicity, make_user
-from wagtail_awards.enums import ApplicationStatus, AwardStatus, Role
+from tests.builders import bound_challenge, build_world, local, make_award, make_user
+from wagtail_awards.enums import ApplicationStatus, AwardStatus
 from wagtail_awards.models import Award, AwardsLogEntry, CalendarException, Objection
 from wagtail_awards.services import publicity
 
@@ -18,9 +18,28 @@ def text_of(response):
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
+#: The 2021 round's publicity runs from 29 September 2021, 09:00, for five working days (to 11 October).
+STARTS = local(2021, 9, 29, 9)
+
+
+def round_2021(site_root, projects=3):
+    return build_world(site_root, stage="publicity", now=STARTS, year=2021, projects=projects, publicity_starts=STARTS)
+
+
 @pytest.fixture
-def in_publicity(site_root):
-    return make_publicity(site_root)
+def world(site_root):
+    """The world in publicity with three proposed awards: ranks 1 (also most popular), 2 and 3."""
+    return round_2021(site_root)
+
+
+@pytest.fixture
+def in_publicity(world):
+    return world.call, world.publicity_page, list(world.awards.values())
+
+
+@pytest.fixture
+def province(world):
+    return world.users["province"]
 
 
 def objection_url(page):
@@ -167,15 +186,44 @@ def test_a_cancelled_project_cannot_receive_objections(client, in_publicity):
     assert not Objection.objects.exists()
 
 
+def finalise():
+    call_command("awards_finalise", stdout=open("/dev/null", "w"))
+
+
+def writes(queries):
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
 @pytest.mark.django_db
 def test_page_finalises_on_read_and_shows_results(client, in_publicity):
+    """After the period a GET writes nothing: it lists the awards with a notice that the final list comes once
+    confirmed, and takes no objections; ``awards_finalise`` makes them final and the page shows the results."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     call, page, awards = in_publicity
     with time_machine.travel(local(2021, 10, 12, 8), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            waiting = client.get(page.url)
+            client.get(page.url)
+    assert writes(queries) == []
+    assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
+    assert set(Award.objects.values_list("application__status", flat=True)) != {ApplicationStatus.AWARDED}
+    assert not AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").exists()
+    html = waiting.content.decode()
+    assert "data-awaiting-final" in html and "data-results-published" not in html
+    assert "公示期已结束，最终名单确认后发布。" in text_of(waiting)
+    assert "data-objection-form" not in html and 'id="objection"' not in html
+    for award in awards:
+        assert award.application.project_name in text_of(waiting)
+
+    with time_machine.travel(local(2021, 10, 12, 8, 5), tick=False):
+        finalise()
         response = client.get(page.url)
         client.get(page.url)  # a second read changes nothing
     html = response.content.decode()
-    assert "data-results-published" in html
-    assert "最终名单" in text_of(response) or "结果" in text_of(response)
+    assert "data-results-published" in html and "data-awaiting-final" not in html
+    assert "最终名单" in text_of(response)
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}
     assert set(Award.objects.values_list("application__status", flat=True)) == {ApplicationStatus.AWARDED}
     assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
@@ -188,20 +236,22 @@ def test_page_finalises_on_read_and_shows_results(client, in_publicity):
 def test_finalise_command_is_idempotent_and_waits_for_the_end(in_publicity):
     call, _page, awards = in_publicity
     with time_machine.travel(local(2021, 10, 11, 23, 59, 59), tick=False):
-        call_command("awards_finalise", stdout=open("/dev/null", "w"))
+        finalise()
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
     with time_machine.travel(local(2021, 10, 12, 1), tick=False):
-        call_command("awards_finalise", stdout=open("/dev/null", "w"))
-        call_command("awards_finalise", stdout=open("/dev/null", "w"))
+        finalise()
+        finalise()
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}
     assert AwardsLogEntry.objects.filter(action="wagtail_awards.award_finalised").count() == len(awards)
 
 
 @pytest.mark.django_db
-def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_list(client, in_publicity, site_root):
+def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_list(
+    client, in_publicity, site_root, province
+):
     call, page, awards = in_publicity
     cancelled = awards[1]
-    client.force_login(make_province_admin("province"))
+    client.force_login(province)
     url = reverse("wagtail_awards_admin:cancel_award", args=[cancelled.pk])
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         assert client.get(url).status_code == 200
@@ -219,7 +269,11 @@ def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_l
     assert "错报" in text_of(during)
 
     with time_machine.travel(local(2021, 10, 12, 10), tick=False):
+        waiting = client.get(page.url)
+        finalise()
         after = client.get(page.url)
+    assert "data-awaiting-final" in waiting.content.decode()
+    assert f'data-award="{cancelled.application_id}"' not in waiting.content.decode()
     html = after.content.decode()
     assert "data-results-published" in html
     assert f'data-award="{cancelled.application_id}"' not in html
@@ -230,10 +284,10 @@ def test_cancellation_shows_on_the_page_and_removes_the_project_from_the_final_l
 
 
 @pytest.mark.django_db
-def test_only_a_province_admin_may_cancel(client, in_publicity):
+def test_only_a_province_admin_may_cancel(client, world, in_publicity):
     _call, _page, awards = in_publicity
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
-    recommender = make_user("rec", org=make_org("南京市教育工会", kind="city"), role=Role.RECOMMENDER, group=True)
+    recommender = world.users["rec_nj"]
     client.force_login(recommender)
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         # Wagtail's admin turns PermissionDenied into a redirect to the dashboard with a message.
@@ -245,21 +299,48 @@ def test_only_a_province_admin_may_cancel(client, in_publicity):
 
 
 @pytest.mark.django_db
-def test_a_final_award_cannot_be_cancelled_here(client, in_publicity, site_root):
+def test_a_final_award_cannot_be_cancelled_here(client, in_publicity, site_root, province):
     _call, _page, awards = in_publicity
-    client.force_login(make_province_admin("province"))
+    client.force_login(province)
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     with time_machine.travel(local(2021, 10, 13, 10), tick=False):
+        finalise()
         response = client.post(url, {"category": "false", "reason": "太迟"})
     assert response.status_code == 200
+    assert "只能撤销拟获奖项目。" in text_of(response)
     awards[0].refresh_from_db()
     assert awards[0].status == AwardStatus.FINAL
 
 
 @pytest.mark.django_db
-def test_cancel_requires_a_reason(client, in_publicity, site_root):
+def test_an_award_cannot_be_cancelled_after_the_period_before_it_is_final(client, in_publicity, site_root, province):
+    """Between the end of the period and ``awards_finalise`` the award is still proposed but no longer cancellable;
+    neither the cancel screen's GET nor the refused POST writes anything."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     _call, _page, awards = in_publicity
-    client.force_login(make_province_admin("province"))
+    client.force_login(province)
+    url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
+    refused = "公示期已结束，不能再撤销该奖项。"
+    with time_machine.travel(local(2021, 10, 12, 9), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            shown = client.get(url)
+            response = client.post(url, {"category": "false", "reason": "太迟"})
+    assert shown.status_code == 200 and response.status_code == 200
+    assert refused in text_of(shown) and "<form" not in shown.content.decode().split("awards-admin-cancel")[1]
+    assert refused in text_of(response)
+    assert [sql for sql in writes(queries) if "wagtail_awards_" in sql] == []
+    awards[0].refresh_from_db()
+    assert awards[0].status == AwardStatus.PROPOSED and awards[0].cancel_reason == ""
+    assert awards[0].application.status != ApplicationStatus.CANCELLED
+    assert not AwardsLogEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cancel_requires_a_reason(client, in_publicity, site_root, province):
+    _call, _page, awards = in_publicity
+    client.force_login(province)
     url = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         response = client.post(url, {"category": "false", "reason": ""})
@@ -273,7 +354,8 @@ def test_query_count_does_not_grow_with_the_number_of_projects(client, site_root
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    call, page, _awards = make_publicity(site_root, projects=2)
+    world = round_2021(site_root, projects=2)
+    call, page, _awards = world.call, world.publicity_page, list(world.awards.values())
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -291,13 +373,18 @@ def test_query_count_does_not_grow_with_the_number_of_projects(client, site_root
         with time_machine.travel(local(2021, 10, 8, 10), tick=False):
             client.get(page.url)
     with time_machine.travel(local(2021, 10, 13, 10), tick=False):
-        client.get(page.url)  # finalises
+        client.get(page.url)  # the period has ended, the awards are not final yet: reading writes nothing
+        waiting_small = count()
+        for _ in range(20):
+            make_award(call)
+        waiting_large = count()
+        finalise()
         after_small = count()
         for _ in range(20):
             make_award(call)
-        # new proposed awards after the end are finalised on read; the next read is the steady state
-        client.get(page.url)
+        finalise()
         after_large = count()
+    assert waiting_large == waiting_small
     assert after_large == after_small
 
 
@@ -305,14 +392,15 @@ def test_query_count_does_not_grow_with_the_number_of_projects(client, site_root
 def test_subsidy_screen_and_xlsx(client, site_root):
     from openpyxl import load_workbook
 
-    call, _page, awards = make_publicity(site_root, projects=1)  # rank 1 + most popular: 10000
+    world = round_2021(site_root, projects=1)
+    call = world.call  # its award: rank 1 + most popular: 10000
     make_award(call, rank=2)  # 6000
     make_award(call, rank=None, most_popular=True)  # most popular only: 8000
     make_award(call, rank=1, federation_subsidised=True)  # 0
     cancelled = make_award(call, rank=3)
     cancelled.status = AwardStatus.CANCELLED
     cancelled.save()
-    client.force_login(make_province_admin("province"))
+    client.force_login(world.users["province"])
     url = reverse("wagtail_awards_admin:subsidies")
     response = client.get(url, {"call": call.pk})
     assert response.status_code == 200
@@ -331,17 +419,17 @@ def test_subsidy_screen_and_xlsx(client, site_root):
 
 @pytest.mark.django_db
 def test_subsidy_screen_is_denied_to_others(client, site_root):
-    make_publicity(site_root, projects=1)
-    client.force_login(make_user("nobody", is_staff=True))
+    round_2021(site_root, projects=1)
+    client.force_login(make_user("staff-nobody", is_staff=True))
     response = client.get(reverse("wagtail_awards_admin:subsidies"))
     assert response.status_code in (302, 403)
 
 
 @pytest.mark.django_db
-def test_objection_admin_lists_and_edits_status_finding_reply(client, in_publicity, site_root):
+def test_objection_admin_lists_and_edits_status_finding_reply(client, in_publicity, site_root, province):
     _call, _page, awards = in_publicity
     objection = Objection.objects.create(application=awards[0].application, name="甲", contact="1", content="内容")
-    client.force_login(make_province_admin("province"))
+    client.force_login(province)
     index = client.get(reverse("wagtail_awards_objection_modeladmin_index"))
     assert index.status_code == 200 and "甲" in index.content.decode()
     edit_url = reverse("wagtail_awards_objection_modeladmin_edit", args=[objection.pk])
@@ -354,17 +442,17 @@ def test_objection_admin_lists_and_edits_status_finding_reply(client, in_publici
 
 
 @pytest.mark.django_db
-def test_objection_edit_is_logged(client, in_publicity, site_root):
+def test_objection_edit_is_logged(client, in_publicity, site_root, province):
     _call, _page, awards = in_publicity
     objection = Objection.objects.create(application=awards[0].application, name="甲", contact="1", content="内容")
-    client.force_login(make_province_admin("province"))
+    client.force_login(province)
     edit_url = reverse("wagtail_awards_objection_modeladmin_edit", args=[objection.pk])
     client.post(edit_url, {"status": "upheld", "finding": "属实。", "reply": ""})
     assert AwardsLogEntry.objects.filter(action="wagtail.edit", object_id=str(objection.pk)).exists()
 
 
 @pytest.mark.django_db
-def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root):
+def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root, province):
     _call, page, awards = in_publicity
     upload = SimpleUploadedFile("证据.pdf", b"%PDF-1.7\nevidence", content_type="application/pdf")
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
@@ -375,7 +463,7 @@ def test_evidence_file_is_served_to_admins_only(client, in_publicity, site_root)
     client.force_login(make_user("staff", is_staff=True))
     denied = client.get(url)
     assert denied.status_code in (302, 403) and not getattr(denied, "streaming", False)
-    client.force_login(make_province_admin("province"))
+    client.force_login(province)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
@@ -391,8 +479,9 @@ def test_admin_listing_queries_do_not_grow_with_the_number_of_projects(client, s
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    call, _page, awards = make_publicity(site_root, projects=2)
-    client.force_login(make_province_admin("province"))
+    world = round_2021(site_root, projects=2)
+    call = world.call
+    client.force_login(world.users["province"])
 
     def add(n):
         for _ in range(n):
@@ -423,9 +512,8 @@ def test_one_publicity_page_per_call_and_only_under_a_call(in_publicity, site_ro
 
 @pytest.mark.django_db
 def test_admin_preview_of_a_new_publicity_page(client, site_root):
-    from tests.builders import make_call
-
-    call = make_call(site_root, publicity_starts=local(2021, 9, 29, 9))
+    # A call whose publicity has not started, without its page yet.
+    call = build_world(site_root, stage="voting", now=local(2021, 9, 20, 10), year=2021, publicity_starts=STARTS).call
     admin = make_user("admin", is_superuser=True, is_staff=True)
     client.force_login(admin)
     url = reverse("wagtailadmin_pages:preview_on_add", args=["wagtail_awards", "publicitypage", call.pk])
@@ -465,8 +553,8 @@ def test_the_page_keeps_its_privacy_although_its_view_serves_it(client, in_publi
 
 @pytest.mark.django_db
 def test_a_preview_after_the_period_shows_the_final_list_without_writing(client, in_publicity):
-    """A preview runs the page model alone: it lists the awards as the published list, and makes none final (only
-    serving the page does, or ``awards_finalise``)."""
+    """A preview runs the page model alone: it lists the awards, and makes none final (serving the page does not
+    either; only ``awards_finalise``)."""
     call, page, awards = in_publicity
     admin = make_user("admin", is_superuser=True, is_staff=True)
     client.force_login(admin)
@@ -478,4 +566,7 @@ def test_a_preview_after_the_period_shows_the_final_list_without_writing(client,
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
     with time_machine.travel(local(2021, 10, 20, 10), tick=False):
         client.get(page.url)
+    assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.PROPOSED}
+    with time_machine.travel(local(2021, 10, 20, 10), tick=False):
+        finalise()
     assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.FINAL}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.builders import local, make_publicity
+from tests.builders import build_world, local
 from tests.conftest import run_together
 from wagtail_awards.enums import AwardStatus
 from wagtail_awards.models import Award, AwardsLogEntry
@@ -13,7 +13,9 @@ THREADS = 4
 
 
 def test_concurrent_finalising_changes_each_award_once(site_root):
-    call, _page, awards = make_publicity(site_root, projects=6)
+    starts = local(2021, 9, 29, 9)  # five working days, to 11 October
+    world = build_world(site_root, stage="publicity", now=starts, year=2021, projects=6, publicity_starts=starts)
+    call, awards = world.call, list(world.awards.values())
     now = local(2021, 10, 12, 9)
     results = run_together([lambda: publicity.finalise_awards(call=call, now=now)] * THREADS)
     assert sorted(results) == [0] * (THREADS - 1) + [len(awards)]

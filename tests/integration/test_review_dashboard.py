@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.builders import build_world, make_call
+from tests.builders import DEADLINE, build_world
 from wagtail_awards.enums import Role
 from wagtail_awards.services import recommendation as rec
 from wagtail_awards.services import review
@@ -80,15 +80,19 @@ def test_setup_roles_command_gives_each_group_its_permissions(db):
 
 def test_current_call_is_the_one_in_review(site_root):
     now = timezone.now()
-    old = make_call(site_root, year=2021)
-    in_review = make_call(
+    world = build_world(site_root, deadline=DEADLINE)
+    old = world.call
+    in_review = build_world(
         site_root,
+        stage="review",
         year=2024,
+        now=now,
         deadline=now - dt.timedelta(days=20),
         recommendation_deadline=now - dt.timedelta(days=5),
         review_deadline=now + dt.timedelta(days=5),
-    )
-    make_call(site_root, year=2025, deadline=now + dt.timedelta(days=30), application_opens=now - dt.timedelta(days=1))
+        beside=world,
+    ).call
+    build_world(site_root, year=2025, now=now, deadline=now + dt.timedelta(days=30), beside=world)
     assert review.current_call(now=now).pk == in_review.pk
     # After its review, the newest call whose applications have closed.
     later = in_review.review_deadline + dt.timedelta(days=1)

@@ -17,7 +17,6 @@ from tests.builders import (
     build_world,
     complete_data,
     local,
-    make_publicity,
     upload,
 )
 from wagtail_awards.forms.publicity import MAX_EVIDENCE_SIZE
@@ -151,7 +150,9 @@ def test_files_of_one_request_stop_at_the_total_cap(world):
 
 @pytest.fixture
 def in_publicity(site_root):
-    call, page, awards = make_publicity(site_root, projects=2)
+    starts = local(2021, 9, 29, 9)
+    world = build_world(site_root, stage="publicity", now=starts, year=2021, projects=2, publicity_starts=starts)
+    call, page, awards = world.call, world.publicity_page, list(world.awards.values())
     with time_machine.travel(local(2021, 10, 8, 10), tick=False):
         yield call, page, awards
 

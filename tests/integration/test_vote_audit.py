@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.builders import build_world, local, make_candidates, make_province_admin, make_voting_call
+from tests.builders import build_world, local, make_candidates
 from wagtail_awards.models import Vote, VoteBurst, VoteHour, VoteRollup, VoteTally
 from wagtail_awards.rules.voting import HOURS_PER_PAGE, ROLLUP_GRACE, TALLY_GRACE, VoteRefused, hour_start
 from wagtail_awards.services import voting
@@ -21,8 +21,21 @@ NOW = local(2030, 11, 20, 15, 30)
 
 
 @pytest.fixture
-def call(site_root):
-    return make_voting_call(site_root, opens=local(2030, 11, 15, 9), closes=local(2030, 11, 25, 18))
+def world(site_root):
+    """The world with its vote open from 15 to 25 November 2030; each test shortlists its own candidates."""
+    return build_world(
+        site_root,
+        stage="voting",
+        now=NOW,
+        projects=0,
+        voting_opens=local(2030, 11, 15, 9),
+        voting_closes=local(2030, 11, 25, 18),
+    )
+
+
+@pytest.fixture
+def call(world):
+    return world.call
 
 
 def counted_from_votes(call):
@@ -205,8 +218,8 @@ def test_invalidation_rolls_its_hours_up_again_and_a_new_threshold_rebuilds(call
 
 
 def test_rollup_command_is_idempotent(site_root):
-    call = make_voting_call(site_root, year=2031)  # voting opened yesterday
-    (a,) = make_candidates(call, 1)
+    world = build_world(site_root, stage="voting", projects=1)  # voting opened yesterday
+    call, (a,) = world.call, world.apps.values()
     stored_votes(call, [(a, f"d:{n}", "x", timezone.now() - dt.timedelta(hours=3)) for n in range(5)])
     call_command("awards_rollup_votes", verbosity=0)
     call_command("awards_rollup_votes", "--recount", verbosity=0)
@@ -217,8 +230,8 @@ def test_rollup_command_is_idempotent(site_root):
 
 
 @pytest.fixture
-def auditor(client):
-    user = make_province_admin("province-auditor")
+def auditor(client, world):
+    user = world.users["province"]
     client.force_login(user)
     return user
 

@@ -11,13 +11,11 @@ from openpyxl import load_workbook
 
 from tests.builders import (
     bound_challenge,
+    build_world,
     make_application,
     make_candidates,
     make_org,
-    make_province_admin,
     make_user,
-    make_voting_call,
-    make_voting_page,
     post_vote,
     verify_voter,
 )
@@ -34,15 +32,19 @@ DEVICES = override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"])
 
 
 @pytest.fixture
-def call(site_root):
-    call = make_voting_call(site_root)
-    make_voting_page(call)
-    return call
+def world(site_root):
+    """The world with its vote open and its voting page; each test shortlists its own candidates."""
+    return build_world(site_root, stage="voting", projects=0)
 
 
 @pytest.fixture
-def province_admin():
-    return make_province_admin("province-voters")
+def call(world):
+    return world.call
+
+
+@pytest.fixture
+def province_admin(world):
+    return world.users["province"]
 
 
 # Verified accounts
@@ -79,7 +81,7 @@ def test_two_accounts_with_one_verified_address_are_one_voter(call):
 @override_settings(WAGTAIL_AWARDS_VOTER_ROLL=True)
 def test_with_the_roll_only_marked_staff_vote(client, call, province_admin):
     (candidate,) = make_candidates(call, 1)
-    unit = make_org("南京市第一中学工会", city="南京")
+    unit = make_org("南京市琅琊路小学工会", city="南京")
     staff = verify_voter(make_user("staff-member"), "staff@example.org")
     Membership.objects.create(user=staff, organization=unit, role=Role.APPLICANT)
     Membership.objects.create(user=make_user("no-address"), organization=unit, role=Role.APPLICANT)
@@ -160,9 +162,9 @@ def enter_code(client, code, **extra):
 
 @CODES
 @override_settings(WAGTAIL_AWARDS_VOTES_PER_DAY=2)
-def test_a_voting_code_votes_within_the_days_limit(client, call, province_admin):
+def test_a_voting_code_votes_within_the_days_limit(client, world, call, province_admin):
     a, b, c = make_candidates(call, 3)
-    unit = make_org("苏州中学工会", city="苏州")
+    unit = world.orgs["sz1"]
     ((_number, code),) = voters.generate_codes(call=call, organization=unit, count=1, user=province_admin)
     # Without a code the visitor is sent to enter one.
     assert client.get(reverse("wagtail_awards:vote_challenge")).json()["need"] == "code"
@@ -184,10 +186,10 @@ def test_a_voting_code_votes_within_the_days_limit(client, call, province_admin)
 
 
 @CODES
-def test_a_revoked_code_or_one_of_another_call_votes_no_more(client, call, site_root, province_admin):
+def test_a_revoked_code_or_one_of_another_call_votes_no_more(client, world, call, site_root, province_admin):
     (candidate,) = make_candidates(call, 1)
-    other_call = make_voting_call(site_root, year=2031)
-    (other_candidate,) = make_candidates(other_call, 1)
+    other = build_world(site_root, stage="voting", year=2031, projects=1, beside=world)
+    other_call, (other_candidate,) = other.call, other.apps.values()
     unit = make_org("扬州中学工会", city="扬州")
     ((_n, code),) = voters.generate_codes(call=call, organization=unit, count=1, user=province_admin)
     assert enter_code(client, code).status_code == 303

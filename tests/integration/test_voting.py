@@ -13,11 +13,11 @@ from django.urls import reverse
 from tests.builders import (
     add_vote,
     bound_challenge,
+    build_world,
+    local,
     make_application,
     make_candidates,
-    make_province_admin,
     make_user,
-    make_voting_call,
     make_voting_page,
     post_vote,
     verify_voter,
@@ -38,13 +38,19 @@ def clear_cache():
 
 
 @pytest.fixture
-def call(site_root):
-    return make_voting_call(site_root)
+def world(site_root):
+    """The world with its vote open (from yesterday to tomorrow) and no candidates yet: each test shortlists its own."""
+    return build_world(site_root, stage="voting", projects=0)
 
 
 @pytest.fixture
-def voter(client):
-    user = verify_voter(make_user("voter"))
+def call(world):
+    return world.call
+
+
+@pytest.fixture
+def voter(client, world):
+    user = world.users["voter"]
     client.force_login(user)
     return user
 
@@ -63,10 +69,10 @@ def test_candidates_are_the_shortlisted_applications(call):
     assert {a.pk for a in voting.candidates(call=call)} == {a.pk for a in shortlisted}
 
 
-def test_page_lists_candidates_without_per_visitor_content(client, call):
-    candidates = make_candidates(call, 3)
+def test_page_lists_candidates_without_per_visitor_content(client, site_root):
+    world = build_world(site_root, stage="voting", projects=3)
+    call, page, candidates = world.call, world.voting_page, list(world.apps.values())
     make_application(call, status="cancelled", project_name="已撤销项目")
-    page = make_voting_page(call)
     before = CaptchaStore.objects.count()
     response = client.get(page.url)
     html = response.content.decode()
@@ -82,12 +88,12 @@ def test_page_lists_candidates_without_per_visitor_content(client, call):
     assert "投票" in html
 
 
-def test_page_query_count_does_not_grow_with_candidates(client, call, django_assert_num_queries):
+def test_page_query_count_does_not_grow_with_candidates(client, site_root, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    page = make_voting_page(call)
-    make_candidates(call, 10)
+    world = build_world(site_root, stage="voting", projects=10)
+    call, page = world.call, world.voting_page
     client.get(page.url)  # warm caches (site root, content types)
     with CaptureQueriesContext(connection) as ten:
         assert client.get(page.url).status_code == 200
@@ -98,9 +104,9 @@ def test_page_query_count_does_not_grow_with_candidates(client, call, django_ass
     assert len(ten) == len(two_hundred)
 
 
-def test_tallies_hidden_during_vote_when_chosen(client, call):
-    (candidate,) = make_candidates(call, 1)
-    page = make_voting_page(call, when="after")
+def test_tallies_hidden_during_vote_when_chosen(client, site_root):
+    world = build_world(site_root, stage="voting", projects=1, tallies="after")
+    call, page, (candidate,) = world.call, world.voting_page, world.apps.values()
     add_vote(call, candidate, "u:1")
     assert "data-vote-count" not in client.get(page.url).content.decode()
     page_during = make_voting_page(call, when="during", slug="vote-live")
@@ -127,9 +133,9 @@ def test_challenge_asks_anonymous_to_log_in_by_default(client):
 # Voting
 
 
-def test_vote_then_redirect_and_tally_moves(client, call, voter):
+def test_vote_then_redirect_and_tally_moves(client, world, call, voter):
     candidates = make_candidates(call, 2)
-    page = make_voting_page(call)
+    page = world.voting_page
     confirm = client.get(confirmation_url(call, candidates[0], page.url))
     assert confirm.status_code == 200 and "captcha_1" in confirm.content.decode()
     response = post_vote(client, call, candidates[0], next_url=page.url)
@@ -214,11 +220,16 @@ def test_not_a_candidate_is_404(client, call, voter):
 
 
 @override_settings(WAGTAIL_AWARDS_VOTES_PER_DAY=2)
-def test_daily_limit_with_frozen_time(client, site_root, voter):
-    from tests.builders import local
-
-    call = make_voting_call(site_root, opens=local(2030, 11, 15, 9), closes=local(2030, 11, 21, 23, 59, 59))
-    a, b, c = make_candidates(call, 3)
+def test_daily_limit_with_frozen_time(client, site_root):
+    world = build_world(
+        site_root,
+        stage="voting",
+        now=local(2030, 11, 16, 12),
+        projects=3,
+        voting_opens=local(2030, 11, 15, 9),
+        voting_closes=local(2030, 11, 21, 23, 59, 59),
+    )
+    call, voter, (a, b, c) = world.call, world.users["voter"], world.apps.values()
     with time_machine.travel(local(2030, 11, 16, 23, 50), tick=False):
         client.force_login(voter)  # a session made today would have expired by then
         assert post_vote(client, call, a).status_code == 303
@@ -234,12 +245,12 @@ def test_daily_limit_with_frozen_time(client, site_root, voter):
     assert sorted(VoterDay.objects.values_list("votes", flat=True)) == [2, 2]
 
 
-def test_window_boundaries_with_frozen_time(client, site_root, voter):
-    from tests.builders import local
-
+def test_window_boundaries_with_frozen_time(client, site_root):
     opens, closes = local(2030, 11, 15, 9), local(2030, 11, 21, 23, 59, 59)
-    call = make_voting_call(site_root, opens=opens, closes=closes)
-    a, b = make_candidates(call, 2)
+    world = build_world(
+        site_root, stage="voting", now=local(2030, 11, 18, 12), projects=2, voting_opens=opens, voting_closes=closes
+    )
+    call, voter, (a, b) = world.call, world.users["voter"], world.apps.values()
     tick = dt.timedelta(microseconds=1)
     with time_machine.travel(opens - tick, tick=False):
         client.force_login(voter)
@@ -324,8 +335,8 @@ def test_unsafe_next_is_ignored(client, call, voter):
 
 
 @pytest.fixture
-def province_admin(client):
-    return make_province_admin("province-admin")
+def province_admin(world):
+    return world.users["province"]
 
 
 def test_audit_denied_without_permission(client, call):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.builders import make_candidates, make_voting_call, make_voting_page
+from tests.builders import build_world
 from tests.conftest import run_together
 from wagtail_awards.captcha import new_challenge
 from wagtail_awards.models import Vote
@@ -50,9 +50,9 @@ def shown_tallies(page):
 
 @override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0)
 def test_200_concurrent_votes_none_lost(site_root):
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 5)
-    page = make_voting_page(call, when="during")
+    world = build_world(site_root, stage="voting", projects=5)
+    call, candidates = world.call, list(world.apps.values())
+    page = world.voting_page  # tallies shown during the vote
     chosen = [candidates[i % 5] for i in range(200)]
     statuses = run_together([vote_job(call, candidate) for candidate in chosen], threads=THREADS)
     accepted = Counter(candidate.pk for candidate, status in zip(chosen, statuses, strict=True) if status == 303)
@@ -64,8 +64,8 @@ def test_200_concurrent_votes_none_lost(site_root):
 
 @override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0)
 def test_50_identical_votes_counted_once(site_root):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
+    world = build_world(site_root, stage="voting", projects=1)
+    call, (candidate,) = world.call, world.apps.values()
     device = uuid.uuid4().hex
     statuses = run_together([vote_job(call, candidate, device=device) for _ in range(50)], threads=THREADS)
     assert Counter(statuses) == {303: 1, 409: 49}
@@ -80,8 +80,8 @@ def test_50_identical_votes_counted_once(site_root):
     CAPTCHA_TEST_MODE=False,
 )
 def test_each_captcha_accepted_once_under_concurrency(site_root):
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 4)
+    world = build_world(site_root, stage="voting", projects=4)
+    call, candidates = world.call, list(world.apps.values())
     challenges = []
     for _ in range(100):
         session_key, key = bound_question()
@@ -104,8 +104,8 @@ def test_each_captcha_accepted_once_under_concurrency(site_root):
     WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=0, WAGTAIL_AWARDS_VOTES_PER_DAY=3
 )
 def test_daily_cap_holds_under_concurrency(site_root):
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 20)
+    world = build_world(site_root, stage="voting", projects=20)
+    call, candidates = world.call, list(world.apps.values())
     device = uuid.uuid4().hex
     statuses = run_together([vote_job(call, candidate, device=device) for candidate in candidates], threads=THREADS)
     assert Counter(statuses) == {303: 3, 409: 17}
@@ -120,8 +120,8 @@ def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_ro
     from tests.builders import make_org
     from wagtail_awards.models import VotingCode
 
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 20)
+    world = build_world(site_root, stage="voting", projects=20)
+    call, candidates = world.call, list(world.apps.values())
     voters.generate_codes(call=call, organization=make_org("无锡市第一中学工会"), count=2, user=None)
     first, second = (voters.code_cookie_value(code) for code in VotingCode.objects.order_by("number"))
 
@@ -153,8 +153,8 @@ def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_ro
 )
 def test_concurrent_attempts_never_pass_the_limit_together(site_root):
     """Checked and counted in one step: twelve solved attempts at once from one voter and address, three pass."""
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 12)
+    world = build_world(site_root, stage="voting", projects=12)
+    call, candidates = world.call, list(world.apps.values())
     device = uuid.uuid4().hex
     statuses = run_together([vote_job(call, candidate, device=device) for candidate in candidates])
     assert Counter(statuses) == {303: 3, 429: 9}

@@ -16,10 +16,9 @@ from django.urls import reverse
 
 from tests.builders import (
     bound_challenge,
-    make_candidates,
+    build_world,
     make_org,
     make_user,
-    make_voting_call,
     post_vote,
     verify_voter,
 )
@@ -92,8 +91,8 @@ def device_client(call=None):
     ids=["verified account", "voting code", "insecure device"],
 )
 def test_an_accepted_vote_is_one_statement_after_the_voter(site_root, make_client, expected):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
+    world = build_world(site_root, stage="voting", projects=1)
+    call, (candidate,) = world.call, world.apps.values()
     response, sql = queries_of(ready_vote(make_client(call), call, candidate))
     assert response.status_code == 303, response.content[:500]
     # The test's own transaction puts a savepoint around the statement; a server in autocommit sends none.
@@ -150,8 +149,8 @@ def test_with_the_roll_a_voter_on_it_is_identified_with_one_query():
 @pytest.mark.django_db
 def test_a_session_of_a_changed_password_is_no_voter(site_root):
     """A session whose hash no longer matches (the password was changed elsewhere) is logged out, as by Django."""
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
+    world = build_world(site_root, stage="voting", projects=1)
+    call, (candidate,) = world.call, world.apps.values()
     client = account_client()
     user = verify_voter(make_user("other-device"))
     client.force_login(user)
@@ -189,8 +188,8 @@ def test_an_inactive_account_or_one_of_another_backend_is_no_voter():
 @pytest.mark.django_db
 @override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], WAGTAIL_AWARDS_VOTE_IP_LIMIT=2, CAPTCHA_TEST_MODE=False)
 def test_wrong_answers_do_not_use_up_the_attempts(site_root):
-    call = make_voting_call(site_root)
-    candidates = make_candidates(call, 4)
+    world = build_world(site_root, stage="voting", projects=4)
+    call, candidates = world.call, list(world.apps.values())
     client = device_client()
     for _ in range(5):
         assert post_vote(client, call, candidates[0], answer="wrong").status_code == 400
@@ -212,10 +211,16 @@ def test_a_vote_outside_its_window_does_not_use_up_the_attempts(site_root):
     from django.utils import timezone
 
     now = timezone.now()
-    closed = make_voting_call(site_root, opens=now - dt.timedelta(days=3), closes=now - dt.timedelta(days=1))
-    (late,) = make_candidates(closed, 1)
-    call = make_voting_call(site_root, year=2031)
-    candidates = make_candidates(call, 3)
+    past = build_world(
+        site_root,
+        stage="voting",
+        projects=1,
+        voting_opens=now - dt.timedelta(days=3),
+        voting_closes=now - dt.timedelta(days=1),
+    )
+    closed, (late,) = past.call, past.apps.values()
+    world = build_world(site_root, stage="voting", year=2031, projects=3, beside=past)
+    call, candidates = world.call, list(world.apps.values())
     client = device_client()
     for _ in range(4):
         assert post_vote(client, closed, late).status_code == 403
@@ -240,8 +245,8 @@ def attempts_of(shared, voter_key, address="127.0.0.1"):
 @EVERY_IDENTITY
 @pytest.mark.parametrize("make_client", [code_client, device_client], ids=["voting code", "insecure device"])
 def test_on_redis_a_code_or_device_vote_is_one_round_trip_to_redis(site_root, redis, make_client):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
+    world = build_world(site_root, stage="voting", projects=1)
+    call, (candidate,) = world.call, world.apps.values()
     send = ready_vote(make_client(call), call, candidate)
     with round_trips(redis) as sent:
         response = send()
@@ -254,8 +259,8 @@ def test_on_redis_a_code_or_device_vote_is_one_round_trip_to_redis(site_root, re
 @pytest.mark.django_db
 @EVERY_IDENTITY
 def test_on_redis_a_signed_in_voter_with_a_device_cookie_counts_as_the_account(site_root, redis):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
+    world = build_world(site_root, stage="voting", projects=1)
+    call, (candidate,) = world.call, world.apps.values()
     client = account_client()
     device = uuid.uuid4().hex
     client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)
@@ -268,8 +273,8 @@ def test_on_redis_a_signed_in_voter_with_a_device_cookie_counts_as_the_account(s
 @pytest.mark.django_db
 @override_settings(WAGTAIL_AWARDS_VOTERS=["insecure_device"], CAPTCHA_TEST_MODE=False)
 def test_on_redis_attempts_that_do_not_count_are_given_back(site_root, redis):
-    call = make_voting_call(site_root)
-    (candidate,) = make_candidates(call, 1)
+    world = build_world(site_root, stage="voting", projects=1)
+    call, (candidate,) = world.call, world.apps.values()
     device = uuid.uuid4().hex
     client = device_client()
     client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device)

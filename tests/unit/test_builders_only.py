@@ -25,10 +25,12 @@ REMOVED = {
 PACKAGE_SITE = TESTS / "package_site"
 
 
-#: The one cast of its own: the whole-round browser story starts from a draft call that its editor publishes, and
-#: from units that its people register into through the site; the world's published call and ready people would
-#: skip the very steps it shows.
-OWN_CAST = {"browser/test_journey.py": {"build_round"}}
+#: The makers of a call and its round: only the world (``build_world``) uses them in the integration and browser
+#: tests; a test adds single rows on top (a vote, an award, a user, a second page) with the other makers.
+CALL_MAKERS = {"make_call", "make_voting_call", "make_publicity", "make_publicity_page", "make_form_page"}
+
+#: Where a test builds its calls only through the world.
+WORLD_ONLY = ("tests.integration.", "tests.browser.")
 
 
 def modules_of_the_tests():
@@ -52,6 +54,15 @@ def imported_modules(tree, module):
                 base = f"{parent}.{base}" if base else parent
             yield base
             yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def call_makers_used(tree, module):
+    """The call makers ``tree`` (of ``module``) imports from the builders or names as an attribute of them."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tests.builders"):
+            yield from (alias.name for alias in node.names if alias.name in CALL_MAKERS)
+        elif isinstance(node, ast.Attribute) and node.attr in CALL_MAKERS:
+            yield node.attr
 
 
 def own_helpers(tree, *, pure=False):
@@ -93,10 +104,16 @@ def test_no_test_defines_its_own_builder():
     for path, module in modules_of_the_tests():
         tree = ast.parse(path.read_text(), filename=str(path))
         pure = module.startswith("tests.unit.")
-        allowed = OWN_CAST.get(str(path.relative_to(TESTS)), set())
-        offenders += [
-            f"{path.relative_to(TESTS)}: {name}" for name in own_helpers(tree, pure=pure) if name not in allowed
-        ]
+        offenders += [f"{path.relative_to(TESTS)}: {name}" for name in own_helpers(tree, pure=pure)]
+    assert offenders == []
+
+
+def test_integration_and_browser_tests_make_calls_only_with_the_world_builder():
+    offenders = []
+    for path, module in modules_of_the_tests():
+        if module.startswith(WORLD_ONLY):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            offenders += [f"{path.relative_to(TESTS)}: {name}" for name in call_makers_used(tree, module)]
     assert offenders == []
 
 
@@ -114,3 +131,20 @@ def test_the_guard_sees_what_it_forbids(tmp_path):
     found = set(imported_modules(tree, "tests.integration.test_x"))
     assert {"tests.factories", "tests.integration.review_world", "tests.captcha_helpers"} <= found & REMOVED
     assert sorted(own_helpers(tree)) == ["World", "make_world", "post_vote"]
+
+
+def test_the_world_guard_sees_a_call_made_beside_it():
+    """A call maker imported from the builders (at the top or inside a test, from the package or its module) or
+    reached through the package is found; the world and the single-row makers are not."""
+    source = (
+        "from tests.builders import build_world, make_award, make_call\n"
+        "import tests.builders\n"
+        "def test_a(site_root):\n"
+        "    from tests.builders.calls import make_publicity\n"
+        "    tests.builders.make_voting_call(site_root)\n"
+        "    make_award(build_world(site_root).call)\n"
+    )
+    found = sorted(call_makers_used(ast.parse(source), "tests.integration.test_x"))
+    assert found == ["make_call", "make_publicity", "make_voting_call"]
+    clean = "from tests.builders import build_world, make_award, make_user, make_voting_page\n"
+    assert list(call_makers_used(ast.parse(clean), "tests.integration.test_x")) == []

@@ -96,3 +96,20 @@ def test_a_start_on_a_day_off_begins_on_the_next_working_day():
     )
     assert period.first_day == dt.date(2021, 10, 8)
     assert period.last_day == dt.date(2021, 10, 13)  # 8, 9 (make-up Saturday), 11, 12, 13
+
+
+def test_an_award_can_be_cancelled_only_while_proposed_and_until_the_period_ends():
+    from django.utils import translation
+
+    from wagtail_awards.enums import AwardStatus
+
+    with translation.override("en"):
+        assert publicity.cancel_refusal(status=AwardStatus.PROPOSED, period=at(2021, 10, 11, 23, 59, 59)) is None
+        assert publicity.cancel_refusal(status=AwardStatus.PROPOSED, period=None) is None
+        assert publicity.cancel_refusal(status=AwardStatus.PROPOSED, period=at(2021, 10, 12, 0)) == (
+            "The publicity period has ended: the award can no longer be cancelled."
+        )
+        for status in (AwardStatus.FINAL, AwardStatus.CANCELLED):
+            assert publicity.cancel_refusal(status=status, period=at(2021, 10, 1, 10)) == (
+                "Only a proposed award can be cancelled."
+            )

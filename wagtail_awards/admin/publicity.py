@@ -17,6 +17,7 @@ from ..exports import FormulaSafeIndexView, xlsx_response
 from ..forms.publicity import CancelAwardForm
 from ..models import Award, CallPage, Objection
 from ..rules.ids import parse_id
+from ..rules.publicity import cancel_refusal
 from ..services import publicity, subsidy
 from .base import ActionView, AdminView, AwardsModelAdmin, PolicyMenuItem, admin_url
 from .display import WordsInspectView
@@ -151,13 +152,9 @@ class CancelAwardView(ActionView):
     invalid_status = refused_status = 200
 
     def get_object(self):
-        award = get_object_or_404(
+        return get_object_or_404(
             Award.objects.select_related("application", "application__call"), pk=self.kwargs["pk"]
         )
-        # An award whose period has ended is final, not proposed, even if no one has opened the page since.
-        publicity.finalise_awards(call=award.application.call, now=timezone.now())
-        award.refresh_from_db()
-        return award
 
     def perform(self, form):
         publicity.cancel_award(
@@ -172,9 +169,10 @@ class CancelAwardView(ActionView):
         return _("The award of “%(project)s” is cancelled.") % {"project": self.object.application.project_name}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            award=self.object, can_cancel=self.object.status == AwardStatus.PROPOSED, **kwargs
-        )
+        # Reading the screen writes nothing: an award whose period has ended waits for ``awards_finalise``.
+        period = self.object.application.call.publicity_countdown(now=timezone.now())
+        refusal = cancel_refusal(status=self.object.status, period=period)
+        return super().get_context_data(award=self.object, can_cancel=refusal is None, refusal=refusal, **kwargs)
 
 
 class SubsidyView(AdminView):

@@ -193,8 +193,9 @@ class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
 
     def get_context(self, request, *args, now=None, **kwargs):
         """The period and the list as they stand at ``now``, in a constant number of queries whatever the number of
-        projects. ``awaiting_final`` says that the period has ended with awards not yet made final: serving the page
-        (``views.publicity``) makes them final first; a preview only shows them."""
+        projects. Reading writes nothing. ``ended`` says that the period has ended; ``awaiting_final`` that it has
+        with awards not yet made final (``manage.py awards_finalise`` does that): the page then lists them with a
+        notice; ``published`` that the final list is out (发布)."""
         context = super().get_context(request, *args, **kwargs)
         now = now or timezone.now()
         call = self.get_call()
@@ -208,9 +209,10 @@ class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
                 awards = self.listed_awards(call)
         if request.method == "GET":
             call.load_notice_rows()  # the prize levels, with the call's other rows
-        published = bool(period and period.has_ended)
-        awaiting_final = published and any(a.status == AwardStatus.PROPOSED for a in awards)
-        if published:
+        ended = bool(period and period.has_ended)
+        awaiting_final = ended and any(a.status == AwardStatus.PROPOSED for a in awards)
+        published = ended and not awaiting_final
+        if ended:
             awards = [a for a in awards if a.status in (AwardStatus.FINAL, AwardStatus.PROPOSED)]
         levels = []
         for level in call.prize_levels.all():
@@ -222,6 +224,7 @@ class PublicityPage(PublicPageMixin, LayoutPageMixin, Page):
             now=now,
             period=period,
             period_label=period_label(period) if period else "",
+            ended=ended,
             published=published,
             awaiting_final=awaiting_final,
             prize_groups=levels,

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django.utils import dateformat
 from django.utils.formats import date_format
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
-from ..enums import PublicityState
+from ..enums import AwardStatus, PublicityState
 from . import workdays as _workdays
 from .schedule import TimeLeft, time_left
 from .workdays import Calendar, local_tz
@@ -112,6 +112,17 @@ def period_label(period: Countdown) -> str:
         "Publicity period: %(starts)s to %(ends)s (%(days)s working days)",
         period.working_days,
     ) % {"starts": date_format(first, "DATE_FORMAT"), "ends": ends, "days": period.working_days}
+
+
+def cancel_refusal(*, status: str, period: Countdown | None) -> str | None:
+    """Why an award in ``status`` cannot be cancelled in the publicity ``period`` as it stands (a translated message),
+    or ``None`` when it can: only a proposed award, and only until its period has ended (after the end the list waits
+    for ``awards_finalise`` and no longer changes by hand)."""
+    if status != AwardStatus.PROPOSED:
+        return gettext("Only a proposed award can be cancelled.")
+    if period is not None and period.has_ended:
+        return gettext("The publicity period has ended: the award can no longer be cancelled.")
+    return None
 
 
 def hash_address(*, address: str, secret: str) -> str:

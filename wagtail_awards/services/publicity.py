@@ -16,7 +16,7 @@ from ..conf import awards_settings
 from ..enums import ApplicationStatus, AwardStatus, CancelReason
 from ..models import Award, Objection
 from ..rules import subsidy, transitions
-from ..rules.publicity import Countdown, objection_fingerprint
+from ..rules.publicity import Countdown, cancel_refusal, objection_fingerprint
 from .subsidy import rates_for_call
 
 
@@ -31,9 +31,9 @@ class ObjectionLimited(PublicityError):
 def finalise_awards(*, call, now: dt.datetime, period: Countdown | None = None) -> int:
     """Make the proposed awards of ``call`` final once its publicity period has ended; return how many changed.
 
-    Idempotent: only awards still proposed change, under a row lock, so two readers finalising at once change
-    each award once. Side effects: writes ``Award`` (status, subsidy, ``finalised_at``) and ``Application``
-    (status ``awarded``) rows and one log entry per award.
+    Run by ``manage.py awards_finalise`` (cron), never by reading a page. Idempotent: only awards still proposed
+    change, under a row lock, so two runs at once change each award once. Side effects: writes ``Award`` (status,
+    subsidy, ``finalised_at``) and ``Application`` (status ``awarded``) rows and one log entry per award.
     """
     period = period or call.publicity_countdown(now=now)
     if period is None or not period.has_ended:
@@ -69,15 +69,21 @@ def finalise_awards(*, call, now: dt.datetime, period: Countdown | None = None) 
 def cancel_award(*, award, category: str, reason: str, user, now: dt.datetime) -> None:
     """Cancel a proposed award (虚假、错报、内容不实) with a reason.
 
-    Raises :class:`PublicityError` unless the award is still proposed. Side effects: writes the ``Award``
+    Raises :class:`PublicityError` unless the award is still proposed and its publicity period has not ended
+    (:func:`~wagtail_awards.rules.publicity.cancel_refusal`). Side effects: writes the ``Award``
     (status, reason, who and when, subsidy 0) and its ``Application`` (status ``cancelled``, reason) and logs
     ``wagtail_awards.award_cancelled`` on the award.
     """
     with transaction.atomic():
-        award = Award.objects.select_for_update(of=("self",)).select_related("application").get(pk=award.pk)
-        if award.status != AwardStatus.PROPOSED:
-            raise PublicityError(_("Only a proposed award can be cancelled."))
+        award = (
+            Award.objects.select_for_update(of=("self",))
+            .select_related("application", "application__call")
+            .get(pk=award.pk)
+        )
         application = award.application
+        refusal = cancel_refusal(status=award.status, period=application.call.publicity_countdown(now=now))
+        if refusal:
+            raise PublicityError(refusal)
         try:
             transitions.check_move(current=application.status, target=ApplicationStatus.CANCELLED)
         except transitions.TransitionError as exc:

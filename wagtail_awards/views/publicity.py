@@ -29,15 +29,13 @@ OBJECTION_FILED = "wagtail_awards_objection_filed"
 
 
 def publicity_page(request, page):
-    """The publicity page (wired in ``wagtail_hooks``): GET shows the list, making the awards final first once the
-    period has ended; POST files an objection and redirects (post/redirect/get) to a confirmation of it."""
+    """The publicity page (wired in ``wagtail_hooks``): GET shows the list and writes nothing (after the period the
+    awards become final by ``manage.py awards_finalise``); POST files an objection and redirects
+    (post/redirect/get) to a confirmation of it."""
     if request.method == "POST":
         return _file_objection(request, page)
     now = timezone.now()
     context = page.get_context(request, now=now)
-    if context["awaiting_final"]:
-        publicity.finalise_awards(call=context["call"], now=now, period=context["period"])
-        context = page.get_context(request, now=now)
     period = context["period"]
     if period and period.is_open:
         context["objection_form"] = ObjectionForm(

@@ -1,7 +1,7 @@
 """Make the proposed awards of every call whose publicity period has ended final (run it from cron).
 
-The publicity page does the same when it is read; this command makes sure it happens even if no one reads it.
-Running it again changes nothing.
+This is the only way awards become final: the publicity page and the admin only read them (after the period they
+show the list as waiting to be confirmed). Run it every few minutes; running it again changes nothing.
 """
 
 from django.core.management.base import BaseCommand
