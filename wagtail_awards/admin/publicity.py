@@ -152,9 +152,7 @@ class CancelAwardView(ActionView):
     invalid_status = refused_status = 200
 
     def get_object(self):
-        return get_object_or_404(
-            Award.objects.select_related("application", "application__call"), pk=self.kwargs["pk"]
-        )
+        return get_object_or_404(Award.objects.select_related("application", "application__call"), pk=self.kwargs["pk"])
 
     def perform(self, form):
         publicity.cancel_award(
