@@ -338,6 +338,22 @@ def test_an_award_cannot_be_cancelled_after_the_period_before_it_is_final(client
 
 
 @pytest.mark.django_db
+def test_the_award_list_offers_to_cancel_only_while_the_rule_allows_it(client, in_publicity, province):
+    _call, _page, awards = in_publicity
+    client.force_login(province)
+    url = reverse("wagtail_awards_award_modeladmin_index")
+    cancel = reverse("wagtail_awards_admin:cancel_award", args=[awards[0].pk])
+    with time_machine.travel(local(2021, 10, 8, 10), tick=False):
+        during = client.get(url)
+    with time_machine.travel(local(2021, 10, 12, 9), tick=False):
+        ended = client.get(url)
+    assert during.status_code == ended.status_code == 200
+    assert cancel in during.content.decode()
+    # The period has ended, the awards wait for awards_finalise: still proposed, but the list offers no cancel.
+    assert cancel not in ended.content.decode()
+
+
+@pytest.mark.django_db
 def test_cancel_requires_a_reason(client, in_publicity, site_root, province):
     _call, _page, awards = in_publicity
     client.force_login(province)

@@ -126,9 +126,20 @@ class AwardButtonHelper(ButtonHelper):
         # Once per listing, not once per row.
         return access.can(self.request.user, "awards.cancel")
 
+    @cached_property
+    def _periods(self):
+        return {}
+
+    def _cancellable(self, award):
+        """Whether the rule lets ``award`` be cancelled now (each call's publicity period worked out once)."""
+        call = award.application.call
+        if call.pk not in self._periods:
+            self._periods[call.pk] = call.publicity_countdown(now=timezone.now())
+        return cancel_refusal(status=award.status, period=self._periods[call.pk]) is None
+
     def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
         buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
-        if obj.status == AwardStatus.PROPOSED and self.may_cancel:
+        if obj.status == AwardStatus.PROPOSED and self.may_cancel and self._cancellable(obj):
             buttons.append(
                 {
                     "url": admin_url("cancel_award", obj.pk),
