@@ -29,12 +29,17 @@ def bound_question(session_key=None):
     return session.session_key, key
 
 
-def vote_job(call, candidate, *, device=None, question=None, answer="passed"):
+def vote_job(call, candidate, *, device=None, code=None, question=None, answer="passed"):
+    """A job that votes for ``candidate`` as a device (``device``, or a new one) or as the voting code whose signed
+    cookie value is ``code``, with ``question`` (or a new one bound to a new session)."""
     url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
 
     def job():
         client = Client()
-        client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device or uuid.uuid4().hex)
+        if code is not None:
+            client.cookies[voters.CODE_COOKIE] = code
+        else:
+            client.cookies[voters.DEVICE_COOKIE] = voters.device_cookie_value(device or uuid.uuid4().hex)
         session_key, key = question or bound_question()
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
         return client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code
@@ -125,22 +130,11 @@ def test_a_voting_code_votes_once_per_days_limit_and_never_twice_at_once(site_ro
     voters.generate_codes(call=call, organization=make_org("无锡市第一中学工会"), count=2, user=None)
     first, second = (voters.code_cookie_value(code) for code in VotingCode.objects.order_by("number"))
 
-    def job_for(candidate, cookie):
-        url = reverse("wagtail_awards:vote", args=[call.pk, candidate.pk])
-
-        def job():
-            client = Client()
-            client.cookies[voters.CODE_COOKIE] = cookie
-            session_key, key = bound_question()
-            client.cookies[settings.SESSION_COOKIE_NAME] = session_key
-            return client.post(url, {"captcha_0": key, "captcha_1": "passed"}).status_code
-
-        return job
-
     # Twenty candidates at once with one code: the day's three votes, no more.
-    assert Counter(run_together([job_for(c, first) for c in candidates], threads=THREADS)) == {303: 3, 409: 17}
+    at_once = run_together([vote_job(call, c, code=first) for c in candidates], threads=THREADS)
+    assert Counter(at_once) == {303: 3, 409: 17}
     # Another code for one candidate thirty times at once: one vote.
-    repeated = run_together([job_for(candidates[0], second) for _ in range(30)], threads=THREADS)
+    repeated = run_together([vote_job(call, candidates[0], code=second) for _ in range(30)], threads=THREADS)
     assert Counter(repeated) == {303: 1, 409: 29}
     stored = Counter(Vote.objects.filter(call=call).values_list("voter_key", flat=True))
     assert sorted(stored.values()) == [1, 3] and all(key.startswith("c:") for key in stored)
