@@ -378,8 +378,17 @@ class VoterMode:
 
 
 def account_voters(count):
-    """Verified accounts, signed in: ``count`` sessions."""
-    return [serving.session_cookie(user) for user in serving.verified_voters(count, prefix="bench-voter")]
+    """Verified accounts, signed in: ``count`` sessions, each with the hint cookie its browser keeps once it asked
+    for a question (which names the account: its attempts are then counted with the session read)."""
+    from wagtail_awards.access import verified_email
+    from wagtail_awards.rules.voters import Voter
+    from wagtail_awards.services import voters
+
+    cookies = []
+    for user in serving.verified_voters(count, prefix="bench-voter"):
+        hint = voters.account_cookie_value(Voter(key=voters.email_key(verified_email(user)), user_id=user.pk))
+        cookies.append(f"{serving.session_cookie(user)}; {voters.ACCOUNT_COOKIE}={hint}")
+    return cookies
 
 
 def code_voters(count, call):

@@ -2,14 +2,17 @@
 trips, and a profile, each voter identity mode and the floor through the same WSGI handler, in this process.
 
     DATABASE_URL=postgres://user:pw@127.0.0.1:5432/awards_profile REDIS_URL=redis://127.0.0.1:6379/5 \\
-        .venv/bin/python bench/vote_profile.py [--votes 600] [--top 30] [--mode "voting code"]
+        .venv/bin/python bench/vote_profile.py [--votes 600] [--top 30] [--mode "voting code"|none] [--cpu]
 
 The database is emptied and migrated and the demo is loaded, and the shared cache flushed (as ``bench/throughput.py``
 does); the votes are prepared as it prepares them (three a voter, a new solved captcha each) and sent one at a time
-through Django's WSGI handler with the bench settings (every voter identity accepted). It prints for the floor and
-each mode: wall and CPU milliseconds a request (this process only: the database's and Redis' own time show in the
-wall time), SQL statements and Redis round trips a request, the answers' statuses, and for ``--mode`` the
-functions taking the most time (cProfile, cumulative and own time). Ratios are to the floor of the same run.
+through Django's WSGI handler with the bench settings (every voter identity accepted), the modes in turn (a floor
+vote, one vote of each mode, a floor vote, …) so that the machine's drift over the run weighs on each alike. It
+prints for the floor and each mode: wall and CPU milliseconds a request of this process, of the database backend
+that served it and of Redis (``/proc/PID/schedstat``, to the nanosecond, with a connection kept open:
+``CONN_MAX_AGE=60`` as in the wrk bench; with a new connection per request, the server's CPU in ticks), SQL
+statements and Redis round trips a request, the answers' statuses, and for ``--mode`` the functions taking the most
+time (cProfile, cumulative and own time; ``--cpu`` for CPU time). Ratios are to the floor of the same run.
 """
 
 import argparse
@@ -33,6 +36,9 @@ def parse_args():
     parser.add_argument("--candidates", type=int, default=20)
     parser.add_argument("--top", type=int, default=30, help="functions listed in the profile")
     parser.add_argument("--mode", default="insecure device", help="the voter mode profiled (or 'floor vote')")
+    parser.add_argument(
+        "--cpu", action="store_true", help="profile this process' CPU time (default: wall time, waits included)"
+    )
     return parser.parse_args()
 
 
@@ -110,6 +116,19 @@ def database_cpu(postmaster):
     return total
 
 
+def on_cpu(pid):
+    """Seconds process ``pid`` has run on a CPU (``/proc/PID/schedstat``, in nanoseconds), 0 when it is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, TypeError):
+        return 0.0
+
+
+def database_backend(connection):
+    """The process id of the database backend of ``connection`` when it is open, else ``None``."""
+    return connection.connection.info.backend_pid if connection.connection is not None else None
+
+
 def server_pids():
     """The PostgreSQL server's (postmaster) and the shared Redis' process ids, when they run on this machine."""
     from django.core.cache import cache
@@ -163,44 +182,58 @@ def main():
     floor_lines = Path(runs[0][1]).read_text().splitlines(keepends=True)
     for line in floor_lines[-20:]:
         send(line)
-    results = {}
+    # The modes' requests are sent in turn (floor, one of each mode, floor, …), so that the machine's drift over a
+    # run (other load, clock speed) weighs on each alike; each request's CPU is read precisely: this process'
+    # (process_time) and, from /proc/PID/schedstat, the database backend's that served it and Redis'.
+    streams = []
     for name, data in runs:
         lines = Path(data).read_text().splitlines(keepends=True)
-        if name == "floor vote":
-            lines = lines[:-20]
-        profiler = cProfile.Profile() if name.endswith(f"({args.mode})") or name == args.mode else None
-        statuses = Counter()
-        redis_calls.count = 0
-        statements = []
+        streams.append((name, lines[:-20] if name == "floor vote" else lines))
+    results = {
+        name: {"wall": 0.0, "cpu": 0.0, "db": 0.0, "rd": 0.0, "queries": 0, "redis": 0, "statuses": Counter(), "n": 0}
+        for name, _lines in streams
+    }
+    profiler = cProfile.Profile(*((time.process_time,) if args.cpu else ()))
+    statements = []
 
-        def counted(execute, sql, params, many, context):
-            statements.append(sql)  # noqa: B023 - this run's list
-            return execute(sql, params, many, context)
+    def counted(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
 
-        # Django empties its own query log when each request starts: count through a wrapper instead.
-        with connection.execute_wrapper(counted):
-            wall, cpu = time.perf_counter(), time.process_time()
-            db, rd = database_cpu(postmaster), cpu_seconds(redis_pid)
-            if profiler:
-                profiler.enable()
-            for line in lines:
-                statuses[send(line)] += 1
-            if profiler:
-                profiler.disable()
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            db, rd = database_cpu(postmaster) - db, cpu_seconds(redis_pid) - rd
-        n = len(lines)
-        results[name] = {
-            "wall": 1000 * wall / n,
-            "cpu": 1000 * cpu / n,
-            "db": 1000 * db / n,
-            "rd": 1000 * rd / n,
-            "queries": len(statements) / n,
-            "redis": redis_calls.count / n,
-            "statuses": dict(statuses),
-        }
-        if profiler:
-            results[name]["profile"] = profiler
+    with connection.execute_wrapper(counted):
+        for n in range(max(len(lines) for _name, lines in streams)):
+            for name, lines in streams:
+                if n >= len(lines):
+                    continue
+                r = results[name]
+                profiled = name.endswith(f"({args.mode})") or name == args.mode
+                statements.clear()
+                redis_calls.count = 0
+                # A connection kept open (CONN_MAX_AGE, as in the wrk bench): its backend's own CPU, precisely;
+                # else the server's (ticks of 10 ms: exact only summed over many requests).
+                backend = database_backend(connection)
+                db, rd = on_cpu(backend) if backend else database_cpu(postmaster), on_cpu(redis_pid)
+                wall, cpu = time.perf_counter(), time.process_time()
+                if profiled:
+                    profiler.enable()
+                status = send(lines[n])
+                if profiled:
+                    profiler.disable()
+                r["wall"] += time.perf_counter() - wall
+                r["cpu"] += time.process_time() - cpu
+                r["db"] += (on_cpu(backend) if backend else database_cpu(postmaster)) - db
+                r["rd"] += on_cpu(redis_pid) - rd
+                r["queries"] += len(statements)
+                r["redis"] += redis_calls.count
+                r["statuses"][status] += 1
+                r["n"] += 1
+                if profiled:
+                    r["profile"] = profiler
+    for r in results.values():
+        n = r.pop("n")
+        for field in ("wall", "cpu", "db", "rd"):
+            r[field] = 1000 * r[field] / n
+        r["queries"], r["redis"], r["statuses"] = r["queries"] / n, r["redis"] / n, dict(r["statuses"])
     floor = results["floor vote"]
     print(
         f"{'request':<26}{'wall ms':>8}{'CPU ms':>7}{'DB CPU':>7}{'Redis':>6}{'all CPU':>8}{'× floor':>8}"

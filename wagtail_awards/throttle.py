@@ -8,7 +8,7 @@ from django.core.cache import cache
 def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = None, session=None) -> bool:
     """Count one attempt of ``key`` in ``scope`` and say whether it is within ``limit`` per fixed ``window``
     seconds. ``limit`` 0 never limits. Counted by the shared cache itself, so concurrent attempts on several
-    servers all count: on Redis one round trip (a transaction of ``SET NX EX`` and ``INCR``), elsewhere ``add``
+    servers all count: on Redis one round trip (:data:`ATTEMPT_SCRIPT`: ``SET NX EX`` and ``INCR``), elsewhere ``add``
     then ``incr``.
 
     ``session``: a visitor's session not loaded yet; when it is kept in the same Redis (the cache session engine),
@@ -34,19 +34,32 @@ def allow_and_take(
     preload = _preloadable(session)
     if counter is None and not preload and take is None:
         return True, None
-    with client.pipeline(transaction=True) as pipe:
-        if preload:
-            pipe.get(cache.make_key(session.cache_key))
-        if take is not None:
-            pipe.getdel(cache.make_key(take))
-        if counter is not None:
-            pipe.set(counter, 0, ex=window + 60, nx=True)
-            pipe.incr(counter)
-        replies = pipe.execute()
+    keys = [cache.make_key(session.cache_key)] if preload else []
+    keys += [cache.make_key(take)] if take is not None else []
+    keys += [counter] if counter is not None else []
+    flags = ("s" if preload else "") + ("t" if take is not None else "") + ("c" if counter is not None else "")
+    stored, taken, count = client.eval(ATTEMPT_SCRIPT, len(keys), *keys, flags, window + 60)
     if preload:
-        _fill(session, replies.pop(0))
-    taken = _decode(replies.pop(0)) if take is not None else None
-    return (counter is None or replies[-1] <= limit), taken
+        _fill(session, stored)
+    taken = _decode(taken) if take is not None else None
+    return (counter is None or count <= limit), taken
+
+
+#: One attempt as one Redis script (atomic, one round trip, one reply to parse): read the session (``s``), take the
+#: entry (``t``, ``GETDEL``) and count the attempt (``c``: ``SET NX EX`` then ``INCR``), each only when its flag is
+#: in ``ARGV[1]``, on ``KEYS`` in that order. ``ARGV[2]``: the counter's expiry in seconds. Replies with the three
+#: answers, ``nil`` for a step not taken. Sent whole (``EVAL``: Redis keeps it compiled), so a restarted or new
+#: Redis needs no loading step.
+ATTEMPT_SCRIPT = """
+local flags, i, out = ARGV[1], 1, {false, false, false}
+if string.find(flags, 's', 1, true) then out[1] = redis.call('GET', KEYS[i]); i = i + 1 end
+if string.find(flags, 't', 1, true) then out[2] = redis.call('GETDEL', KEYS[i]); i = i + 1 end
+if string.find(flags, 'c', 1, true) then
+  redis.call('SET', KEYS[i], 0, 'EX', ARGV[2], 'NX')
+  out[3] = redis.call('INCR', KEYS[i])
+end
+return out
+"""
 
 
 def give_back(scope: str, key: str, *, limit: int, window: int, now: float | None = None) -> None:

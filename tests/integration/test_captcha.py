@@ -71,6 +71,45 @@ def test_the_form_field_refuses_a_question_of_another_form(rf, client, real_answ
     assert VoteForm({"captcha_0": key, "captcha_1": answer}, request=request).is_valid()
 
 
+def test_the_vote_s_quick_check_accepts_only_what_the_vote_form_accepts(rf, client, real_answers):
+    """A vote checks its answer without building its form in the common case; anything the form would refuse (or
+    clean differently) must go to the form."""
+    from django.http import QueryDict
+
+    from wagtail_awards.forms.voting import VoteForm
+
+    vote_key, answer = bound_challenge(client, "vote")
+    other_key, _answer = bound_challenge(client, "objection")
+    request = rf.post("/")
+    request.session = session_of(client)
+    cases = [
+        {"captcha_0": vote_key, "captcha_1": answer, "next": "/vote/"},
+        {"captcha_0": f" {vote_key} ", "captcha_1": f" {answer.upper()} "},
+        {"captcha_0": vote_key, "captcha_1": "   "},
+        {"captcha_0": vote_key},
+        {"captcha_1": answer},
+        {"captcha_0": "", "captcha_1": answer},
+        {"captcha_0": other_key, "captcha_1": answer},
+        {"captcha_0": "0" * 40, "captcha_1": answer},
+        {"captcha_0": vote_key, "captcha_1": answer + "\x00"},
+        {"captcha_0": vote_key, "captcha_1": answer, "next": "/\x00"},
+        {"captcha_0": vote_key + "\x00", "captcha_1": answer},
+    ]
+    quick = []
+    for data in cases:
+        query = QueryDict(mutable=True)
+        query.update(data)
+        form = VoteForm(query, request=request)
+        accepted = VoteForm.accepted_answer(query, request=request)
+        if accepted is not None:
+            # What the quick check accepts, the form accepts, with the same key and answer.
+            assert form.is_valid(), (data, form.errors)
+            assert accepted == form.captcha_answer()
+        quick.append(accepted is not None)
+    # The plain answers take the quick path; no refused one does.
+    assert quick == [True, True] + [False] * (len(cases) - 2)
+
+
 def test_a_form_without_the_request_fails_loudly():
     from django.core.exceptions import ImproperlyConfigured
 

@@ -292,3 +292,75 @@ def test_on_redis_attempts_that_do_not_count_are_given_back(site_root, redis):
     key, answer = bound_challenge(client, "vote")
     assert client.post(url, {"captcha_0": key, "captcha_1": answer, "next": "/"}).status_code == 303
     assert attempts_of(redis, f"d:{device}") == 1
+
+
+# A verified account's browser keeps a signed hint naming it: its vote then counts the attempt with the session read
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_the_question_endpoint_gives_a_verified_voter_the_hint_and_the_vote_uses_it(site_root, redis):
+    world = build_world(site_root, stage="voting", projects=2)
+    call, candidates = world.call, list(world.apps.values())
+    client = account_client()
+    # Asking for a question names the account in a signed, HTTP-only cookie.
+    response = client.get(reverse("wagtail_awards:vote_challenge"))
+    assert response.status_code == 200 and response.json()["key"]
+    hint = response.cookies[voters.ACCOUNT_COOKIE]
+    who = voters.identify(_request_of(client))
+    assert hint["httponly"] and _unsigned_hint(hint.value) == f"{who.user_id}:{who.key}"
+    send = ready_vote(client, call, candidates[0])
+    with round_trips(redis) as sent:
+        assert send().status_code == 303
+    # One round trip: the session, the question's answer and the attempt together (without the hint: two).
+    assert len(sent) == 1
+    assert attempts_of(redis, Vote.objects.get().voter_key) == 1
+    del client.cookies[voters.ACCOUNT_COOKIE]
+    send = ready_vote(client, call, candidates[1])
+    with round_trips(redis) as sent:
+        response = send()
+    assert response.status_code == 303 and len(sent) == 2
+    # The answer gives the hint back.
+    assert voters.ACCOUNT_COOKIE in response.cookies
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_a_hint_of_another_account_or_a_forged_one_changes_nothing(site_root, redis):
+    world = build_world(site_root, stage="voting", projects=2)
+    call, candidates = world.call, list(world.apps.values())
+    other = verify_voter(make_user("hint-other"), "hint.other@example.org")
+    other_voter = Voter(key=voters.email_key("hint.other@example.org"), user_id=other.pk)
+    client = account_client()
+    # The browser names another account (left by the last person who used it): the vote is still this account's,
+    # counted for it alone, and the other account's attempt taken on the guess is given back.
+    client.cookies[voters.ACCOUNT_COOKIE] = voters.account_cookie_value(other_voter)
+    response = post_vote(client, call, candidates[0])
+    assert response.status_code == 303
+    vote = Vote.objects.get()
+    assert vote.voter_id != other.pk and vote.voter_key != other_voter.key
+    assert attempts_of(redis, vote.voter_key) == 1 and attempts_of(redis, other_voter.key) == 0
+    # The answer names this account now.
+    assert _unsigned_hint(response.cookies[voters.ACCOUNT_COOKIE].value) == f"{vote.voter_id}:{vote.voter_key}"
+    # A hint not signed by the site is no hint.
+    client.cookies[voters.ACCOUNT_COOKIE] = f"{other.pk}:{other_voter.key}"
+    assert post_vote(client, call, candidates[1]).status_code == 303
+    assert attempts_of(redis, other_voter.key) == 0
+    assert set(Vote.objects.values_list("voter_id", flat=True)) == {vote.voter_id}
+
+
+def _unsigned_hint(value):
+    """The hint cookie's value as the site reads it (signed by the site, or an error)."""
+    request = RequestFactory().get("/")
+    request.COOKIES[voters.ACCOUNT_COOKIE] = value
+    return request.get_signed_cookie(voters.ACCOUNT_COOKIE, salt=voters.ACCOUNT_SALT)
+
+
+def _request_of(client):
+    request = RequestFactory().get("/")
+    engine = import_module(settings.SESSION_ENGINE)
+    request.session = engine.SessionStore(client.session.session_key)
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+
+    AuthenticationMiddleware(lambda r: None).process_request(request)
+    return request

@@ -64,11 +64,12 @@ def _attempts_key(voter_key, address):
     return "solved:" + client_hash(f"{voter_key}|{address}")
 
 
-def _with_device(request, who, response):
-    """Give a browser without a signed device cookie one (insecure device votes only)."""
+def _with_voter_cookies(request, who, response):
+    """Give a browser without a signed device cookie one (insecure device votes only), and a verified account's
+    browser the hint naming it (:func:`~wagtail_awards.services.voters.remember_voter`)."""
     if isinstance(who, voters.Need) and who.reason == "device":
         voters.give_device(response, request=request)
-    return response
+    return voters.remember_voter(response, who, request=request)
 
 
 @never_cache
@@ -105,7 +106,7 @@ def challenge(request):
             "csrf": get_token(request),
         }
     )
-    return _with_device(request, who, response)
+    return _with_voter_cookies(request, who, response)
 
 
 class _Attempt:
@@ -132,8 +133,9 @@ def vote(request, call_id, application_id):
     """Confirm and cast one vote. GET shows the question (the no-JavaScript path); POST votes, then redirects (303).
 
     An accepted POST touches only what it needs (the vote is one statement on PostgreSQL); the candidate's page
-    data is loaded only to show the confirmation page again. A POST from a voting code or device counts its attempt
-    first, reading the session in the same round trip; the attempt is given back unless it turns out to count.
+    data is loaded only to show the confirmation page again. A POST from a browser whose signed cookies name its
+    voter (a voting code, a device, a verified account's hint) counts that voter's attempt first, reading the session
+    in the same round trip; the attempt is given back unless it turns out to be this voter's and to count.
     """
     now = timezone.now()
     cookie_voter = voters.cookie_voter(request) if request.method == "POST" else None
@@ -173,20 +175,23 @@ def _vote(request, call_id, application_id, *, now, early):
             return _confirm(request, call_id, application_id, None, next_url, refusal=refusal, status=429)
         form = VoteForm(request=request)
         form.fields["captcha"].use_key(key)
-        return _with_device(request, who, _confirm(request, call_id, application_id, form, next_url))
+        return _with_voter_cookies(request, who, _confirm(request, call_id, application_id, form, next_url))
 
     address = client_address(request)
     ip_hash = client_hash(address)
-    form = VoteForm(request.POST, request=request)
-    if not form.is_valid():
-        # No answer given, or a question issued to another visitor or form: the challenge is used up all the same
-        # (the next attempt gets a new question) and the attempt is not counted against anyone.
-        burn_captcha(key=request.POST.get("captcha_0", ""))
-        response = _confirm(
-            request, call_id, application_id, VoteForm(request=request), next_url, wrong_answer=True, status=400
-        )
-        return _with_device(request, who, response)
-    captcha_key, captcha_answer = form.captcha_answer()
+    given = VoteForm.accepted_answer(request.POST, request=request)
+    if given is None:
+        form = VoteForm(request.POST, request=request)
+        if not form.is_valid():
+            # No answer given, or a question issued to another visitor or form: the challenge is used up all the
+            # same (the next attempt gets a new question) and the attempt is not counted against anyone.
+            burn_captcha(key=request.POST.get("captcha_0", ""))
+            response = _confirm(
+                request, call_id, application_id, VoteForm(request=request), next_url, wrong_answer=True, status=400
+            )
+            return _with_voter_cookies(request, who, response)
+        given = form.captcha_answer()
+    captcha_key, captcha_answer = given
     if isinstance(who, voters.Need):
         # An insecure device vote without a signed device cookie (none, or a forged one) is no voter: the
         # question is used up, and the answer gives the browser a device for its next try.
@@ -195,7 +200,7 @@ def _vote(request, call_id, application_id, *, now, early):
         response = _confirm(
             request, call_id, application_id, VoteForm(request=request), next_url, refusal=refusal, status=403
         )
-        return _with_device(request, who, response)
+        return _with_voter_cookies(request, who, response)
     attempts = _attempts_key(who.key, address)
     limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
     # The attempt is counted up front (one round trip to the shared cache); it is given back below unless the
@@ -250,7 +255,7 @@ def _vote(request, call_id, application_id, *, now, early):
     separator = "&" if "?" in return_to else "?"
     response = HttpResponseRedirect(f"{return_to}{separator}voted={application_id}#candidate-{application_id}")
     response.status_code = 303
-    return response
+    return voters.remember_voter(response, who, request=request)
 
 
 def _call_url(call_id):
