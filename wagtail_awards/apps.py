@@ -1,10 +1,11 @@
 from django.apps import AppConfig, apps
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import page_cache
+from . import account_checks, page_cache
 from .checks import register_checks
 
 
@@ -17,6 +18,11 @@ class WagtailAwardsConfig(AppConfig):
     def ready(self):
         register_checks()
         self.connect_page_cache()
+        account_checks.connect(
+            user=apps.get_model(settings.AUTH_USER_MODEL),
+            verified_email=apps.get_model(self.label, "VerifiedEmail"),
+            roll=apps.get_model(self.label, "EligibleVoter"),
+        )
 
     def connect_page_cache(self):
         """Purge the cached public pages (:mod:`.page_cache`) whenever what they show may have changed other than by

@@ -18,45 +18,55 @@ def allow(scope: str, key: str, *, limit: int, window: int, now: float | None = 
 
 
 def allow_and_take(
-    scope: str, key: str, *, limit: int, window: int, now: float | None = None, session=None, take: str | None = None
-) -> tuple[bool, object]:
-    """:func:`allow`, and on Redis also read and delete the shared cache's entry ``take`` in the same round trip:
-    ``(within, value)``, ``value`` ``None`` when there was none. Redis' ``GETDEL`` gives an entry to exactly one of
-    several concurrent callers, on any server. ``take`` is for Redis only (see :func:`shared_redis`)."""
+    scope: str,
+    key: str,
+    *,
+    limit: int,
+    window: int,
+    now: float | None = None,
+    session=None,
+    take: str | None = None,
+    read: str | None = None,
+) -> tuple[bool, object, object]:
+    """:func:`allow`, and on Redis also, in the same round trip, read and delete the shared cache's entry ``take``
+    and read its entry ``read``: ``(within, taken, read)``, each value ``None`` when there was none. Redis' ``GETDEL``
+    gives an entry to exactly one of several concurrent callers, on any server. ``take`` and ``read`` are for Redis
+    only (see :func:`shared_redis`)."""
     client = shared_redis()
-    if take is not None and client is None:
-        raise ValueError("taking an entry in the attempt's round trip needs the shared cache on Redis")
+    if (take is not None or read is not None) and client is None:
+        raise ValueError("taking or reading an entry in the attempt's round trip needs the shared cache on Redis")
     if client is None:
         if limit <= 0:
-            return True, None
-        return _count(_key(scope, key, window=window, now=now), timeout=window + 60) <= limit, None
+            return True, None, None
+        return _count(_key(scope, key, window=window, now=now), timeout=window + 60) <= limit, None, None
     counter = cache.make_key(_key(scope, key, window=window, now=now)) if limit > 0 else None
     preload = _preloadable(session)
-    if counter is None and not preload and take is None:
-        return True, None
-    keys = [cache.make_key(session.cache_key)] if preload else []
-    keys += [cache.make_key(take)] if take is not None else []
-    keys += [counter] if counter is not None else []
-    flags = ("s" if preload else "") + ("t" if take is not None else "") + ("c" if counter is not None else "")
-    stored, taken, count = client.eval(ATTEMPT_SCRIPT, len(keys), *keys, flags, window + 60)
+    steps = [("s", cache.make_key(session.cache_key) if preload else None)]
+    steps += [("r", cache.make_key(read) if read is not None else None)]
+    steps += [("t", cache.make_key(take) if take is not None else None), ("c", counter)]
+    keys = [name for _flag, name in steps if name is not None]
+    if not keys:
+        return True, None, None
+    flags = "".join(flag for flag, name in steps if name is not None)
+    stored, found, taken, count = client.eval(ATTEMPT_SCRIPT, len(keys), *keys, flags, window + 60)
     if preload:
         _fill(session, stored)
-    taken = _decode(taken) if take is not None else None
-    return (counter is None or count <= limit), taken
+    return (counter is None or count <= limit), _decode(taken), _decode(found)
 
 
-#: One attempt as one Redis script (atomic, one round trip, one reply to parse): read the session (``s``), take the
-#: entry (``t``, ``GETDEL``) and count the attempt (``c``: ``SET NX EX`` then ``INCR``), each only when its flag is
-#: in ``ARGV[1]``, on ``KEYS`` in that order. ``ARGV[2]``: the counter's expiry in seconds. Replies with the three
-#: answers, ``nil`` for a step not taken. Sent whole (``EVAL``: Redis keeps it compiled), so a restarted or new
-#: Redis needs no loading step.
+#: One attempt as one Redis script (atomic, one round trip, one reply to parse): read the session (``s``), read an
+#: entry (``r``), take an entry (``t``, ``GETDEL``) and count the attempt (``c``: ``SET NX EX`` then ``INCR``), each
+#: only when its flag is in ``ARGV[1]``, on ``KEYS`` in that order. ``ARGV[2]``: the counter's expiry in seconds.
+#: Replies with the four answers, ``nil`` for a step not taken. Sent whole (``EVAL``: Redis keeps it compiled), so
+#: a restarted or new Redis needs no loading step.
 ATTEMPT_SCRIPT = """
-local flags, i, out = ARGV[1], 1, {false, false, false}
+local flags, i, out = ARGV[1], 1, {false, false, false, false}
 if string.find(flags, 's', 1, true) then out[1] = redis.call('GET', KEYS[i]); i = i + 1 end
-if string.find(flags, 't', 1, true) then out[2] = redis.call('GETDEL', KEYS[i]); i = i + 1 end
+if string.find(flags, 'r', 1, true) then out[2] = redis.call('GET', KEYS[i]); i = i + 1 end
+if string.find(flags, 't', 1, true) then out[3] = redis.call('GETDEL', KEYS[i]); i = i + 1 end
 if string.find(flags, 'c', 1, true) then
   redis.call('SET', KEYS[i], 0, 'EX', ARGV[2], 'NX')
-  out[3] = redis.call('INCR', KEYS[i])
+  out[4] = redis.call('INCR', KEYS[i])
 end
 return out
 """

@@ -311,15 +311,22 @@ def test_the_question_endpoint_gives_a_verified_voter_the_hint_and_the_vote_uses
     assert hint["httponly"] and _unsigned_hint(hint.value) == f"{who.user_id}:{who.key}"
     send = ready_vote(client, call, candidates[0])
     with round_trips(redis) as sent:
-        assert send().status_code == 303
-    # One round trip: the session, the question's answer and the attempt together (without the hint: two).
+        response, sql = queries_of(send)
+    assert response.status_code == 303
+    # One round trip: the session, the account's check (kept when the question was asked), the question's answer
+    # and the attempt together; the account is not loaded (only its being active is checked, with the vote).
     assert len(sent) == 1
+    assert not [query for query in sql if '"password"' in query], sql
+    assert [query for query in sql if '"is_active"' in query], sql
+    if connection.vendor == "postgresql":  # there, within the vote's one statement
+        assert len([query for query in sql if "SAVEPOINT" not in query]) == 1, sql
     assert attempts_of(redis, Vote.objects.get().voter_key) == 1
     del client.cookies[voters.ACCOUNT_COOKIE]
     send = ready_vote(client, call, candidates[1])
     with round_trips(redis) as sent:
         response = send()
-    assert response.status_code == 303 and len(sent) == 2
+    # Without the hint: the session, the attempt, and the account's check kept again.
+    assert response.status_code == 303 and len(sent) == 3
     # The answer gives the hint back.
     assert voters.ACCOUNT_COOKIE in response.cookies
 
@@ -364,3 +371,103 @@ def _request_of(client):
 
     AuthenticationMiddleware(lambda r: None).process_request(request)
     return request
+
+
+def _voter_with_kept_check(site_root, *, projects=2, **user):
+    """A world in its vote, and a verified voter's client whose browser has the hint and whose account check is kept
+    (it asked for a question)."""
+    world = build_world(site_root, stage="voting", projects=projects)
+    client = account_client(**user)
+    assert client.get(reverse("wagtail_awards:vote_challenge")).status_code == 200
+    return world.call, list(world.apps.values()), client
+
+
+def _check_of(redis, client):
+    return redis.get(voters.account_check_key(int(client.session["_auth_user_id"])))
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_an_account_deactivated_without_saving_it_cannot_vote_on_its_kept_check(site_root, redis):
+    from django.contrib.auth import get_user_model
+
+    call, candidates, client = _voter_with_kept_check(site_root)
+    assert _check_of(redis, client) is not None
+    # Wagtail's bulk action deactivates users with an UPDATE: no signal, the check stays kept.
+    get_user_model().objects.filter(username="cost-voter").update(is_active=False)
+    assert _check_of(redis, client) is not None
+    response = post_vote(client, call, candidates[0])
+    # The vote's statement checks the account: refused, sent to log in, the check dropped, nothing stored.
+    assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    assert not Vote.objects.exists() and _check_of(redis, client) is None
+    assert post_vote(client, call, candidates[1]).status_code == 302
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_a_changed_password_a_removed_address_or_roll_entry_drop_the_kept_check(site_root, redis):
+    from django.contrib.auth import get_user_model
+
+    call, candidates, client = _voter_with_kept_check(site_root, projects=3)
+    user = get_user_model().objects.get(username="cost-voter")
+    user.set_password("another password 456")
+    user.save()
+    assert _check_of(redis, client) is None
+    response = post_vote(client, call, candidates[0])
+    assert response.status_code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+    assert not Vote.objects.exists()
+    # Signed in again and checked again; then the verified address goes.
+    client.force_login(user)
+    assert client.get(reverse("wagtail_awards:vote_challenge")).status_code == 200
+    assert _check_of(redis, client) is not None
+    user.awards_verified_email.delete()
+    assert _check_of(redis, client) is None
+    assert post_vote(client, call, candidates[1]).status_code == 403
+    assert not Vote.objects.exists()
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+@override_settings(WAGTAIL_AWARDS_VOTER_ROLL=True)
+def test_an_address_taken_off_the_roll_drops_the_kept_check(site_root, redis):
+    world = build_world(site_root, stage="voting", projects=2)
+    call, candidates = world.call, list(world.apps.values())
+    user = verify_voter(make_user("roll-kept"), "roll.kept@example.org")
+    entry = EligibleVoter.objects.create(email="roll.kept@example.org")
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("wagtail_awards:vote_challenge")).status_code == 200
+    assert _check_of(redis, client) is not None
+    assert post_vote(client, call, candidates[0]).status_code == 303
+    # Changed to another address, then removed: either way the kept check goes.
+    entry.email = "someone.else@example.org"
+    entry.save()
+    assert _check_of(redis, client) is None
+    assert post_vote(client, call, candidates[1]).status_code == 403
+    entry.email = "roll.kept@example.org"
+    entry.save()
+    assert client.get(reverse("wagtail_awards:vote_challenge")).status_code == 200
+    assert _check_of(redis, client) is not None
+    EligibleVoter.objects.all().delete()
+    assert _check_of(redis, client) is None
+    assert post_vote(client, call, candidates[1]).status_code == 403
+    assert Vote.objects.count() == 1
+
+
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_another_account_s_hint_and_kept_check_do_not_vote_for_this_session(site_root, redis):
+    call, candidates, victim = _voter_with_kept_check(site_root)
+    victim_id = int(victim.session["_auth_user_id"])
+    # A stranger signed in as themselves copies the victim's hint cookie (the victim's check is kept).
+    stranger = account_client("hint-stranger")
+    stranger.cookies[voters.ACCOUNT_COOKIE] = victim.cookies[voters.ACCOUNT_COOKIE].value
+    assert post_vote(stranger, call, candidates[0]).status_code == 303
+    vote = Vote.objects.get()
+    assert vote.voter_id != victim_id and vote.voter_id == int(stranger.session["_auth_user_id"])
+    # Without any session, the copied hint is nothing.
+    anonymous = Client()
+    anonymous.cookies[voters.ACCOUNT_COOKIE] = victim.cookies[voters.ACCOUNT_COOKIE].value
+    response = post_vote(anonymous, call, candidates[1])
+    assert response.status_code in (302, 403) and Vote.objects.count() == 1

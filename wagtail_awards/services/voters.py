@@ -27,6 +27,7 @@ import segno
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import Max, OuterRef, Subquery
@@ -36,6 +37,11 @@ from django.utils.functional import SimpleLazyObject, empty
 from django.utils.safestring import mark_safe
 
 from ..access import verified_email
+from ..account_checks import (
+    ACCOUNT_CHECK_SECONDS,
+    account_check_key,
+    account_checks_in_shared_cache,
+)
 from ..conf import awards_settings
 from ..enums import MembershipStatus
 from ..models import EligibleVoter, Membership, VotingCode
@@ -308,6 +314,54 @@ def remember_voter(response, who, *, request):
     return response
 
 
+def found_account_check(request, entry) -> None:
+    """Keep ``entry`` (what the attempt's round trip read at :func:`account_check_key` of the hint's account, or
+    ``None``) for :func:`identify`."""
+    request._awards_account_check = entry
+
+
+def _checked_account(request) -> Voter | None:
+    """The verified account voter of ``request`` from its kept account check, or ``None``: when the browser's hint
+    names the session's own account, the session was made by ``ModelBackend`` and its hash is the one the check saw
+    (the password is unchanged), and the check's voter is the hint's. The vote's statement then checks that the
+    account is active (:func:`needs_active_check`)."""
+    entry, hint = getattr(request, "_awards_account_check", None), _account_hint(request)
+    if not isinstance(entry, dict) or hint is None:
+        return None
+    session = request.session
+    backend_path = session.get(auth.BACKEND_SESSION_KEY)
+    if str(session.get(auth.SESSION_KEY)) != str(hint.user_id) or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    if type(auth.load_backend(backend_path)).get_user is not ModelBackend.get_user:
+        return None
+    session_hash = session.get(auth.HASH_SESSION_KEY) or ""
+    if entry.get("key") != hint.key or not constant_time_compare(session_hash, entry.get("hash") or "-"):
+        return None
+    request._awards_active_unchecked = hint.user_id
+    return hint
+
+
+def needs_active_check(request, who) -> bool:
+    """Whether the vote must check that ``who``'s account is active (it was identified from a kept check)."""
+    return who.user_id is not None and getattr(request, "_awards_active_unchecked", None) == who.user_id
+
+
+def account_check_of(user, voter) -> dict | None:
+    """The account check kept for the verified voter ``voter`` (the account ``user``, checked just now), or ``None``
+    for a user model without Django's session hash."""
+    if not hasattr(user, "get_session_auth_hash"):
+        return None
+    return {"hash": user.get_session_auth_hash(), "key": voter.key}
+
+
+def _keep_account_check(request, user, voter) -> None:
+    """Keep the account check of the verified voter ``voter`` (``user``, checked now) in the shared cache, where it
+    is kept and this request did not find it valid."""
+    entry = account_check_of(user, voter) if account_checks_in_shared_cache() else None
+    if entry is not None and getattr(request, "_awards_account_check", None) != entry:
+        cache.set(account_check_key(user.pk), entry, ACCOUNT_CHECK_SECONDS)
+
+
 def _code_voter(request) -> Voter | None:
     code_id = remembered_code(request)
     return Voter(key=f"c:{code_id}", code_id=code_id) if code_id is not None else None
@@ -344,6 +398,9 @@ def identify(request) -> Voter | Need:
     accepted = modes()
     needs = []
     if VERIFIED_ACCOUNT in accepted:
+        voter = _checked_account(request)
+        if voter is not None:
+            return voter
         _load_account(request)
         user = request.user
         if not user.is_authenticated:
@@ -355,7 +412,9 @@ def identify(request) -> Voter | Need:
             elif awards_settings.VOTER_ROLL and not _on_roll(user, email):
                 needs.append("roll")
             else:
-                return Voter(key=email_key(email), user_id=user.pk)
+                voter = Voter(key=email_key(email), user_id=user.pk)
+                _keep_account_check(request, user, voter)
+                return voter
     if VOTING_CODE in accepted:
         voter = _code_voter(request)
         if voter is not None:

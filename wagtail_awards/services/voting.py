@@ -23,6 +23,7 @@ from collections import Counter
 
 from captcha.conf import settings as captcha_settings
 from captcha.models import CaptchaStore
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncHour
@@ -289,8 +290,19 @@ def _count_vote_sql(table):
     )
 
 
+def _active_account_sql(q) -> str:
+    """The condition that the account ``%(voter_id)s`` exists and may log in (``is_active``, where the user model has
+    it: what Django's ``ModelBackend`` checks)."""
+    User = get_user_model()
+    names = {field.name for field in User._meta.concrete_fields}
+    active = f" AND {q(User._meta.get_field('is_active').column)}" if "is_active" in names else ""
+    return f"EXISTS (SELECT 1 FROM {q(User._meta.db_table)} WHERE {q(User._meta.pk.column)} = %(voter_id)s{active})"
+
+
 @functools.cache
-def _single_statement_vote_sql(*, check_answer: bool, with_captcha: bool = True, with_code: bool = True):
+def _single_statement_vote_sql(
+    *, check_answer: bool, with_captcha: bool = True, with_code: bool = True, check_active: bool = False
+):
     """The whole vote as one PostgreSQL statement (data-modifying CTEs), so it is one round trip and one commit.
 
     Each step runs only if the one before it produced a row: the candidate in its window, the voting code (if
@@ -299,20 +311,22 @@ def _single_statement_vote_sql(*, check_answer: bool, with_captcha: bool = True,
         the statement, which undoes every step. Without ``with_captcha`` (the question was taken from the shared cache
     already) or ``with_code``
     (no voting code votes) the statement does not name their tables at all: a database connection opens only the
-    tables a vote touches.
+    tables a vote touches. With ``check_active`` (an account voter identified from its kept check) the voter's account
+    must be active too.
     """
     q = connection.ops.quote_name
     application, call = q(Application._meta.db_table), q(CallPage._meta.db_table)
     captcha, counter, vote = q(CaptchaStore._meta.db_table), q(VoterDay._meta.db_table), q(Vote._meta.db_table)
     code = q(VotingCode._meta.db_table)
     answer = " AND response = %(answer)s" if check_answer else ""
-    entitled = (
-        f"""SELECT 1 WHERE %(code)s::bigint IS NULL OR EXISTS (
+    entitled = "SELECT 1 WHERE TRUE"
+    if with_code:
+        entitled += f"""
+              AND (%(code)s::bigint IS NULL OR EXISTS (
                 SELECT 1 FROM {code} WHERE id = %(code)s AND call_id = %(call)s AND NOT revoked
-            )"""
-        if with_code
-        else "SELECT 1"
-    )
+              ))"""
+    if check_active:
+        entitled += f" AND {_active_account_sql(q)}"
     solved = (
         f"""), solved AS (
             DELETE FROM {captcha}
@@ -372,6 +386,8 @@ def cast_vote(
     captcha_key: str | None = None,
     captcha_answer: str = "",
     code_id: int | None = None,
+    voter_id: int | None = None,
+    check_active: bool = False,
 ) -> int:
     """Count one vote for candidate ``application_id`` of call ``call_id``; return the new vote's id.
 
@@ -386,7 +402,9 @@ def cast_vote(
     overshoot them. A refused vote's captcha is deleted all the same.
     """
     day = voting_day(now)
-    voter_id = user.pk if user is not None and user.is_authenticated else None
+    if voter_id is None and user is not None and user.is_authenticated:
+        voter_id = user.pk
+    check_active = check_active and voter_id is not None
     answer = (captcha_answer or "").strip().lower()
     try:
         if connection.vendor == "postgresql":
@@ -411,14 +429,17 @@ def cast_vote(
             scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
             with scope, connection.cursor() as cursor:
                 sql = _single_statement_vote_sql(
-                    check_answer=check_answer, with_captcha=captcha_key is not None, with_code=code_id is not None
+                    check_answer=check_answer,
+                    with_captcha=captcha_key is not None,
+                    with_code=code_id is not None,
+                    check_active=check_active,
                 )
                 cursor.execute(sql, params)
                 in_window, entitled, passed, vote_id = cursor.fetchone()
             if not in_window:
                 raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
             if not entitled:
-                raise VoteRefused("bad_code")
+                raise VoteRefused("bad_code" if code_id is not None else "login")
             if not passed:
                 raise VoteRefused("captcha")
             return vote_id
@@ -430,6 +451,8 @@ def cast_vote(
             raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
         if code_id is not None and not VotingCode.objects.filter(pk=code_id, call_id=call_id, revoked=False).exists():
             raise VoteRefused("bad_code")
+        if check_active and not _account_is_active(voter_id):
+            raise VoteRefused("login")
         with transaction.atomic():
             if captcha_key is not None and not consume_captcha(
                 key=captcha_key, response=answer, now=now, burn_on_failure=False
@@ -462,17 +485,34 @@ def cast_vote(
         raise
 
 
+def _account_is_active(voter_id) -> bool:
+    User = get_user_model()
+    names = {field.name for field in User._meta.concrete_fields}
+    users = User._default_manager.filter(pk=voter_id)
+    return (users.filter(is_active=True) if "is_active" in names else users).exists()
+
+
 def count_attempt(
-    *, key: str, now: dt.datetime, limit: int, window: int, session=None, captcha_key: str | None = None
-) -> tuple[bool, object]:
+    *,
+    key: str,
+    now: dt.datetime,
+    limit: int,
+    window: int,
+    session=None,
+    captcha_key: str | None = None,
+    read: str | None = None,
+) -> tuple[bool, object, object]:
     """:func:`within_rate_limit`, and with ``captcha_key`` (only where :func:`answers_in_shared_cache`) the vote
-    question's answer taken from the shared cache in the same round trip: ``(within, answer)``, the answer ``None``
-    when the question is not live or was taken already (by this or a concurrent request, on any server)."""
+    question's answer taken from the shared cache in the same round trip, and with ``read`` (likewise) that entry of
+    the shared cache read: ``(within, answer, entry)``, the answer ``None`` when the question is not live or was taken
+    already (by this or a concurrent request, on any server)."""
     take = answer_cache_key(captcha_key) if captcha_key is not None else None
     if captcha_key is not None and take is None:  # not a key the app makes: nothing to take
-        return within_rate_limit(key=key, now=now, limit=limit, window=window, session=session), None
+        captcha_key = None
+    if captcha_key is None and read is None:
+        return within_rate_limit(key=key, now=now, limit=limit, window=window, session=session), None, None
     return throttle.allow_and_take(
-        VOTE_RATE, key, limit=limit, window=window, now=now.timestamp(), session=session, take=take
+        VOTE_RATE, key, limit=limit, window=window, now=now.timestamp(), session=session, take=take, read=read
     )
 
 

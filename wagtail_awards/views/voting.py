@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from ..account_checks import account_check_key, account_checks_in_shared_cache, forget_account_checks
 from ..addresses import client_address, client_hash
 from ..conf import awards_settings
 from ..enums import DeadlineState
@@ -114,14 +115,20 @@ class _Attempt:
     read (and, where questions are kept in the shared cache, the question's answer taken) in the same round trip.
     The vote keeps it (``kept``) when that is its voter."""
 
-    def __init__(self, key, now, *, request):
-        self.key, self.now, self.kept = key, now, False
+    def __init__(self, voter, now, *, request):
+        self.key, self.now, self.kept = _attempts_key(voter.key, client_address(request)), now, False
         limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
         session = getattr(request, "session", None)
         self.captcha_key = request.POST.get("captcha_0", "") if captcha.answers_in_shared_cache() else None
-        self.within, self.answer = voting.count_attempt(
-            key=key, now=now, limit=limit, window=window, session=session, captcha_key=self.captcha_key
+        # A verified account's check, kept in the shared cache, is read in the same round trip.
+        read = None
+        if voter.user_id is not None and account_checks_in_shared_cache():
+            read = account_check_key(voter.user_id)
+        self.within, self.answer, entry = voting.count_attempt(
+            key=self.key, now=now, limit=limit, window=window, session=session, captcha_key=self.captcha_key, read=read
         )
+        if read is not None:
+            voters.found_account_check(request, entry)
 
     def give_back(self):
         limit, window = awards_settings.VOTE_IP_LIMIT, awards_settings.VOTE_IP_WINDOW
@@ -141,7 +148,7 @@ def vote(request, call_id, application_id):
     cookie_voter = voters.cookie_voter(request) if request.method == "POST" else None
     if cookie_voter is None or awards_settings.VOTE_IP_LIMIT <= 0:
         return _vote(request, call_id, application_id, now=now, early=None)
-    early = _Attempt(_attempts_key(cookie_voter.key, client_address(request)), now, request=request)
+    early = _Attempt(cookie_voter, now, request=request)
     try:
         return _vote(request, call_id, application_id, now=now, early=early)
     finally:
@@ -213,7 +220,9 @@ def _vote(request, call_id, application_id, *, now, early):
         within, answer = early.within, early.answer
     else:
         take = captcha_key if in_cache and not taken else None
-        within, answer = voting.count_attempt(key=attempts, now=now, limit=limit, window=window, captcha_key=take)
+        within, answer, _entry = voting.count_attempt(
+            key=attempts, now=now, limit=limit, window=window, captcha_key=take
+        )
         if taken:
             answer = early.answer
     if not within:
@@ -234,7 +243,8 @@ def _vote(request, call_id, application_id, *, now, early):
             captcha_key=None if in_cache else captcha_key,
             captcha_answer=captcha_answer,
             voter_key=who.key,
-            user=request.user if who.user_id else None,
+            voter_id=who.user_id,
+            check_active=voters.needs_active_check(request, who),
             code_id=who.code_id,
             ip_hash=ip_hash,
             user_agent_hash=client_hash(request.META.get("HTTP_USER_AGENT", "")),
@@ -246,6 +256,9 @@ def _vote(request, call_id, application_id, *, now, early):
             voting.give_back_attempt(key=attempts, now=now, limit=limit, window=window)
         if exc.code == "not_candidate":
             raise Http404 from None
+        if exc.code == "login":  # the account was deactivated since its check was kept
+            forget_account_checks([who.user_id])
+            return HttpResponseRedirect(_need_url(request, voters.Need("login"), _safe_next(request, next_url)))
         form = VoteForm(request=request)
         if exc.code == "captcha":
             return _confirm(request, call_id, application_id, form, next_url, wrong_answer=True, status=400)
