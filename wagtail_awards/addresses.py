@@ -12,6 +12,7 @@ connecting peer must be the last trusted proxy; a request that did not come thro
 too short, or a peer not on the list) keeps ``REMOTE_ADDR``.
 """
 
+import functools
 import hashlib
 import hmac
 
@@ -34,18 +35,21 @@ def client_address(request) -> str:
     known = getattr(request, "_awards_client_address", None)
     if known is not None and known[0] == key:
         return known[1]
-    address = _client_address(peer, forwarded, count, proxies)
+    address = _client_address(peer, forwarded, count, tuple(proxies))
     request._awards_client_address = (key, address)
     return address
 
 
+@functools.lru_cache(maxsize=4096)
 def _client_address(peer, forwarded, count, proxies):
+    """The client's address behind the ``proxies`` (a tuple) or ``count`` trusted proxies: a pure function of its
+    arguments, so a recent answer is reused (a voter's requests come with the same headers)."""
     header = "HTTP_X_AWARDS_CLIENT_CHAIN"
     chain = ", ".join(part for part in (forwarded.strip(), peer) if part)
     address, _routable = get_client_ip(
         request_from_meta({header: chain}),
         proxy_count=None if proxies else count,
-        proxy_trusted_ips=proxies or None,
+        proxy_trusted_ips=list(proxies) or None,
         request_header_order=[header],
         strict=False,
     )

@@ -240,3 +240,33 @@ def test_unknown_voter_identities_are_a_system_check_error():
     with override_settings(WAGTAIL_AWARDS_VOTERS=["everyone"]):
         assert [error.id for error in checks.check_voters()] == ["wagtail_awards.E009"]
     assert checks.check_voters() == []
+
+
+def test_a_signed_cookie_checked_once_is_still_refused_forged_or_under_another_secret():
+    """Voters' signed cookies are checked once for each value and secret (a voter sends the same ones with every
+    vote); a changed value, a rotated secret or a value signed with another salt is checked again and refused."""
+    device = uuid.uuid4().hex
+    value = voters.device_cookie_value(device)
+
+    def device_of(raw):
+        request = RequestFactory().get("/")
+        request.COOKIES[voters.DEVICE_COOKIE] = raw
+        return voters.device_of(request)
+
+    assert device_of(value) == device
+    assert device_of(value) == device  # the same answer a second time
+    assert device_of(value[:-1] + ("A" if value[-1] != "A" else "B")) is None
+    # Signed for a voting code, not a device: another salt.
+    code_value = voters.code_cookie_value(type("Code", (), {"pk": 7})())
+    assert device_of(code_value) is None
+    with override_settings(SECRET_KEY="another secret " + "x" * 50):
+        assert device_of(value) is None
+    # The old secret kept as a fallback still reads it, as Django does.
+    with override_settings(SECRET_KEY="another secret " + "x" * 50, SECRET_KEY_FALLBACKS=[_current_secret()]):
+        assert device_of(value) == device
+
+
+def _current_secret():
+    from django.conf import settings
+
+    return settings.SECRET_KEY

@@ -19,6 +19,7 @@ voter has the same limits (``WAGTAIL_AWARDS_VOTES_PER_DAY``, one vote per candid
 database on the voter's key.
 """
 
+import functools
 import hashlib
 import hmac
 import uuid
@@ -31,7 +32,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import Max, OuterRef, Subquery
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.safestring import mark_safe
@@ -160,12 +161,22 @@ def remembered_code(request) -> int | None:
 
 
 def _unsigned(request, name, salt):
-    """The value of the signed cookie ``name``, or ``None``; checked once a request (a vote asks twice)."""
+    """The value of the signed cookie ``name``, or ``None``."""
     raw = request.COOKIES.get(name)
-    checked = request.__dict__.setdefault("_awards_signed_cookies", {})
-    if (name, raw) not in checked:
-        checked[(name, raw)] = request.get_signed_cookie(name, default=None, salt=salt)
-    return checked[(name, raw)]
+    if raw is None:
+        return None
+    secrets = (settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    return _signed_value(name, raw, salt, secrets, getattr(settings, "SIGNED_COOKIE_LEGACY_SALT_FALLBACK", None))
+
+
+@functools.lru_cache(maxsize=8192)
+def _signed_value(name, raw, salt, secrets, legacy):
+    """What Django's ``request.get_signed_cookie(name, salt=salt)`` answers for the cookie value ``raw`` (no maximum
+    age), ``None`` for a bad signature: a pure function of its arguments (the secrets and settings among them), so a
+    voter's cookies, sent again with each vote, are checked once in a while rather than each time."""
+    request = HttpRequest()
+    request.COOKIES[name] = raw
+    return request.get_signed_cookie(name, default=None, salt=salt)
 
 
 def remember_code(response, code, *, request=None):
