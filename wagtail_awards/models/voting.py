@@ -15,12 +15,18 @@ from .pages import PublicPageMixin
 class Vote(models.Model):
     """One vote for one candidate. Tallies count valid votes only."""
 
+    # No index of its own: the indexes below lead with the call (each vote writes every index of the table).
     call = models.ForeignKey(
-        "wagtail_awards.CallPage", verbose_name=_("call"), on_delete=models.CASCADE, related_name="votes"
+        "wagtail_awards.CallPage",
+        verbose_name=_("call"),
+        on_delete=models.CASCADE,
+        related_name="votes",
+        db_index=False,
     )
     application = models.ForeignKey(
         "wagtail_awards.Application", verbose_name=_("application"), on_delete=models.CASCADE, related_name="votes"
     )
+    # Indexed only where there is an account (``awards_vote_account``): votes by code or device have none.
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("voter account"),
@@ -28,6 +34,7 @@ class Vote(models.Model):
         null=True,
         blank=True,
         related_name="award_votes",
+        db_index=False,
     )
     # The user id, or a device id for anonymous voting: what the per-voter limits count.
     voter_key = models.CharField(_("Voter"), max_length=64)
@@ -46,6 +53,7 @@ class Vote(models.Model):
             models.Index(fields=["ip_hash", "created_at"]),
             # The audit's live hours and the hourly roll-up read one call's votes by time range.
             models.Index(fields=["call", "created_at"], name="awards_vote_call_time"),
+            models.Index(fields=["voter"], condition=models.Q(voter__isnull=False), name="awards_vote_account"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -65,7 +73,8 @@ class VoterDay(models.Model):
     concurrent votes of one voter cannot overshoot it.
     """
 
-    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique constraint below leads with the call.
+    call = models.ForeignKey("wagtail_awards.CallPage", on_delete=models.CASCADE, related_name="+", db_index=False)
     voter_key = models.CharField(max_length=64)
     day = models.DateField(_("day"))
     votes = models.PositiveIntegerField(_("votes"), default=0)
