@@ -471,3 +471,21 @@ def test_another_account_s_hint_and_kept_check_do_not_vote_for_this_session(site
     anonymous.cookies[voters.ACCOUNT_COOKIE] = victim.cookies[voters.ACCOUNT_COOKIE].value
     response = post_vote(anonymous, call, candidates[1])
     assert response.status_code in (302, 403) and Vote.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_vote_writes_no_redundant_index():
+    """Each vote writes every index of the vote table (and a voter's first vote of the day the day's counter's): no
+    index repeats the leading column of another, and votes without an account skip the account's index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN (%s, %s)",
+            [Vote._meta.db_table, "wagtail_awards_voterday"],
+        )
+        indexes = cursor.fetchall()
+    columns = {(table, definition.split("(", 1)[1].split(")")[0]) for table, definition in indexes}
+    assert (Vote._meta.db_table, "call_id") not in columns
+    assert ("wagtail_awards_voterday", "call_id") not in columns
+    account = [definition for _table, definition in indexes if "(voter_id)" in definition]
+    assert len(account) == 1 and "WHERE (voter_id IS NOT NULL)" in account[0]
