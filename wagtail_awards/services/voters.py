@@ -234,14 +234,10 @@ def _load_account(request) -> None:
     lazy = getattr(request, "user", None)  # AuthenticationMiddleware's, not evaluated yet
     if not isinstance(lazy, SimpleLazyObject) or lazy._wrapped is not empty or not hasattr(request, "session"):
         return
-    session = request.session
-    user_id, backend_path = session.get(auth.SESSION_KEY), session.get(auth.BACKEND_SESSION_KEY)
-    session_hash = session.get(auth.HASH_SESSION_KEY)
-    if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+    signed_in = _model_backend_session(request.session)
+    if signed_in is None:
         return
-    backend = auth.load_backend(backend_path)
-    if type(backend).get_user is not ModelBackend.get_user:
-        return
+    user_id, session_hash, backend = signed_in
     User = auth.get_user_model()
     try:
         user = _account(User, User._meta.pk.to_python(user_id))
@@ -253,6 +249,20 @@ def _load_account(request) -> None:
         return
     if constant_time_compare(session_hash, user.get_session_auth_hash()):
         request._cached_user = user
+
+
+def _model_backend_session(session):
+    """``(user id, session hash, backend)`` of a session signed in through Django's own ``ModelBackend`` path (a
+    backend the site uses, whose ``get_user`` is ModelBackend's), else ``None``: the only sessions the vote checks
+    itself rather than through ``request.user``."""
+    user_id, backend_path = session.get(auth.SESSION_KEY), session.get(auth.BACKEND_SESSION_KEY)
+    session_hash = session.get(auth.HASH_SESSION_KEY)
+    if user_id is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    backend = auth.load_backend(backend_path)
+    if type(backend).get_user is not ModelBackend.get_user:
+        return None
+    return user_id, session_hash, backend
 
 
 #: The account query of each database and voter roll setting, compiled once: ``(sql, params, pk position, fields)``.
@@ -339,14 +349,10 @@ def _checked_account(request) -> Voter | None:
     entry, hint = getattr(request, "_awards_account_check", None), _account_hint(request)
     if not isinstance(entry, dict) or hint is None:
         return None
-    session = request.session
-    backend_path = session.get(auth.BACKEND_SESSION_KEY)
-    if str(session.get(auth.SESSION_KEY)) != str(hint.user_id) or backend_path not in settings.AUTHENTICATION_BACKENDS:
+    signed_in = _model_backend_session(request.session)
+    if signed_in is None or str(signed_in[0]) != str(hint.user_id):
         return None
-    if type(auth.load_backend(backend_path)).get_user is not ModelBackend.get_user:
-        return None
-    session_hash = session.get(auth.HASH_SESSION_KEY) or ""
-    if entry.get("key") != hint.key or not constant_time_compare(session_hash, entry.get("hash") or "-"):
+    if entry.get("key") != hint.key or not constant_time_compare(signed_in[1], entry.get("hash") or "-"):
         return None
     request._awards_active_unchecked = hint.user_id
     return hint

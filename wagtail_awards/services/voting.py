@@ -290,12 +290,16 @@ def _count_vote_sql(table):
     )
 
 
+def _is_active_field(User):
+    """The user model's ``is_active`` field, which Django's ``ModelBackend`` checks, or ``None`` if it has none."""
+    return next((field for field in User._meta.concrete_fields if field.name == "is_active"), None)
+
+
 def _active_account_sql(q) -> str:
-    """The condition that the account ``%(voter_id)s`` exists and may log in (``is_active``, where the user model has
-    it: what Django's ``ModelBackend`` checks)."""
+    """The condition that the account ``%(voter_id)s`` exists and may log in (:func:`_is_active_field`)."""
     User = get_user_model()
-    names = {field.name for field in User._meta.concrete_fields}
-    active = f" AND {q(User._meta.get_field('is_active').column)}" if "is_active" in names else ""
+    field = _is_active_field(User)
+    active = f" AND {q(field.column)}" if field is not None else ""
     return f"EXISTS (SELECT 1 FROM {q(User._meta.db_table)} WHERE {q(User._meta.pk.column)} = %(voter_id)s{active})"
 
 
@@ -486,10 +490,10 @@ def cast_vote(
 
 
 def _account_is_active(voter_id) -> bool:
+    """:func:`_active_account_sql` elsewhere than on PostgreSQL."""
     User = get_user_model()
-    names = {field.name for field in User._meta.concrete_fields}
     users = User._default_manager.filter(pk=voter_id)
-    return (users.filter(is_active=True) if "is_active" in names else users).exists()
+    return (users.filter(is_active=True) if _is_active_field(User) is not None else users).exists()
 
 
 def count_attempt(
