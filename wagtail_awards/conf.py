@@ -44,6 +44,10 @@ Setting                                    Default             Meaning
 ``WAGTAIL_AWARDS_VOTE_IP_WINDOW``          ``3600``            Length of that window in seconds.
 ``WAGTAIL_AWARDS_VOTE_BURST``              ``10``              Votes from one IP hash or device in one hour that
                                                                the vote audit flags as a burst.
+``WAGTAIL_AWARDS_PREPARED_VOTE``           ``True``            Send the vote's statement prepared (PostgreSQL):
+                                                               planned once per database connection. Behind a
+                                                               pooler in transaction mode, PgBouncer 1.21+ with
+                                                               ``max_prepared_statements``, or ``False``.
 ``WAGTAIL_AWARDS_PAGE_CACHE_SECONDS``      ``30``              How long the public pages are cached at most (with
                                                                ``PublicPageCacheMiddleware``); ``0``: not cached.
 ``WAGTAIL_AWARDS_PAGE_CACHE``              ``"default"``       The cache (``CACHES`` alias) that keeps them.
@@ -96,6 +100,7 @@ DEFAULTS = {
     "VOTE_IP_LIMIT": 60,
     "VOTE_IP_WINDOW": 3600,
     "VOTE_BURST": 10,
+    "PREPARED_VOTE": True,
     "PAGE_CACHE_SECONDS": 30,
     "PAGE_CACHE": "default",
     "OBJECTION_IP_LIMIT": 10,

@@ -23,7 +23,7 @@ from tests.builders import (
     verify_voter,
 )
 from tests.redis_helpers import redis_cache, round_trips
-from wagtail_awards import throttle
+from wagtail_awards import prepared, throttle
 from wagtail_awards.models import EligibleVoter, Vote, VotingCode
 from wagtail_awards.rules.voters import Need, Voter
 from wagtail_awards.rules.voting import VOTE_RATE
@@ -489,3 +489,76 @@ def test_a_vote_writes_no_redundant_index():
     assert ("wagtail_awards_voterday", "call_id") not in columns
     account = [definition for _table, definition in indexes if "(voter_id)" in definition]
     assert len(account) == 1 and "WHERE (voter_id IS NOT NULL)" in account[0]
+
+
+# The vote's statement sent prepared (PostgreSQL): planned once per database connection
+
+
+def prepared_votes():
+    """The vote statements prepared on this test's database connection, with their generic and custom plans."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%WITH candidate AS%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def reset_prepared():
+    prepared._pooler_drops_them = False
+    yield
+    prepared._pooler_drops_them = False
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # the next test's statements start unprepared (psycopg sees it too)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_the_vote_is_prepared_once_and_then_only_executed(site_root, reset_prepared):
+    world = build_world(site_root, stage="voting", projects=3)
+    call, candidates = world.call, list(world.apps.values())
+    before = sum(prepared_votes())
+    for candidate in candidates:
+        assert post_vote(device_client(), call, candidate).status_code == 303
+    # One statement (device voters send the same one), run three times.
+    assert len(prepared_votes()) == 1 and sum(prepared_votes()) - before == 3
+    assert Vote.objects.filter(call=call).count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@EVERY_IDENTITY
+@override_settings(WAGTAIL_AWARDS_PREPARED_VOTE=False)
+def test_with_prepared_votes_off_nothing_is_prepared(site_root, reset_prepared):
+    world = build_world(site_root, stage="voting", projects=1)
+    call, (candidate,) = world.call, world.apps.values()
+    assert post_vote(device_client(), call, candidate).status_code == 303
+    assert prepared_votes() == [] and Vote.objects.filter(call=call).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@EVERY_IDENTITY
+def test_a_pooler_losing_the_prepared_vote_loses_no_vote(site_root, reset_prepared, caplog):
+    """A pooler in transaction mode hands the next statement to a server connection that never saw it prepared:
+    the vote runs again unprepared, is counted once, and nothing is prepared any more."""
+    world = build_world(site_root, stage="voting", projects=3)
+    call, candidates = world.call, list(world.apps.values())
+    voter = device_client()
+    assert post_vote(voter, call, candidates[0]).status_code == 303
+    with connection.cursor() as cursor:
+        # Dropped by name behind psycopg's back, as another server connection never had it.
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE statement LIKE %s", ["%WITH candidate AS%"])
+        (name,) = cursor.fetchone()
+        cursor.execute(f"DEALLOCATE {name}")
+    with caplog.at_level("WARNING", logger="wagtail_awards.prepared"):
+        assert post_vote(voter, call, candidates[1]).status_code == 303
+    assert "max_prepared_statements" in caplog.text
+    assert post_vote(voter, call, candidates[2]).status_code == 303
+    assert prepared_votes() == []
+    assert Vote.objects.filter(call=call).count() == 3
+    # The voter's day counted each vote once.
+    assert post_vote(voter, call, candidates[0]).status_code != 303
+    assert Vote.objects.filter(call=call).count() == 3

@@ -16,7 +16,6 @@ audit's hourly and burst figures come from ``VoteHour`` and ``VoteBurst``, rolle
 the few votes since the last roll-up, read through the ``(call, created_at)`` index.
 """
 
-import contextlib
 import datetime as dt
 import functools
 from collections import Counter
@@ -31,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from .. import throttle
+from .. import prepared, throttle
 from ..conf import awards_settings
 from ..enums import ApplicationStatus, DeadlineState
 from ..models import (
@@ -428,18 +427,15 @@ def cast_vote(
                 "ua_hash": user_agent_hash,
                 "code": code_id,
             }
-            # In autocommit the statement is its own transaction; inside a caller's transaction, a savepoint keeps a
-            # failed constraint from breaking it.
-            scope = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-            with scope, connection.cursor() as cursor:
-                sql = _single_statement_vote_sql(
-                    check_answer=check_answer,
-                    with_captcha=captcha_key is not None,
-                    with_code=code_id is not None,
-                    check_active=check_active,
-                )
-                cursor.execute(sql, params)
-                in_window, entitled, passed, vote_id = cursor.fetchone()
+            # In autocommit the statement is its own transaction (inside a caller's, a savepoint); sent prepared, it
+            # is planned once per database connection.
+            sql = _single_statement_vote_sql(
+                check_answer=check_answer,
+                with_captcha=captcha_key is not None,
+                with_code=code_id is not None,
+                check_active=check_active,
+            )
+            in_window, entitled, passed, vote_id = prepared.fetch_one(sql, params)
             if not in_window:
                 raise _refusal_for(call_id=call_id, application_id=application_id, now=now)
             if not entitled:
