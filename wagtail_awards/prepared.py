@@ -16,15 +16,14 @@ import contextlib
 import logging
 
 from django.db import connection, transaction
-from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.utils import ProgrammingError
 
 from .conf import awards_settings
 
 logger = logging.getLogger(__name__)
 
-#: psycopg prepares a statement on its own after this many runs; only :func:`cursor`'s statements ask for it at once,
-#: so on a connection Django left unprepared (``prepare_threshold`` ``None``) nothing else is ever prepared.
+#: psycopg prepares a statement on its own after this many runs; only :func:`fetch_one`'s statements ask for it at
+#: once, so on a connection Django left unprepared (``prepare_threshold`` ``None``) nothing else is ever prepared.
 NEVER_ON_ITS_OWN = 2**31 - 1
 
 #: SQLSTATE of a prepared statement the server does not know (``invalid_sql_statement_name``).
@@ -35,9 +34,11 @@ _pooler_drops_them = False
 
 def enabled() -> bool:
     """Whether statements asked for prepared are sent prepared on this connection."""
-    return (
-        awards_settings.PREPARED_VOTE and not _pooler_drops_them and connection.vendor == "postgresql" and is_psycopg3
-    )
+    if not awards_settings.PREPARED_VOTE or _pooler_drops_them or connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3  # the driver, on PostgreSQL only
+
+    return is_psycopg3
 
 
 def _prepared_cursor_class():
