@@ -13,6 +13,7 @@ logged once).
 """
 
 import contextlib
+import functools
 import logging
 
 from django.db import connection, transaction
@@ -36,12 +37,16 @@ def enabled() -> bool:
     """Whether statements asked for prepared are sent prepared on this connection."""
     if not awards_settings.PREPARED_VOTE or _pooler_drops_them or connection.vendor != "postgresql":
         return False
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3  # the driver, on PostgreSQL only
-
-    return is_psycopg3
+    return _prepared_cursor_class() is not None
 
 
+@functools.cache
 def _prepared_cursor_class():
+    """The cursor class that prepares what it runs, or ``None`` without psycopg 3 (imported on PostgreSQL only)."""
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if not is_psycopg3:
+        return None
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     class PreparedCursor(ServerBindingCursor):
@@ -59,24 +64,18 @@ def _prepared_cursor_class():
     return PreparedCursor
 
 
-_cursor_class = None
-
-
 def _savepoint():
     """A savepoint inside a caller's transaction (a failed statement must not break it); none in autocommit."""
     return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
 
 
 def _prepared_cursor():
-    global _cursor_class
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = NEVER_ON_ITS_OWN
-    if _cursor_class is None:
-        _cursor_class = _prepared_cursor_class()
     connection.validate_thread_sharing()
-    prepared = _cursor_class(raw)
+    prepared = _prepared_cursor_class()(raw)
     if connection.queries_logged:
         prepared.logged = True
         return connection.make_debug_cursor(prepared)
@@ -94,6 +93,12 @@ def _stop_preparing():
         )
 
 
+def _fetch_one(make_cursor, sql, params):
+    with _savepoint(), make_cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def fetch_one(sql: str, params):
     """Run the one statement ``sql`` on the default connection, prepared when :func:`enabled`; its first row.
 
@@ -101,13 +106,9 @@ def fetch_one(sql: str, params):
     """
     if enabled():
         try:
-            with _savepoint(), _prepared_cursor() as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchone()
+            return _fetch_one(_prepared_cursor, sql, params)
         except ProgrammingError as error:
             if getattr(error.__cause__, "sqlstate", None) != UNKNOWN_STATEMENT:
                 raise
             _stop_preparing()
-    with _savepoint(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    return _fetch_one(connection.cursor, sql, params)
