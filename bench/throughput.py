@@ -32,6 +32,7 @@ import datetime as dt
 import os
 import re
 import secrets
+import signal
 import string
 import subprocess
 import sys
@@ -67,6 +68,9 @@ function setup(thread)
 end
 function init(args)
     lines, counter, statuses, sent, answered = {}, 1, {}, 0, 0
+    -- wrk asks the first thread's script for one request before the thread runs (to learn the pipeline's depth)
+    -- and never sends it: that one is the bare view's, not a data line (which would never be answered).
+    verifying = id == 0
     window, started, last = tonumber(args[3]), nil, 0
     local n = 0
     for line in io.lines(args[1]) do
@@ -78,6 +82,10 @@ local function sending()
     return lines[counter] ~= nil and now() < started + window
 end
 function request()
+    if verifying then
+        verifying = false
+        return wrk.format("GET", "/bench/bare/")
+    end
     started = started or now()
     if not sending() then
         return wrk.format("GET", "/bench/bare/")
@@ -128,7 +136,11 @@ def parse_args():
     parser.add_argument("--large-votes", type=int, default=1_000_000)
     parser.add_argument("--small-apps", type=int, default=100)
     parser.add_argument("--large-apps", type=int, default=5_000)
-    parser.add_argument("--votes", type=int, default=12000, help="most votes sent in each voter mode and to the floor")
+    parser.add_argument("--vote-rounds", type=int, default=12, help="interleaved rounds of the floor and the votes")
+    parser.add_argument(
+        "--vote-duration", type=int, default=24, help="seconds per vote line (and the floor), over all its rounds"
+    )
+    parser.add_argument("--votes", type=int, default=16000, help="most votes sent in each voter mode and to the floor")
     parser.add_argument(
         "--only",
         type=re.compile,
@@ -175,6 +187,8 @@ def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=No
         command += ["--", str(data), str(threads), str(duration)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    if data is not None:
+        stop_when_threads_stopped(process)
     output = process.stdout.read()
     _pid, returncode, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
@@ -201,6 +215,25 @@ def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=No
         "statuses": statuses,
         "client_cpu": (usage.ru_utime + usage.ru_stime) / wall,
     }
+
+
+def stop_when_threads_stopped(process):
+    """Interrupt wrk once its threads have stopped themselves (every data request answered): its main thread would
+    sleep out ``-d`` (the window plus the margin for the last answers) before printing. Interrupted (SIGINT), it
+    prints its figures and the script's at once. Its threads are read from ``/proc``; elsewhere wrk runs out ``-d``."""
+    tasks = Path(f"/proc/{process.pid}/task")
+    seen = False
+    while process.poll() is None:
+        try:
+            count = len(os.listdir(tasks))
+        except OSError:
+            return
+        if count > 1:
+            seen = True
+        elif seen:  # only the main thread is left
+            process.send_signal(signal.SIGINT)
+            return
+        time.sleep(0.05)
 
 
 # The bench world
@@ -555,13 +588,17 @@ def main():
 
     results, checks = {}, []
 
-    def run(lines):
-        """Measure every line of ``lines`` (name, path, options) in ``--rounds`` interleaved rounds, each for a
-        share of ``--duration``, so that the load of a shared machine weighs on all of them alike."""
+    def run(lines, *, rounds=args.rounds, duration=args.duration, rotate=False):
+        """Measure every line of ``lines`` (name, path, options) in ``rounds`` interleaved rounds, each for a share
+        of ``duration``, so that the load of a shared machine weighs on all of them alike; with ``rotate`` each
+        round starts one line later, so that none always follows the same one."""
         lines = [line for line in lines if wanted(args, line[0])]
-        share = max(2, round(args.duration / args.rounds))
-        for round_ in range(args.rounds):
-            for name, path, options in lines:
+        if not lines:
+            return
+        share = max(1, round(duration / rounds))
+        for round_ in range(rounds):
+            turn = round_ % len(lines) if rotate else 0
+            for name, path, options in lines[turn:] + lines[:turn]:
                 options = dict(options)
                 if "data" in options:
                     options["data"] = options["data"][round_]
@@ -574,6 +611,7 @@ def main():
         for name, _path, _options in lines:
             total = results[name]
             rounds = total.pop("rounds")
+            total["round_rates"] = [f["rate"] for f in rounds]
             total["requests"] = sum(f["requests"] for f in rounds)
             total["seconds"] = sum(f["requests"] / f["rate"] for f in rounds if f["rate"])
             total["rate"] = total["requests"] / total["seconds"] if total["seconds"] else 0.0
@@ -600,12 +638,17 @@ def main():
         lines = [("bare", "/bench/bare/", {}), ("plain page, rendered", "/", {"cookie": reader})]
         for name, path in pages.items():
             lines += [(f"{name}, rendered", path, {"cookie": reader}), (f"{name}, cached", path, {})]
-        lines.append(("floor vote", "/", {"data": split(floor_data, args.rounds)}))
+        run(lines)
+        # The votes against the floor: many short rounds, each line in turn first, so that the machine's drift
+        # (other load, the database's checkpoints, Redis' snapshots) weighs on each alike.
+        lines = [("floor vote", "/", {"data": split(floor_data, args.vote_rounds)})]
         for mode, _call, _page, data in mode_runs:
-            options = {"data": split(data, args.rounds)}
+            options = {"data": split(data, args.vote_rounds)}
             if mode.name == "verified account":
                 options["before"] = keep_account_checks
             lines.append((f"vote ({mode.name})", "/", options))
+        run(lines, rounds=args.vote_rounds, duration=args.vote_duration, rotate=True)
+        lines = []
         for label, (call, page, ranking_call) in scale.items():
             lines += [
                 (f"voting page, {label} votes", page.url, {"cookie": reader}),
@@ -650,8 +693,8 @@ def report(args, results, checks, scale):
     print()
     print(
         f"gunicorn workers: {args.workers}; wrk: {args.threads} threads, {args.connections} connections; "
-        f"{args.rounds} rounds, {args.duration} s per line in all (at most {args.votes} votes per vote line); "
-        f"{args.candidates} candidates"
+        f"{args.rounds} rounds, {args.duration} s per line in all; votes and floor: {args.vote_rounds} rounds, "
+        f"{args.vote_duration} s per line in all (at most {args.votes} votes per line); {args.candidates} candidates"
     )
     print(f"{'request':<36}{'req/s':>9}{'× bare':>8}{'× floor':>9}{'ms':>8}{'client CPU':>11}  statuses")
     for name, figures in results.items():
@@ -671,6 +714,19 @@ def report(args, results, checks, scale):
             f"{figures['latency_ms']:>8.1f}{figures['client_cpu']:>10.0%}  {shown}"
         )
     print()
+    # How far the rounds scatter: each round's vote against the floor of the same round.
+    for name, figures in results.items():
+        if name.startswith("vote (") and len(figures["round_rates"]) > 1:
+            ratios = sorted(
+                rate / base
+                for rate, base in zip(figures["round_rates"], results["floor vote"]["round_rates"], strict=True)
+                if base
+            )
+            middle = (ratios[(len(ratios) - 1) // 2] + ratios[len(ratios) // 2]) / 2
+            print(
+                f"{name} × floor of the same round: median {middle:.2f}, {ratios[0]:.2f}–{ratios[-1]:.2f} "
+                f"over {len(ratios)} rounds"
+            )
     ok = True
     for name, figures, call, shown in checks:
         accepted = figures["statuses"].get(303, 0)
