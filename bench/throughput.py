@@ -45,10 +45,13 @@ import serving
 
 LUA = r"""
 -- Requests from a data file, one per line: PATH <tab> COOKIE <tab> BODY (a POST when BODY is not empty).
--- Each wrk thread sends every n-th line, once, for a window of args[3] seconds from its first request; then its
--- connections ask the bare view until every data request it sent is answered (15 s at most), and it stops. So no
--- data request is left in flight at the end, and its answers are all counted. They are told from the bare view's
--- by their status (the bare view answers 200; votes answer 303 or an error). Times: gettimeofday through LuaJIT's ffi.
+-- Each wrk thread sends every n-th line, once, for a window of args[3] seconds from its first request (or until its
+-- lines run out); then its connections ask the bare view until every data request it sent is answered (15 s at
+-- most), and it stops. So no data request is left in flight at the end, and its answers are all counted. They are
+-- told from the bare view's by their status (the bare view answers 200; votes answer 303 or an error). The rate is
+-- the answers received within the window: a request answered late (a new connection's SYN retried after a second,
+-- as happens now and then when a port is reused) costs its own time, not the whole window's.
+-- Times: gettimeofday through LuaJIT's ffi.
 local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_usec; } awards_timeval;
@@ -67,11 +70,11 @@ function setup(thread)
     table.insert(threads, thread)
 end
 function init(args)
-    lines, counter, statuses, sent, answered = {}, 1, {}, 0, 0
+    lines, counter, statuses, sent, answered, in_window = {}, 1, {}, 0, 0, 0
     -- wrk asks the first thread's script for one request before the thread runs (to learn the pipeline's depth)
     -- and never sends it: that one is the bare view's, not a data line (which would never be answered).
     verifying = id == 0
-    window, started, last = tonumber(args[3]), nil, 0
+    window, started, ended = tonumber(args[3]), nil, nil
     local n = 0
     for line in io.lines(args[1]) do
         if n % tonumber(args[2]) == id then table.insert(lines, line) end
@@ -79,7 +82,8 @@ function init(args)
     end
 end
 local function sending()
-    return lines[counter] ~= nil and now() < started + window
+    if ended == nil and (lines[counter] == nil or now() >= started + window) then ended = now() end
+    return ended == nil
 end
 function request()
     if verifying then
@@ -106,7 +110,7 @@ function response(status, headers, body)
     if status ~= 200 then
         statuses[status] = (statuses[status] or 0) + 1
         answered = answered + 1
-        last = now()
+        if ended == nil and now() < started + window then in_window = in_window + 1 end
     end
     -- A request that never reached the server (a connection lost while writing) has no answer: 15 s at most.
     if not sending() and (answered >= sent or now() > started + window + 15) then wrk.thread:stop() end
@@ -116,8 +120,8 @@ function done(summary, latency, requests)
         for status, count in pairs(thread:get("statuses")) do
             io.write(string.format("STATUS %s %d\n", status, count))
         end
-        io.write(string.format("ANSWERED %d\n", thread:get("answered")))
-        io.write(string.format("WINDOW %.6f %.6f\n", thread:get("started") or 0, thread:get("last")))
+        io.write(string.format("ANSWERED %d %d\n", thread:get("answered"), thread:get("in_window")))
+        io.write(string.format("WINDOW %.6f %.6f\n", thread:get("started") or 0, thread:get("ended") or 0))
     end
 end
 """
@@ -201,14 +205,16 @@ def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=No
     units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     elapsed = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", output)
     seconds = float(elapsed.group(2)) * {"us": 1e-6, "ms": 0.001, "s": 1.0, "m": 60.0}[elapsed.group(3)]
-    answered = sum(int(n) for n in re.findall(r"^ANSWERED (\d+)$", output, re.M))
+    answers = [(int(a), int(b)) for a, b in re.findall(r"^ANSWERED (\d+) (\d+)$", output, re.M)]
     windows = [(float(a), float(b)) for a, b in re.findall(r"^WINDOW ([\d.]+) ([\d.]+)$", output, re.M)]
     if data is not None:
-        # The data requests answered per second, from the first request to the last answer.
-        seconds = max(b for _a, b in windows) - min(a for a, _b in windows if a)
+        # The data requests answered per second within the threads' windows (each from its first request to the end
+        # of its window or of its lines).
+        seconds = sum(b - a for a, b in windows if a and b) / max(1, sum(1 for a, b in windows if a and b))
+    in_window = sum(b for _a, b in answers)
     return {
-        "rate": answered / seconds if data is not None else float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-        "requests": answered if data is not None else int(elapsed.group(1)),
+        "rate": in_window / seconds if data is not None else float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "requests": in_window if data is not None else int(elapsed.group(1)),
         "latency_ms": float(latency.group(1)) * units[latency.group(2)] if latency else 0.0,
         "non_2xx_3xx": int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]),
         "socket_errors": "Socket errors" in output,
