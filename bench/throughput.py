@@ -8,7 +8,10 @@ flushed. wrk (Debian's, installed with apt-get when missing) drives the example 
 (``bench.settings``: the production settings with a bare view and a check-free vote) over the loopback.
 
 Measured in ``--rounds`` interleaved rounds (every line once per round, so that a shared machine's load weighs on all
-alike), ``--duration`` seconds per line in all, with ``--connections`` connections:
+alike), ``--duration`` seconds per line in all, with ``--connections`` connections; the floor vote and the votes in
+``--vote-rounds`` shorter rounds (``--vote-duration`` seconds per line in all), each round starting one line later.
+A vote line's rate is the votes answered within its rounds' windows; every vote sent is answered before the next
+round, and counted in the consistency check:
 
 - ``bare``: a Django view returning "ok" (the server and framework alone), the baseline of every ratio;
 - ``plain page``: the site root (the call index: the site's base template and a list of calls), rendered;
@@ -33,6 +36,7 @@ import os
 import re
 import secrets
 import signal
+import statistics
 import string
 import subprocess
 import sys
@@ -49,8 +53,8 @@ LUA = r"""
 -- lines run out); then its connections ask the bare view until every data request it sent is answered (15 s at
 -- most), and it stops. So no data request is left in flight at the end, and its answers are all counted. They are
 -- told from the bare view's by their status (the bare view answers 200; votes answer 303 or an error). The rate is
--- the answers received within the window: a request answered late (a new connection's SYN retried after a second,
--- as happens now and then when a port is reused) costs its own time, not the whole window's.
+-- the answers received within the window: a request answered late (sent again by the kernel a second or two later,
+-- as happens now and then when a new connection reuses a recent port) costs its own time, not the whole window's.
 -- Times: gettimeofday through LuaJIT's ffi.
 local ffi = require("ffi")
 ffi.cdef[[
@@ -723,14 +727,14 @@ def report(args, results, checks, scale):
     # How far the rounds scatter: each round's vote against the floor of the same round.
     for name, figures in results.items():
         if name.startswith("vote (") and len(figures["round_rates"]) > 1:
-            ratios = sorted(
+            ratios = [
                 rate / base
                 for rate, base in zip(figures["round_rates"], results["floor vote"]["round_rates"], strict=True)
                 if base
-            )
-            middle = (ratios[(len(ratios) - 1) // 2] + ratios[len(ratios) // 2]) / 2
+            ]
             print(
-                f"{name} × floor of the same round: median {middle:.2f}, {ratios[0]:.2f}–{ratios[-1]:.2f} "
+                f"{name} × floor of the same round: median {statistics.median(ratios):.2f}, "
+                f"{min(ratios):.2f}–{max(ratios):.2f} "
                 f"over {len(ratios)} rounds"
             )
     ok = True
