@@ -53,8 +53,8 @@ LUA = r"""
 -- lines run out); then its connections ask the bare view until every data request it sent is answered (15 s at
 -- most), and it stops. So no data request is left in flight at the end, and its answers are all counted. They are
 -- told from the bare view's by their status (the bare view answers 200; votes answer 303 or an error). The rate is
--- the answers received within the window: a request answered late (sent again by the kernel a second or two later,
--- as happens now and then when a new connection reuses a recent port) costs its own time, not the whole window's.
+-- the answers received within the window: a request that reaches the server late (now and then one takes a second
+-- or two over a new connection on the loopback) costs its own time, not the whole window's.
 -- Times: gettimeofday through LuaJIT's ffi.
 local ffi = require("ffi")
 ffi.cdef[[
