@@ -124,7 +124,7 @@ function done(summary, latency, requests)
         for status, count in pairs(thread:get("statuses")) do
             io.write(string.format("STATUS %s %d\n", status, count))
         end
-        io.write(string.format("ANSWERED %d %d\n", thread:get("answered"), thread:get("in_window")))
+        io.write(string.format("IN WINDOW %d\n", thread:get("in_window")))
         io.write(string.format("WINDOW %.6f %.6f\n", thread:get("started") or 0, thread:get("ended") or 0))
     end
 end
@@ -207,18 +207,18 @@ def wrk(args, url_path, *, data=None, cookie=None, connections=None, duration=No
         statuses[int(status)] = statuses.get(int(status), 0) + int(count)
     latency = re.search(r"Latency\s+([\d.]+)(us|ms|s)\b", output)
     units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    elapsed = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", output)
-    seconds = float(elapsed.group(2)) * {"us": 1e-6, "ms": 0.001, "s": 1.0, "m": 60.0}[elapsed.group(3)]
-    answers = [(int(a), int(b)) for a, b in re.findall(r"^ANSWERED (\d+) (\d+)$", output, re.M)]
-    windows = [(float(a), float(b)) for a, b in re.findall(r"^WINDOW ([\d.]+) ([\d.]+)$", output, re.M)]
     if data is not None:
         # The data requests answered per second within the threads' windows (each from its first request to the end
         # of its window or of its lines).
-        seconds = sum(b - a for a, b in windows if a and b) / max(1, sum(1 for a, b in windows if a and b))
-    in_window = sum(b for _a, b in answers)
+        in_window = sum(int(n) for n in re.findall(r"^IN WINDOW (\d+)$", output, re.M))
+        windows = [float(b) - float(a) for a, b in re.findall(r"^WINDOW ([\d.]+) ([\d.]+)$", output, re.M)]
+        rate, requests = in_window / (sum(windows) / len(windows)), in_window
+    else:
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+        requests = int(re.search(r"(\d+) requests in ", output)[1])
     return {
-        "rate": in_window / seconds if data is not None else float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-        "requests": in_window if data is not None else int(elapsed.group(1)),
+        "rate": rate,
+        "requests": requests,
         "latency_ms": float(latency.group(1)) * units[latency.group(2)] if latency else 0.0,
         "non_2xx_3xx": int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]),
         "socket_errors": "Socket errors" in output,
